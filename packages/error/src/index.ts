@@ -1,0 +1,1 @@
+export { causeChain, collectHints, UvError, type UvErrorOptions } from "./uv-error.ts";

@@ -1,0 +1,2 @@
+export { type Io, main } from "./main.ts";
+export { VERSION } from "./version.ts";

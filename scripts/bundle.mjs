@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+// Bundles the `uv-ts` CLI with esbuild: one small entry chunk (argument parsing and dispatch) and
+// lazily imported chunks for each command, so that start-up loads only what a command needs.
+import { build } from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const outdir = `${root}packages/uv-ts/dist`;
+const quiet = process.argv.includes("--quiet");
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { "uv-ts": "packages/uv-ts/src/main.ts" },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  outExtension: { ".js": ".mjs" },
+  chunkNames: "chunks/[name]-[hash]",
+  sourcemap: "linked",
+  minifySyntax: true,
+  metafile: true,
+  logLevel: quiet ? "warning" : "info",
+  banner: {
+    // Some bundled CommonJS dependencies call require(); give them one.
+    js: "import { createRequire as __uvTsCreateRequire } from 'node:module'; const require = __uvTsCreateRequire(import.meta.url);",
+  },
+});
+if (!quiet) {
+  const entry = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint);
+  if (entry) console.error(`entry chunk: ${entry[0]} (${entry[1].bytes} bytes)`);
+}
