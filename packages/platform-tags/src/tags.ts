@@ -1,0 +1,354 @@
+import { type AbiTag, type CPythonAbiVariants, formatAbiTag } from "./abi-tag.ts";
+import { compatiblePlatformTags } from "./compatible-platform-tags.ts";
+import { TagsError } from "./errors.ts";
+import { formatLanguageTag, type LanguageTag } from "./language-tag.ts";
+import type { Platform } from "./platform.ts";
+import { formatPlatformTag, isManylinuxTag, type PlatformTag } from "./platform-tag.ts";
+import { maxTagCompatibility, type TagCompatibility } from "./tag-compatibility.ts";
+import { formatTagTriple, type TagTriple } from "./tag-triple.ts";
+
+/** The facts about an interpreter that decide its tags (uv reads them from the interpreter). */
+export interface TagsOptions {
+  /** `sys.version_info[:2]`. */
+  readonly pythonVersion: readonly [number, number];
+  /** `sys.implementation.name`: `cpython`, `pypy`, `graalpy` or `pyston`. */
+  readonly implementationName: string;
+  /** `sys.implementation.version[:2]` (for CPython the same as `pythonVersion`). */
+  readonly implementationVersion: readonly [number, number];
+  /** Whether the interpreter may load manylinux wheels (`_manylinux.manylinux_compatible`). */
+  readonly manylinuxCompatible: boolean;
+  /** `Py_GIL_DISABLED`: a free-threaded build, whose ABI tag ends in `t`. */
+  readonly gilDisabled?: boolean;
+  /** `Py_DEBUG`: a debug build, whose ABI tag ends in `d`. */
+  readonly debugEnabled?: boolean;
+  /** The tags describe another interpreter than the running one (only changes messages). */
+  readonly isCross?: boolean;
+}
+
+/** A tag of an environment together with its priority (higher is better). */
+export interface PrioritizedTag extends TagTriple {
+  readonly priority: number;
+}
+
+type Implementation =
+  | { readonly kind: "cpython"; readonly variants: CPythonAbiVariants }
+  | { readonly kind: "pypy" | "graalpy" | "pyston" };
+
+function implementationFor(name: string, variants: CPythonAbiVariants): Implementation {
+  switch (name) {
+    case "cpython":
+      return { kind: "cpython", variants };
+    case "pypy":
+    case "graalpy":
+    case "pyston":
+      return { kind: name };
+    case "python":
+    case "ironpython":
+    case "jython":
+      throw new TagsError(
+        "platform-tags.unsupported-implementation",
+        `Unsupported implementation: \`${name}\``,
+      );
+    default:
+      throw new TagsError(
+        "platform-tags.unknown-implementation",
+        `Unknown implementation: \`${name}\``,
+      );
+  }
+}
+
+function languageTagFor(implementation: Implementation, major: number, minor: number): LanguageTag {
+  return { kind: implementation.kind, major, minor };
+}
+
+function abiTagFor(
+  implementation: Implementation,
+  [major, minor]: readonly [number, number],
+  implementationVersion: readonly [number, number],
+): AbiTag {
+  switch (implementation.kind) {
+    case "cpython":
+      return { kind: "cpython", major, minor, variants: implementation.variants };
+    case "pypy":
+      return { kind: "pypy", pythonVersion: [major, minor], implementationVersion };
+    case "graalpy":
+      return { kind: "graalpy", pythonVersion: [major, minor], implementationVersion };
+    case "pyston":
+      return { kind: "pyston", implementationVersion };
+  }
+}
+
+/** Free-threaded interpreters can only load `none`, `abi3t` and free-threaded CPython ABIs. */
+function isFreethreadedCompatibleAbi(abi: AbiTag): boolean {
+  return (
+    abi.kind === "none" ||
+    abi.kind === "abi3t" ||
+    (abi.kind === "cpython" && abi.variants.freethreaded)
+  );
+}
+
+/** The interpreter's tag list, best first, as uv orders it (see `Tags.fromEnvironment`). */
+function environmentTags(
+  platformTags: readonly PlatformTag[],
+  options: TagsOptions,
+  implementation: Implementation,
+): TagTriple[] {
+  const [major, minor] = options.pythonVersion;
+  const tags: TagTriple[] = [];
+  const forEachPlatform = (python: LanguageTag, abi: AbiTag): void => {
+    for (const platform of platformTags) tags.push({ python, abi, platform });
+  };
+  const own = languageTagFor(implementation, major, minor);
+  const none: AbiTag = { kind: "none" };
+  const any: PlatformTag = { kind: "any" };
+
+  // 1. The interpreter's exact ABI.
+  forEachPlatform(
+    own,
+    abiTagFor(implementation, options.pythonVersion, options.implementationVersion),
+  );
+  // 1a. Debug builds of 3.8+ are ABI-compatible with release builds.
+  if (
+    implementation.kind === "cpython" &&
+    implementation.variants.debug &&
+    (major > 3 || (major === 3 && minor >= 8))
+  ) {
+    forEachPlatform(own, {
+      kind: "cpython",
+      major,
+      minor,
+      variants: { ...implementation.variants, debug: false },
+    });
+  }
+  // 2. The stable ABI (abi3, or abi3t when free-threaded) down to 3.2, and `none` for this version.
+  if (implementation.kind === "cpython") {
+    const stable: AbiTag = { kind: implementation.variants.freethreaded ? "abi3t" : "abi3" };
+    for (let m = minor; m >= 2; m--) {
+      const python = languageTagFor(implementation, major, m);
+      forEachPlatform(python, stable);
+      if (m === minor) forEachPlatform(python, none);
+    }
+  }
+  // 3. Any Python of this major version, platform-specific, without an ABI.
+  for (let m = minor; m >= 0; m--) {
+    forEachPlatform({ kind: "python", major, minor: m }, none);
+    if (m === minor) forEachPlatform({ kind: "python", major, minor: undefined }, none);
+  }
+  // 4. Pure Python.
+  if (implementation.kind === "cpython") tags.push({ python: own, abi: none, platform: any });
+  for (let m = minor; m >= 0; m--) {
+    tags.push({ python: { kind: "python", major, minor: m }, abi: none, platform: any });
+    if (m === minor)
+      tags.push({ python: { kind: "python", major, minor: undefined }, abi: none, platform: any });
+  }
+  return tags;
+}
+
+/**
+ * The tags an interpreter accepts, with their priorities: decides whether a wheel is compatible
+ * and which of several compatible wheels is best.
+ */
+export class Tags {
+  /** Python tag -> ABI tag -> platform tag -> priority, all keyed by the tags' text. */
+  readonly #map: Map<string, Map<string, Map<string, number>>>;
+  /** Distinct tags, best first. */
+  readonly #ordered: readonly PrioritizedTag[];
+  /** The platform the tags were made for, for messages. */
+  readonly platform: Platform;
+  /** The Python version the tags were made for, for messages. */
+  readonly pythonVersion: readonly [number, number];
+  /** The tags are for another interpreter than the running one. */
+  readonly isCross: boolean;
+  /** The tags are for a free-threaded interpreter. */
+  readonly isFreethreaded: boolean;
+
+  private constructor(
+    tags: readonly TagTriple[],
+    platform: Platform,
+    pythonVersion: readonly [number, number],
+    isCross: boolean,
+    isFreethreaded: boolean,
+  ) {
+    this.platform = platform;
+    this.pythonVersion = pythonVersion;
+    this.isCross = isCross;
+    this.isFreethreaded = isFreethreaded;
+    this.#map = new Map();
+    const ordered: PrioritizedTag[] = [];
+    // The last tag gets priority 1; a tag listed twice keeps its lower priority (as uv does).
+    for (let index = tags.length - 1; index >= 0; index--) {
+      const tag = tags[index] as TagTriple;
+      const priority = tags.length - index;
+      const python = formatLanguageTag(tag.python);
+      const abi = formatAbiTag(tag.abi);
+      const platformTag = formatPlatformTag(tag.platform);
+      let abis = this.#map.get(python);
+      if (abis === undefined) {
+        abis = new Map();
+        this.#map.set(python, abis);
+      }
+      let platforms = abis.get(abi);
+      if (platforms === undefined) {
+        platforms = new Map();
+        abis.set(abi, platforms);
+      }
+      if (!platforms.has(platformTag)) {
+        platforms.set(platformTag, priority);
+        ordered.push({ ...tag, priority });
+      }
+    }
+    this.#ordered = ordered.reverse();
+  }
+
+  /**
+   * The tags of an interpreter, best first: for CPython its own ABI (`cp312-cp312-*`), then
+   * `abi3` for every version down to 3.2 with `cp312-none-*` after the current one, then
+   * `py312-none-*`, `py3-none-*`, `py311-none-*` ... `py30-none-*` on each platform tag, then
+   * the same with `any` (led by `cp312-none-any`). This is `packaging.tags.sys_tags()` order,
+   * except that uv lists `linux_<arch>` after manylinux/musllinux.
+   */
+  static fromEnvironment(platform: Platform, options: TagsOptions): Tags {
+    const { implementationName } = options;
+    const [major, minor] = options.pythonVersion;
+    const variants = { freethreaded: false, debug: false, pymalloc: false, wideUnicode: false };
+    if (options.gilDisabled === true) {
+      if (implementationName !== "cpython") {
+        throw new TagsError(
+          "platform-tags.freethreaded-not-cpython",
+          `Only CPython can be freethreading, not: ${implementationName}`,
+        );
+      }
+      variants.freethreaded = true;
+    }
+    if (options.debugEnabled === true) {
+      if (implementationName !== "cpython") {
+        throw new TagsError(
+          "platform-tags.debug-not-cpython",
+          `Only CPython can be debug-enabled, not: ${implementationName}`,
+        );
+      }
+      variants.debug = true;
+    }
+    // Before 3.8 CPython was (nearly always) built with pymalloc, which shows as `m`.
+    if ((major < 3 || (major === 3 && minor <= 7)) && implementationName === "cpython") {
+      variants.pymalloc = true;
+    }
+    const implementation = implementationFor(implementationName, variants);
+    let platformTags = compatiblePlatformTags(platform);
+    if (platform.os.kind === "manylinux" && !options.manylinuxCompatible) {
+      platformTags = platformTags.filter((tag) => !isManylinuxTag(tag));
+    }
+    const tags = environmentTags(platformTags, options, implementation);
+    return new Tags(
+      tags,
+      platform,
+      options.pythonVersion,
+      options.isCross === true,
+      options.gilDisabled === true,
+    );
+  }
+
+  /**
+   * Whether some combination of the given tags is accepted. Cheaper than
+   * {@link Tags.compatibility} when the priority does not matter.
+   */
+  isCompatible(
+    pythonTags: readonly LanguageTag[],
+    abiTags: readonly AbiTag[],
+    platformTags: readonly PlatformTag[],
+  ): boolean {
+    for (const python of pythonTags) {
+      const abis = this.#map.get(formatLanguageTag(python));
+      if (abis === undefined) continue;
+      for (const abi of abiTags) {
+        const platforms = abis.get(formatAbiTag(abi));
+        if (platforms === undefined) continue;
+        for (const platform of platformTags) {
+          if (platforms.has(formatPlatformTag(platform))) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The best compatibility among all combinations of a wheel's tags (a wheel's compressed tag
+   * sets stand for their Cartesian product): the highest priority when one combination is
+   * accepted, otherwise the most specific reason.
+   */
+  compatibility(
+    pythonTags: readonly LanguageTag[],
+    abiTags: readonly AbiTag[],
+    platformTags: readonly PlatformTag[],
+  ): TagCompatibility {
+    if (this.isFreethreaded && !abiTags.some(isFreethreadedCompatibleAbi)) {
+      return { compatible: false, reason: "freethreaded-abi" };
+    }
+    let best: TagCompatibility = { compatible: false, reason: "invalid" };
+    const abiKeys = abiTags.map(formatAbiTag);
+    const platformKeys = platformTags.map(formatPlatformTag);
+    for (const python of pythonTags) {
+      const abis = this.#map.get(formatLanguageTag(python));
+      if (abis === undefined) {
+        best = maxTagCompatibility(best, { compatible: false, reason: "python" });
+        continue;
+      }
+      for (const abi of abiKeys) {
+        const platforms = abis.get(abi);
+        if (platforms === undefined) {
+          best = maxTagCompatibility(best, { compatible: false, reason: "abi" });
+          continue;
+        }
+        for (const platform of platformKeys) {
+          const priority = platforms.get(platform);
+          best = maxTagCompatibility(
+            best,
+            priority === undefined
+              ? { compatible: false, reason: "platform" }
+              : { compatible: true, priority },
+          );
+        }
+      }
+    }
+    return best;
+  }
+
+  /** The compatibility of a single tag. */
+  compatibilityOfTag(tag: TagTriple): TagCompatibility {
+    if (this.isFreethreaded && !isFreethreadedCompatibleAbi(tag.abi)) {
+      return { compatible: false, reason: "freethreaded-abi" };
+    }
+    const abis = this.#map.get(formatLanguageTag(tag.python));
+    if (abis === undefined) return { compatible: false, reason: "python" };
+    const platforms = abis.get(formatAbiTag(tag.abi));
+    if (platforms === undefined) return { compatible: false, reason: "abi" };
+    const priority = platforms.get(formatPlatformTag(tag.platform));
+    if (priority === undefined) return { compatible: false, reason: "platform" };
+    return { compatible: true, priority };
+  }
+
+  /** Whether some tag pairs this Python tag with this ABI tag (any platform). */
+  isCompatibleAbi(python: LanguageTag, abi: AbiTag): boolean {
+    return this.#map.get(formatLanguageTag(python))?.has(formatAbiTag(abi)) ?? false;
+  }
+
+  /** The best tag, or `undefined` when there are none. */
+  best(): PrioritizedTag | undefined {
+    return this.#ordered[0];
+  }
+
+  /** The number of distinct tags. */
+  get size(): number {
+    return this.#ordered.length;
+  }
+
+  /** The tags, best first. */
+  [Symbol.iterator](): Iterator<PrioritizedTag> {
+    return this.#ordered[Symbol.iterator]();
+  }
+
+  /** One tag per line, best first (`cp312-cp312-manylinux_2_39_x86_64`, ...). */
+  toString(): string {
+    return this.#ordered.map((tag) => `${formatTagTriple(tag)}\n`).join("");
+  }
+}
