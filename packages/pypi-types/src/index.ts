@@ -1,1 +1,65 @@
-export {};
+export {
+  type CoreMetadata,
+  type MetadataParseOptions,
+  parseCoreMetadata,
+} from "./core-metadata.ts";
+export {
+  type DirectUrl,
+  type DirectUrlArchive,
+  type DirectUrlDirectory,
+  DirectUrlError,
+  type DirectUrlVcs,
+  directUrlToUrl,
+  parseDirectUrl,
+  serializeDirectUrl,
+  type VcsKind,
+} from "./direct-url.ts";
+export {
+  HASH_ALGORITHMS_PREFERRED,
+  type HashAlgorithm,
+  HashError,
+  type Hashes,
+  isHashAlgorithm,
+  parseHashDigest,
+  parseHashFragment,
+  preferredHash,
+} from "./hashes.ts";
+export {
+  type HeaderDocument,
+  type HeaderField,
+  parseHeaderDocument,
+  parseHeaders,
+} from "./headers.ts";
+export { decodeHtmlEntities } from "./html-entities.ts";
+export {
+  type LenientOptions,
+  type LenientParse,
+  parseLenientRequirement,
+  parseLenientVersionSpecifiers,
+  parseWithFixups,
+} from "./lenient.ts";
+export { MetadataError } from "./metadata-error.ts";
+export {
+  isStaticForResolution,
+  parseMetadataVersion,
+  parsePkgInfoResolutionMetadata,
+  parseResolutionMetadata,
+  type ResolutionMetadata,
+  toResolutionMetadata,
+} from "./resolution-metadata.ts";
+export {
+  hasCoreMetadata,
+  isYanked,
+  type ProjectStatus,
+  type ProjectStatusKind,
+  SimpleApiError,
+  type SimpleFile,
+} from "./simple-file.ts";
+export { parseSimpleHtml, parseSimpleIndexHtml, type SimpleHtmlPage } from "./simple-html.ts";
+export {
+  parseSimpleIndexJson,
+  parseSimpleJson,
+  SIMPLE_JSON_MEDIA_TYPE,
+  type SimpleJsonProject,
+} from "./simple-json.ts";
+export { parseTimestamp } from "./upload-time.ts";

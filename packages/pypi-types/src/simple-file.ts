@@ -1,0 +1,72 @@
+import { UvError, type UvErrorOptions } from "@uv-ts/error";
+import type { Hashes } from "./hashes.ts";
+
+/**
+ * One distribution file on a Simple API project page, from either the PEP 691 JSON form or the
+ * PEP 503 HTML form (including find-links pages).
+ */
+export interface SimpleFile {
+  /** The filename, percent-decoded (`torchtext-0.17.0+cpu-...whl`). */
+  readonly filename: string;
+  /** Absolute URL of the file, resolved against the page's base URL, without the hash fragment. */
+  readonly url: string;
+  readonly hashes: Hashes;
+  /** `requires-python` as the index wrote it (HTML entities decoded); parse it leniently. */
+  readonly requiresPython?: string;
+  /** `false`, `true` (yanked, no reason given) or the reason. */
+  readonly yanked: boolean | string;
+  /** PEP 658/714: whether `<url>.metadata` exists, and its hashes when the index gave them. */
+  readonly coreMetadata: boolean | Hashes;
+  /** PEP 700 size in bytes. */
+  readonly size?: number;
+  /** PEP 700 upload time (millisecond precision). */
+  readonly uploadTime?: Date;
+}
+
+/** PEP 792 project status. */
+export type ProjectStatusKind = "active" | "archived" | "quarantined" | "deprecated";
+
+/** PEP 792 project status and its optional reason. */
+export interface ProjectStatus {
+  readonly status: ProjectStatusKind;
+  readonly reason?: string;
+}
+
+/** Reads a PEP 792 status marker; unknown markers count as `active`, as uv does. */
+export function projectStatusKind(value: string | undefined): ProjectStatusKind | undefined {
+  switch (value) {
+    case "active":
+    case "archived":
+    case "quarantined":
+    case "deprecated":
+      return value;
+    default:
+      return undefined;
+  }
+}
+
+/** A Simple API page (JSON or HTML) that could not be read. */
+export class SimpleApiError extends UvError {
+  constructor(code: string, message: string, options: UvErrorOptions = {}) {
+    super(`pypi-types.${code}`, message, options);
+  }
+}
+
+/** Whether a file is yanked (`yanked` is `true` or a reason). */
+export function isYanked(file: Pick<SimpleFile, "yanked">): boolean {
+  return file.yanked !== false;
+}
+
+/** Whether the index serves the file's core metadata separately (PEP 658). */
+export function hasCoreMetadata(file: Pick<SimpleFile, "coreMetadata">): boolean {
+  return file.coreMetadata !== false;
+}
+
+/** Resolves `href` against `base`; throws `Failed to parse URL: ...` when it cannot be. */
+export function resolveUrl(href: string, base: string | URL): string {
+  try {
+    return new URL(href, base).href;
+  } catch (error) {
+    throw new SimpleApiError("invalid-url", `Failed to parse URL: ${href}`, { cause: error });
+  }
+}

@@ -1,0 +1,225 @@
+import { type PackageName, parsePackageName } from "@uv-ts/normalize";
+import { HashError, type Hashes, parseHashFragment } from "./hashes.ts";
+import { decodeHtmlEntities } from "./html-entities.ts";
+import { type HtmlStartTag, scanHtml } from "./html-scanner.ts";
+import {
+  type ProjectStatus,
+  type ProjectStatusKind,
+  projectStatusKind,
+  resolveUrl,
+  SimpleApiError,
+  type SimpleFile,
+} from "./simple-file.ts";
+import { percentDecodeUtf8, trimRust } from "./text.ts";
+import { parseTimestamp } from "./upload-time.ts";
+
+/** A PEP 503 HTML project page (or a find-links page). */
+export interface SimpleHtmlPage {
+  /** The URL relative links were resolved against: the first `<base href>`, else the page URL. */
+  readonly base: string;
+  /** The files, sorted by filename (uv sorts them so the order never depends on the server). */
+  readonly files: readonly SimpleFile[];
+  readonly projectStatus: ProjectStatus;
+}
+
+/**
+ * Parses a PEP 503 HTML project page, or a find-links page, the way uv reads them: every `<a>`
+ * with a non-empty `href` is a file; the hash comes from the URL fragment; `data-requires-python`,
+ * `data-yanked`, `data-core-metadata` / `data-dist-info-metadata`, `data-size` and
+ * `data-upload-time` are read with HTML entities decoded. Tag and attribute names are
+ * case-insensitive.
+ */
+export function parseSimpleHtml(html: string, pageUrl: string | URL): SimpleHtmlPage {
+  let baseHref: string | undefined;
+  let baseDecided = false;
+  const anchors: HtmlStartTag[] = [];
+  const status = new ProjectStatusReader();
+  let inHead = false;
+  for (const event of scanHtml(html)) {
+    if (event.kind === "end") {
+      if (event.name === "head") inHead = false;
+      continue;
+    }
+    if (event.kind !== "start") continue;
+    switch (event.name) {
+      case "head":
+        inHead = true;
+        break;
+      case "meta":
+        if (inHead) status.read(event);
+        break;
+      case "base":
+        // Only the first `<base>`, and only before any link: HTML requires it to come first.
+        if (!baseDecided) {
+          baseDecided = true;
+          const href = event.attributes.get("href");
+          if (href !== undefined) baseHref = decodeHtmlEntities(href);
+        }
+        break;
+      case "a":
+        baseDecided = true;
+        anchors.push(event);
+        break;
+      case "link":
+        baseDecided = true;
+        break;
+    }
+  }
+  // uv requires an absolute `<base href>`; a relative one is resolved against the page instead.
+  const page = resolveUrl(pageUrl.toString(), pageUrl);
+  const base = baseHref === undefined ? page : resolveUrl(baseHref, page);
+  const files: SimpleFile[] = [];
+  for (const anchor of anchors) {
+    const file = parseAnchor(anchor, base);
+    if (file !== undefined) files.push(file);
+  }
+  files.sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
+  return { base, files, projectStatus: status.result() };
+}
+
+function parseAnchor(anchor: HtmlStartTag, base: string): SimpleFile | undefined {
+  const href = anchor.attributes.get("href");
+  if (href === undefined || href === "") return undefined;
+  const decoded = decodeHtmlEntities(href);
+  const hashIndex = decoded.indexOf("#");
+  const path = hashIndex === -1 ? decoded : decoded.slice(0, hashIndex);
+  const hashes = hashIndex === -1 ? {} : parseFragmentHashes(decoded.slice(hashIndex + 1));
+
+  const lastSegment = path.slice(path.lastIndexOf("/") + 1);
+  const query = lastSegment.indexOf("?");
+  const rawFilename = query === -1 ? lastSegment : lastSegment.slice(0, query);
+  const filename = percentDecodeUtf8(rawFilename);
+  if (filename === undefined) {
+    throw new SimpleApiError(
+      "unsupported-filename",
+      `Expected distribution filename to be UTF-8: ${rawFilename}`,
+    );
+  }
+
+  const attr = (name: string): string | undefined => {
+    const value = anchor.attributes.get(name);
+    return value === undefined ? undefined : decodeHtmlEntities(value);
+  };
+  const requiresPython = attr("data-requires-python");
+  const coreMetadata = parseCoreMetadataAttribute(
+    attr("data-core-metadata") ?? attr("data-dist-info-metadata"),
+  );
+  let yanked: boolean | string = false;
+  if (anchor.attributes.has("data-yanked")) {
+    const reason = attr("data-yanked");
+    yanked = reason === undefined || reason === "" ? true : reason;
+  }
+  // `data-size` and `data-upload-time` are not standard for HTML (PEP 700 covers JSON only);
+  // uv reads them when present and ignores values it cannot parse.
+  const sizeText = attr("data-size");
+  const size =
+    sizeText !== undefined && /^\+?[0-9]+$/.test(sizeText) ? Number(sizeText) : undefined;
+  const uploadText = attr("data-upload-time");
+  const uploadTime = uploadText === undefined ? undefined : parseTimestamp(uploadText);
+
+  return {
+    filename,
+    url: resolveUrl(path, base),
+    hashes,
+    ...(requiresPython === undefined ? {} : { requiresPython }),
+    yanked,
+    coreMetadata,
+    ...(size === undefined || !Number.isSafeInteger(size) ? {} : { size }),
+    ...(uploadTime === undefined ? {} : { uploadTime }),
+  };
+}
+
+function parseFragmentHashes(rawFragment: string): Hashes {
+  const fragment = percentDecodeUtf8(rawFragment);
+  if (fragment === undefined) {
+    throw new SimpleApiError(
+      "invalid-fragment",
+      `Expected the URL fragment to be UTF-8: ${rawFragment}`,
+    );
+  }
+  if (trimRust(fragment) === "") return {};
+  try {
+    return parseHashFragment(fragment);
+  } catch (error) {
+    if (!(error instanceof HashError)) throw error;
+    // A fragment that is not `name=value` (`#main`) is not a hash. An `#egg=name` fragment is
+    // pip's project-name hint; uv means to skip it too (its check compares the wrong string).
+    if (error.kind !== "unsupported-algorithm" || fragment.startsWith("egg=")) return {};
+    throw error;
+  }
+}
+
+function parseCoreMetadataAttribute(value: string | undefined): boolean | Hashes {
+  if (value === undefined) return false;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  try {
+    return parseHashFragment(value);
+  } catch {
+    // uv warns and treats the metadata as unavailable.
+    return false;
+  }
+}
+
+/** PEP 792 status from `<meta name="pypi:project-status">` tags in `<head>`, as uv reads them. */
+class ProjectStatusReader {
+  #status: ProjectStatusKind | undefined;
+  #reason: string | undefined;
+  #invalid = false;
+
+  read(meta: HtmlStartTag): void {
+    const name = meta.attributes.get("name");
+    const content = meta.attributes.get("content");
+    if (name === "pypi:project-status") {
+      const status = projectStatusKind(
+        content === undefined ? undefined : decodeHtmlEntities(content),
+      );
+      if (status === undefined) this.#invalid = true;
+      else this.#status = status;
+    } else if (name === "pypi:project-status-reason") {
+      if (content === undefined) this.#invalid = true;
+      else this.#reason = decodeHtmlEntities(content);
+    }
+  }
+
+  result(): ProjectStatus {
+    // A malformed marker discards the whole status, leaving the default.
+    if (this.#invalid || this.#status === undefined) return { status: "active" };
+    return this.#reason === undefined
+      ? { status: this.#status }
+      : { status: this.#status, reason: this.#reason };
+  }
+}
+
+/**
+ * Parses a PEP 503 index root page into project names: the text of each `<a>` with a non-empty
+ * `href`, trimmed; texts that are not valid names are skipped. Sorted, as uv sorts them.
+ */
+export function parseSimpleIndexHtml(html: string): PackageName[] {
+  const names: PackageName[] = [];
+  let current: { text: string } | undefined;
+  const finish = (): void => {
+    if (current === undefined) return;
+    const text = trimRust(current.text);
+    current = undefined;
+    if (text === "") return;
+    try {
+      names.push(parsePackageName(text));
+    } catch {
+      // Not a project link (navigation, headings); uv skips these too.
+    }
+  };
+  for (const event of scanHtml(html)) {
+    if (event.kind === "start" && event.name === "a") {
+      finish();
+      const href = event.attributes.get("href");
+      if (href !== undefined && href !== "") current = { text: "" };
+    } else if (event.kind === "end" && event.name === "a") {
+      finish();
+    } else if (event.kind === "text" && current !== undefined) {
+      current.text += event.text;
+    }
+  }
+  finish();
+  return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

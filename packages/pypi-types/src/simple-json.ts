@@ -1,0 +1,187 @@
+import { type PackageName, parsePackageName } from "@uv-ts/normalize";
+import { type Hashes, isHashAlgorithm } from "./hashes.ts";
+import {
+  type ProjectStatus,
+  projectStatusKind,
+  resolveUrl,
+  SimpleApiError,
+  type SimpleFile,
+} from "./simple-file.ts";
+import { decodeUtf8 } from "./text.ts";
+import { parseTimestamp } from "./upload-time.ts";
+
+/** The media type of PEP 691 JSON pages. */
+export const SIMPLE_JSON_MEDIA_TYPE = "application/vnd.pypi.simple.v1+json";
+
+/** A PEP 691 project page. */
+export interface SimpleJsonProject {
+  /** The project name as the index wrote it (PEP 691 requires it; uv does not). */
+  readonly name?: string;
+  readonly files: readonly SimpleFile[];
+  /** PEP 700: every version the project has, including ones without files. */
+  readonly versions?: readonly string[];
+  readonly meta: { readonly apiVersion?: string };
+  readonly projectStatus: ProjectStatus;
+}
+
+// `core-metadata` (PEP 714) first; the PEP 658 spellings are older aliases. The first key that
+// is present and not null wins, as uv reads them.
+const CORE_METADATA_KEYS = ["core-metadata", "dist-info-metadata", "data-dist-info-metadata"];
+
+/**
+ * Parses a PEP 691 JSON project page (`application/vnd.pypi.simple.v1+json`). File URLs are
+ * resolved against `baseUrl` (the page URL). Files keep the index's order.
+ */
+export function parseSimpleJson(
+  body: string | Uint8Array,
+  baseUrl: string | URL,
+): SimpleJsonProject {
+  const root = parseJson(body);
+  const obj = expectObject(root, "");
+  const files = expectArray(obj.files, "files").map((f, i) => parseFile(f, `files[${i}]`, baseUrl));
+  const name = optionalString(obj.name, "name");
+  const versions =
+    obj.versions === undefined || obj.versions === null
+      ? undefined
+      : expectArray(obj.versions, "versions").map((v, i) => expectString(v, `versions[${i}]`));
+  const metaObj = obj.meta === undefined || obj.meta === null ? {} : expectObject(obj.meta, "meta");
+  const apiVersion = optionalString(metaObj["api-version"], "meta.api-version");
+  return {
+    ...(name === undefined ? {} : { name }),
+    files,
+    ...(versions === undefined ? {} : { versions }),
+    meta: apiVersion === undefined ? {} : { apiVersion },
+    projectStatus: parseProjectStatus(obj["project-status"]),
+  };
+}
+
+/** Parses the PEP 691 JSON index root (`{"projects": [{"name": ...}]}`) into package names. */
+export function parseSimpleIndexJson(body: string | Uint8Array): PackageName[] {
+  const obj = expectObject(parseJson(body), "");
+  return expectArray(obj.projects, "projects").map((entry, i) => {
+    const name = expectString(expectObject(entry, `projects[${i}]`).name, `projects[${i}].name`);
+    try {
+      return parsePackageName(name);
+    } catch (error) {
+      throw invalid(`\`projects[${i}].name\` is not a valid package name: \`${name}\``, error);
+    }
+  });
+}
+
+function parseFile(value: unknown, path: string, baseUrl: string | URL): SimpleFile {
+  const f = expectObject(value, path);
+  const filename = expectString(f.filename, `${path}.filename`);
+  const url = resolveUrl(expectString(f.url, `${path}.url`), baseUrl);
+  if (f.hashes === undefined) throw invalid(`missing field \`hashes\` in \`${path}\``);
+  const hashes = parseHashes(f.hashes, `${path}.hashes`);
+  const requiresPython = optionalString(f["requires-python"], `${path}.requires-python`);
+  const yanked = parseYanked(f.yanked, `${path}.yanked`);
+  const coreMetadata = parseCoreMetadataField(f, path);
+  const size = parseSize(f.size, `${path}.size`);
+  const uploadTimeText = optionalString(f["upload-time"], `${path}.upload-time`);
+  let uploadTime: Date | undefined;
+  if (uploadTimeText !== undefined) {
+    uploadTime = parseTimestamp(uploadTimeText);
+    if (uploadTime === undefined) {
+      throw invalid(`\`${path}.upload-time\` is not an RFC 3339 timestamp: \`${uploadTimeText}\``);
+    }
+  }
+  return {
+    filename,
+    url,
+    hashes,
+    ...(requiresPython === undefined ? {} : { requiresPython }),
+    yanked,
+    coreMetadata,
+    ...(size === undefined ? {} : { size }),
+    ...(uploadTime === undefined ? {} : { uploadTime }),
+  };
+}
+
+function parseCoreMetadataField(f: Record<string, unknown>, path: string): boolean | Hashes {
+  for (const key of CORE_METADATA_KEYS) {
+    const value = f[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value === "boolean") return value;
+    if (typeof value === "object" && !Array.isArray(value))
+      return parseHashes(value, `${path}.${key}`);
+    throw invalid(`\`${path}.${key}\` must be a boolean or a hash object`);
+  }
+  return false;
+}
+
+function parseYanked(value: unknown, path: string): boolean | string {
+  if (value === undefined || value === null) return false;
+  if (typeof value === "boolean") return value;
+  // An empty reason still means yanked (uv keeps it as a reason); there is nothing to show.
+  if (typeof value === "string") return value === "" ? true : value;
+  throw invalid(`\`${path}\` must be a boolean or a string`);
+}
+
+function parseSize(value: unknown, path: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
+  throw invalid(`\`${path}\` must be a non-negative integer`);
+}
+
+/** Reads a hash object, keeping the algorithms uv knows and ignoring the rest. */
+function parseHashes(value: unknown, path: string): Hashes {
+  const obj = expectObject(value, path);
+  const hashes: Record<string, string> = {};
+  for (const [algorithm, digest] of Object.entries(obj)) {
+    if (!isHashAlgorithm(algorithm) || digest === null) continue;
+    hashes[algorithm] = expectString(digest, `${path}.${algorithm}`);
+  }
+  return hashes;
+}
+
+function parseProjectStatus(value: unknown): ProjectStatus {
+  if (value === undefined || value === null) return { status: "active" };
+  const obj = expectObject(value, "project-status");
+  const status = projectStatusKind(optionalString(obj.status, "project-status.status")) ?? "active";
+  const reason = optionalString(obj.reason, "project-status.reason");
+  return reason === undefined ? { status } : { status, reason };
+}
+
+function parseJson(body: string | Uint8Array): unknown {
+  let text: string | undefined;
+  if (typeof body === "string") text = body;
+  else text = decodeUtf8(body);
+  if (text === undefined) throw invalid("the body is not valid UTF-8");
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw invalid((error as Error).message, error);
+  }
+}
+
+function invalid(detail: string, cause?: unknown): SimpleApiError {
+  return new SimpleApiError("invalid-json", `Invalid Simple API JSON response: ${detail}`, {
+    cause,
+  });
+}
+
+function describe(path: string): string {
+  return path === "" ? "the document" : `\`${path}\``;
+}
+
+function expectObject(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalid(`${describe(path)} must be an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function expectArray(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) throw invalid(`${describe(path)} must be an array`);
+  return value;
+}
+
+function expectString(value: unknown, path: string): string {
+  if (typeof value !== "string") throw invalid(`${describe(path)} must be a string`);
+  return value;
+}
+
+function optionalString(value: unknown, path: string): string | undefined {
+  return value === undefined || value === null ? undefined : expectString(value, path);
+}
