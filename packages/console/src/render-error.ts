@@ -11,8 +11,8 @@ function messageOf(error: unknown): string {
  *
  * ```
  * error: <message>
- *   Caused by: <cause>
- *   Caused by: <cause of cause>
+ *   cause: <cause>
+ *   cause: <cause of cause>
  *
  * hint: <hint>
  * ```
@@ -20,9 +20,10 @@ function messageOf(error: unknown): string {
  * Returns the text with a trailing newline.
  */
 export function renderError(error: unknown, style: Styler): string {
-  const lines = [`${style.bold(style.red("error"))}: ${messageOf(error)}`];
+  // uv 0.13 labels each cause `cause:` (older releases said `Caused by:`).
+  const lines = [`${style.bold(style.red("error"))}${style.bold(":")} ${messageOf(error)}`];
   for (const cause of causeChain(error)) {
-    lines.push(`  ${style.bold(style.red("Caused by"))}: ${messageOf(cause)}`);
+    lines.push(`  ${style.bold(style.red("cause"))}${style.bold(":")} ${messageOf(cause)}`);
   }
   let text = `${lines.join("\n")}\n`;
   for (const hint of collectHints(error)) {

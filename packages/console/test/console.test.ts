@@ -22,13 +22,13 @@ describe("renderError", () => {
   it("renders causes and hints like uv", () => {
     const error = new UvError("venv.create", "Failed to create virtual environment", {
       cause: new Error("A directory already exists at: .venv"),
-      hint: "Use the `--clear` flag or set `UV_VENV_CLEAR=1` to skip this prompt",
+      hint: "Use the `--clear` flag or set `UV_VENV_CLEAR=1` to replace the existing directory",
     });
     expect(renderError(error, plain)).toBe(
       "error: Failed to create virtual environment\n" +
-        "  Caused by: A directory already exists at: .venv\n" +
+        "  cause: A directory already exists at: .venv\n" +
         "\n" +
-        "hint: Use the `--clear` flag or set `UV_VENV_CLEAR=1` to skip this prompt\n",
+        "hint: Use the `--clear` flag or set `UV_VENV_CLEAR=1` to replace the existing directory\n",
     );
   });
 
