@@ -1,0 +1,57 @@
+import type { HashAlgorithm, HashDigest } from "./hash.ts";
+import type { ExtractLimits } from "./limits.ts";
+
+/**
+ * Where an archive comes from: a file path (read with random access) or a byte stream such as an
+ * HTTP body (any `Readable` or async iterable of chunks).
+ */
+export type ArchiveSource = string | AsyncIterable<Uint8Array>;
+
+/** Digests the archive must match before its contents are moved into place. */
+export interface ExpectedHashes {
+  /** How the artifact is named in the error, e.g. `anyio==4.0.0`. */
+  readonly name: string;
+  readonly digests: readonly HashDigest[];
+  /** `any` (default): one digest must match; `all`: every digest must match (direct URLs). */
+  readonly mode?: "any" | "all" | undefined;
+}
+
+/** Options shared by every extractor. */
+export interface ExtractOptions {
+  /** Overrides for {@link ExtractLimits}; unspecified caps keep their defaults. */
+  readonly limits?: Partial<ExtractLimits> | undefined;
+  /** Digests of the whole archive to compute while reading it. */
+  readonly hashAlgorithms?: readonly HashAlgorithm[] | undefined;
+  /**
+   * Checked after reading and before the rename, so a mismatching archive never appears at the
+   * destination. Its algorithms are computed even if not listed in `hashAlgorithms`.
+   */
+  readonly expectedHashes?: ExpectedHashes | undefined;
+  /** Aborting removes the staging directory and rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** One regular file written by an extraction. */
+export interface ExtractedFile {
+  /** Relative to the destination, `/`-separated, as spelled in the archive. */
+  readonly path: string;
+  /** Uncompressed size in bytes. */
+  readonly size: number;
+  /** Whether any executable bit was set in the archive (the file is then created `0o777 & ~umask`). */
+  readonly executable: boolean;
+}
+
+/** What an extraction produced. */
+export interface ExtractResult {
+  /** Regular files (and tar hard links), in archive order; directories and symlinks are omitted. */
+  readonly files: ExtractedFile[];
+  /** Digests of the archive bytes, in the order requested (expected algorithms last). */
+  readonly hashes: HashDigest[];
+}
+
+/** The algorithms to compute: the requested ones plus any needed for verification. */
+export function algorithmsFor(options: ExtractOptions): HashAlgorithm[] {
+  const algorithms = [...(options.hashAlgorithms ?? [])];
+  for (const digest of options.expectedHashes?.digests ?? []) algorithms.push(digest.algorithm);
+  return [...new Set(algorithms)];
+}

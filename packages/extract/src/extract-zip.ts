@@ -1,0 +1,501 @@
+import { createWriteStream } from "node:fs";
+import { type FileHandle, open, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Transform, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import zlib from "node:zlib";
+import { type CentralEntry, readCentralDirectory } from "./central-directory.ts";
+import { ExtractError, hex8, zipStructureError } from "./extract-error.ts";
+import {
+  type ArchiveSource,
+  algorithmsFor,
+  type ExtractedFile,
+  type ExtractOptions,
+  type ExtractResult,
+} from "./extract-options.ts";
+import { FileCursor } from "./file-cursor.ts";
+import { MultiHasher, verifyHashes } from "./hash.ts";
+import { LimitTracker, resolveLimits } from "./limits.ts";
+import { type MemberPath, PathModel, parseMemberPath } from "./member-path.ts";
+import { asExtractError, createDirectories, fileMode, spool } from "./shared.ts";
+import { withStaging } from "./staging.ts";
+import { TaskPool } from "./task-pool.ts";
+import {
+  applyZip64,
+  COMPARED_FLAGS,
+  checkUnicodePath,
+  FLAG,
+  METHOD_DEFLATE,
+  parseExtraFields,
+  SIG,
+} from "./zip-format.ts";
+
+/** Members at most this big (compressed and not) are inflated off the walk, in parallel. */
+const SMALL_COMPRESSED = 4 * 1024 * 1024;
+const SMALL_UNCOMPRESSED = 16 * 1024 * 1024;
+const POOL_TASKS = 16;
+const POOL_BYTES = 64 * 1024 * 1024;
+/** Duplicates are compared in memory; bigger ones are refused rather than buffered. */
+const MAX_DUPLICATE_BYTES = 64 * 1024 * 1024;
+/** An empty DEFLATE stream takes 2 bytes; a directory with more "data" is hiding something. */
+const MAX_DIRECTORY_DATA = 64;
+/** How far past its declared size an in-memory member may inflate before we stop counting. */
+const OVERRUN_SLACK = 1024 * 1024;
+
+interface InflateResult {
+  buffer: Buffer;
+  engine: { bytesWritten: number };
+}
+
+function inflateRawInfo(data: Buffer, maxOutputLength: number): Promise<InflateResult> {
+  return new Promise((resolve, reject) => {
+    // `info: true` makes the callback receive `{ buffer, engine }`; @types/node only knows Buffer.
+    zlib.inflateRaw(data, { info: true, maxOutputLength } as zlib.ZlibOptions, (error, result) => {
+      if (error) reject(error);
+      else resolve(result as unknown as InflateResult);
+    });
+  });
+}
+
+/** One member, planned from the central directory before anything is written. */
+interface PlannedEntry {
+  readonly entry: CentralEntry;
+  readonly member: MemberPath;
+}
+
+function badSize(path: string, computed: number | string, expected: number): ExtractError {
+  const got = typeof computed === "string" ? computed : hex8(computed);
+  return new ExtractError(
+    "extract.bad-uncompressed-size",
+    `Bad uncompressed size (got ${got}, expected ${hex8(expected)}) for file: ${path}`,
+  );
+}
+
+function badCompressedSize(path: string, computed: number, expected: number): ExtractError {
+  return new ExtractError(
+    "extract.bad-compressed-size",
+    `Bad compressed size (got ${hex8(computed)}, expected ${hex8(expected)}) for file: ${path}`,
+  );
+}
+
+function badCrc(path: string, computed: number, expected: number): ExtractError {
+  return new ExtractError(
+    "extract.bad-crc",
+    `Bad CRC (got ${hex8(computed)}, expected ${hex8(expected)}) for file: ${path}`,
+  );
+}
+
+function duplicateEntry(path: string): ExtractError {
+  return new ExtractError(
+    "extract.duplicate-entry",
+    `ZIP file contains multiple entries with different contents for: ${path}`,
+  );
+}
+
+/**
+ * Checks names, paths, collisions, duplicates and declared sizes for every central-directory
+ * record, so that an archive that will be refused for those reasons is refused before any I/O.
+ */
+function plan(entries: readonly CentralEntry[], limits: LimitTracker, model: PathModel) {
+  const planned = new Map<CentralEntry, PlannedEntry>();
+  const firstByPath = new Map<string, CentralEntry>();
+  const directories = new Set<string>();
+  for (const entry of entries) {
+    const member = parseMemberPath(entry.name);
+    limits.addEntry();
+    if (member.isDirectory) {
+      if (entry.crc32 !== 0) throw badCrc(member.path, 0, entry.crc32);
+      if (entry.uncompressedSize !== 0) throw badSize(member.path, 0, entry.uncompressedSize);
+      if (entry.compressedSize > MAX_DIRECTORY_DATA) {
+        throw zipStructureError(`Directory entry carries data: ${entry.name}`);
+      }
+      model.claim(member, "directory");
+      directories.add(member.path);
+      planned.set(entry, { entry, member });
+      continue;
+    }
+    limits.addBytes(member.path, entry.uncompressedSize);
+    limits.checkRatio(member.path, entry.compressedSize, entry.uncompressedSize);
+    if (model.claim(member, "file") === "duplicate-file") {
+      const first = firstByPath.get(member.path) as CentralEntry;
+      if (first.executable !== entry.executable) {
+        throw new ExtractError(
+          "extract.duplicate-mode",
+          `ZIP file end-of-central-directory record contains multiple entries with the same path, but conflicting modes: ${member.path}`,
+        );
+      }
+      // Different CRCs or sizes prove different bytes; equal ones are confirmed byte-wise later.
+      if (
+        first.crc32 !== entry.crc32 ||
+        first.uncompressedSize !== entry.uncompressedSize ||
+        entry.uncompressedSize > MAX_DUPLICATE_BYTES
+      ) {
+        throw duplicateEntry(member.path);
+      }
+    } else {
+      firstByPath.set(member.path, entry);
+    }
+    if (member.components.length > 1) directories.add(member.components.slice(0, -1).join("/"));
+    planned.set(entry, { entry, member });
+  }
+  return { planned, directories };
+}
+
+interface LocalHeader {
+  readonly zip64: boolean;
+}
+
+/** Reads the local header at the cursor and proves it says what the central directory says. */
+async function readLocalHeader(cursor: FileCursor, entry: CentralEntry): Promise<LocalHeader> {
+  const offset = cursor.position;
+  const fixed = await cursor.read(30);
+  if (fixed === undefined || fixed.readUInt32LE(0) !== SIG.localHeader) {
+    throw zipStructureError(`Invalid local file header at offset ${offset} for: ${entry.name}`);
+  }
+  const flags = fixed.readUInt16LE(6);
+  const method = fixed.readUInt16LE(8);
+  const crc32 = fixed.readUInt32LE(14);
+  const values = {
+    compressedSize: fixed.readUInt32LE(18),
+    uncompressedSize: fixed.readUInt32LE(22),
+  };
+  const nameLength = fixed.readUInt16LE(26);
+  const extraLength = fixed.readUInt16LE(28);
+  const variable = await cursor.read(nameLength + extraLength);
+  if (variable === undefined) {
+    throw zipStructureError(`Truncated local file header at offset ${offset} for: ${entry.name}`);
+  }
+  const nameBytes = variable.subarray(0, nameLength);
+  if (!nameBytes.equals(entry.nameBytes)) {
+    throw new ExtractError(
+      "extract.conflicting-paths",
+      `ZIP file uses conflicting paths for the local file header at ${offset} (got ${nameBytes.toString("utf8")}, expected ${entry.name})`,
+    );
+  }
+  if (((flags ^ entry.flags) & COMPARED_FLAGS) !== 0 || method !== entry.method) {
+    throw new ExtractError(
+      "extract.conflicting-flags",
+      `ZIP file uses conflicting flags or compression methods for the local file header and central-directory record for: ${entry.name} (${offset})`,
+    );
+  }
+  const extra = parseExtraFields(variable.subarray(nameLength), entry.name);
+  const zip64 = applyZip64(values, extra, entry.name);
+  checkUnicodePath(extra, entry.name);
+  // With a data descriptor the local values may be zero (unknown when written), never different.
+  const descriptor = (flags & FLAG.dataDescriptor) !== 0;
+  const agrees = (local: number, central: number) =>
+    local === central || (descriptor && local === 0);
+  if (!agrees(crc32, entry.crc32)) {
+    throw new ExtractError(
+      "extract.conflicting-checksums",
+      `ZIP file uses conflicting checksums for the local file header and central-directory record (got ${crc32}, expected ${entry.crc32}) for: ${entry.name} (${offset})`,
+    );
+  }
+  if (!agrees(values.compressedSize, entry.compressedSize)) {
+    throw new ExtractError(
+      "extract.conflicting-compressed-sizes",
+      `ZIP file uses conflicting compressed sizes for the local file header and central-directory record (got ${values.compressedSize}, expected ${entry.compressedSize}) for: ${entry.name} (${offset})`,
+    );
+  }
+  if (!agrees(values.uncompressedSize, entry.uncompressedSize)) {
+    throw new ExtractError(
+      "extract.conflicting-uncompressed-sizes",
+      `ZIP file uses conflicting uncompressed sizes for the local file header and central-directory record (got ${values.uncompressedSize}, expected ${entry.uncompressedSize}) for: ${entry.name} (${offset})`,
+    );
+  }
+  return { zip64 };
+}
+
+/** Explains bytes found where the next local header (or the central directory) should start. */
+async function explainGap(
+  cursor: FileCursor,
+  expected: number,
+  previous: CentralEntry | undefined,
+): Promise<never> {
+  const at = cursor.position;
+  if (at > expected) {
+    throw zipStructureError(`ZIP file entries overlap at offset ${expected}`);
+  }
+  const head = await cursor.peek(30);
+  if (head.length >= 4 && head.readUInt32LE(0) === SIG.localHeader) {
+    const name = head.length >= 30 ? await cursor.peek(30 + head.readUInt16LE(26)) : head;
+    const path = name.length > 30 ? name.subarray(30).toString("utf8") : "";
+    throw new ExtractError(
+      "extract.missing-central-directory-entry",
+      `ZIP file contains a local file header without a corresponding central-directory record entry for: ${path} (${at})`,
+    );
+  }
+  if (
+    previous !== undefined &&
+    (previous.flags & FLAG.dataDescriptor) === 0 &&
+    head.length >= 4 &&
+    head.readUInt32LE(0) === SIG.dataDescriptor
+  ) {
+    throw new ExtractError(
+      "extract.unexpected-data-descriptor",
+      `File contains an unexpected data descriptor: ${previous.name}`,
+    );
+  }
+  throw zipStructureError(`ZIP file contains unexpected data at offset ${at}`);
+}
+
+/** Reads the data descriptor that fills `length` bytes and checks it against the entry. */
+async function readDataDescriptor(cursor: FileCursor, entry: CentralEntry, length: number) {
+  if (length === 0) {
+    throw new ExtractError(
+      "extract.missing-data-descriptor",
+      `Data descriptor is missing for file: ${entry.name}`,
+    );
+  }
+  const bytes = await cursor.read(length);
+  if (bytes === undefined) throw zipStructureError(`Truncated data descriptor for: ${entry.name}`);
+  // The signature is optional; only the lengths 12/20 (+4 with it) are well-formed.
+  let body = bytes;
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === SIG.dataDescriptor) {
+    const rest = bytes.subarray(4);
+    if (rest.length === 12 || rest.length === 20) body = rest;
+  }
+  if (body.length !== 12 && body.length !== 20) {
+    throw zipStructureError(`Invalid data descriptor for: ${entry.name}`);
+  }
+  const wide = body.length === 20;
+  const crc32 = body.readUInt32LE(0);
+  const compressed = wide ? Number(body.readBigUInt64LE(4)) : body.readUInt32LE(4);
+  const uncompressed = wide ? Number(body.readBigUInt64LE(12)) : body.readUInt32LE(8);
+  if (crc32 !== entry.crc32) throw badCrc(entry.name, entry.crc32, crc32);
+  if (uncompressed !== entry.uncompressedSize) {
+    throw badSize(entry.name, entry.uncompressedSize, uncompressed);
+  }
+  if (compressed !== entry.compressedSize) {
+    throw badCompressedSize(entry.name, entry.compressedSize, compressed);
+  }
+}
+
+/** Decompresses an in-memory member and checks its size and CRC against the directory. */
+async function inflateSmall(entry: CentralEntry, data: Buffer): Promise<Buffer> {
+  const expected = entry.uncompressedSize;
+  let output: Buffer;
+  if (entry.method === METHOD_DEFLATE) {
+    let result: InflateResult;
+    try {
+      // Some slack past the declared size lets the error say how big the member really is.
+      result = await inflateRawInfo(data, expected + OVERRUN_SLACK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+        throw badSize(entry.name, `more than ${hex8(expected + OVERRUN_SLACK)}`, expected);
+      }
+      throw zipStructureError(`Failed to decompress ${entry.name}: ${(error as Error).message}`);
+    }
+    output = result.buffer;
+    if (output.length !== expected) throw badSize(entry.name, output.length, expected);
+    if (result.engine.bytesWritten !== data.length) {
+      throw badCompressedSize(entry.name, result.engine.bytesWritten, data.length);
+    }
+  } else {
+    output = data;
+    if (output.length !== expected) throw badSize(entry.name, output.length, expected);
+  }
+  const crc = zlib.crc32(output);
+  if (crc !== entry.crc32) throw badCrc(entry.name, crc, entry.crc32);
+  return output;
+}
+
+/** Streams a large member from the cursor to `path`, checking it on the way. */
+async function streamLarge(
+  cursor: FileCursor,
+  entry: CentralEntry,
+  path: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const expected = entry.uncompressedSize;
+  const end = cursor.position + entry.compressedSize;
+  let produced = 0;
+  let crc = 0;
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+      produced += chunk.length;
+      if (produced > expected) {
+        callback(badSize(entry.name, `more than ${hex8(expected)}`, expected));
+        return;
+      }
+      crc = zlib.crc32(chunk, crc);
+      callback(null, chunk);
+    },
+  });
+  const out = createWriteStream(path, { flags: "wx", mode: fileMode(entry.executable) });
+  const source = cursor.chunks(entry.compressedSize);
+  const options = signal === undefined ? {} : { signal };
+  if (entry.method === METHOD_DEFLATE) {
+    const inflater = zlib.createInflateRaw();
+    try {
+      await pipeline(source, inflater, check, out, options);
+    } catch (error) {
+      if (error instanceof ExtractError || signal?.aborted === true) throw error;
+      throw zipStructureError(`Failed to decompress ${entry.name}: ${(error as Error).message}`);
+    }
+    if (inflater.bytesWritten !== entry.compressedSize) {
+      throw badCompressedSize(entry.name, inflater.bytesWritten, entry.compressedSize);
+    }
+  } else {
+    await pipeline(source, check, out, options);
+  }
+  // The inflater may stop early on junk; the cursor must still end exactly after the data.
+  if (cursor.position < end) await cursor.skipTo(end);
+  if (produced !== expected) throw badSize(entry.name, produced, expected);
+  if (crc !== entry.crc32) throw badCrc(entry.name, crc, entry.crc32);
+}
+
+/**
+ * Walks the file front to back, requiring that it is exactly: local header, data and (if
+ * flagged) data descriptor for each central-directory record in offset order, then the central
+ * directory, then the end records, then nothing but NUL bytes.
+ */
+async function walk(
+  cursor: FileCursor,
+  order: readonly PlannedEntry[],
+  centralOffset: number,
+  root: string,
+  signal: AbortSignal | undefined,
+): Promise<ExtractedFile[]> {
+  const files: ExtractedFile[] = [];
+  const written = new Map<string, Promise<void>>();
+  const pool = new TaskPool(POOL_TASKS, POOL_BYTES);
+  try {
+    let previous: CentralEntry | undefined;
+    for (let k = 0; k < order.length; k++) {
+      signal?.throwIfAborted();
+      const { entry, member } = order[k] as PlannedEntry;
+      // The first copy in file order is written; later ones must prove identical to it.
+      const duplicate = !member.isDirectory && written.has(member.path);
+      if (cursor.position !== entry.localHeaderOffset) {
+        await explainGap(cursor, entry.localHeaderOffset, previous);
+      }
+      await readLocalHeader(cursor, entry);
+      const dataEnd = cursor.position + entry.compressedSize;
+      const target = join(root, member.path);
+      const small =
+        entry.compressedSize <= SMALL_COMPRESSED && entry.uncompressedSize <= SMALL_UNCOMPRESSED;
+      if (member.isDirectory || duplicate || small) {
+        const data = await cursor.read(entry.compressedSize);
+        if (data === undefined) throw zipStructureError(`Truncated data for: ${entry.name}`);
+        const first = written.get(member.path);
+        const task = async () => {
+          const output = await inflateSmall(entry, data);
+          if (member.isDirectory) return;
+          if (duplicate) {
+            await first;
+            if (!output.equals(await readFile(target))) throw duplicateEntry(member.path);
+            return;
+          }
+          await writeFile(target, output, { flag: "wx", mode: fileMode(entry.executable) });
+        };
+        if (member.isDirectory || duplicate) {
+          await pool.submit(data.length, task);
+        } else {
+          let done!: () => void;
+          written.set(member.path, new Promise<void>((resolve) => (done = resolve)));
+          await pool.submit(data.length + entry.uncompressedSize, () => task().finally(done));
+        }
+      } else {
+        let done!: () => void;
+        written.set(member.path, new Promise<void>((resolve) => (done = resolve)));
+        try {
+          await streamLarge(cursor, entry, target, signal);
+        } finally {
+          done();
+        }
+      }
+      if (cursor.position !== dataEnd) throw zipStructureError(`Truncated data for: ${entry.name}`);
+      if ((entry.flags & FLAG.dataDescriptor) !== 0) {
+        const next = order[k + 1]?.entry.localHeaderOffset ?? centralOffset;
+        await readDataDescriptor(cursor, entry, Math.max(0, next - cursor.position));
+      }
+      if (!member.isDirectory && !duplicate) {
+        files.push({
+          path: member.path,
+          size: entry.uncompressedSize,
+          executable: entry.executable,
+        });
+      }
+      previous = entry;
+    }
+    if (cursor.position !== centralOffset) await explainGap(cursor, centralOffset, previous);
+    // Hash the central directory and end records too: the digest covers the whole file.
+    await cursor.skipTo(cursor.size);
+    await pool.drain();
+    return files;
+  } finally {
+    // Nothing may still be writing into the staging directory when it is removed.
+    await pool.settle();
+  }
+}
+
+async function extractFromFile(
+  handle: FileHandle,
+  root: string,
+  options: ExtractOptions,
+  hasher: MultiHasher | undefined,
+): Promise<ExtractedFile[]> {
+  const { size } = await handle.stat();
+  const limits = new LimitTracker(resolveLimits(options.limits));
+  const directory = await readCentralDirectory(handle, size, limits);
+  const { planned, directories } = plan(directory.entries, limits, new PathModel());
+  const order = [...planned.values()].sort(
+    (a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset,
+  );
+  await createDirectories(root, directories);
+  return walk(new FileCursor(handle, size, hasher), order, directory.offset, root, options.signal);
+}
+
+/**
+ * Extracts a ZIP archive (a wheel, or a `.zip` sdist) to `dest`, atomically: members are
+ * unpacked into a staging directory next to `dest` and renamed into place only if every check
+ * passes; on any failure nothing is left behind.
+ *
+ * The reader is our own and strict (see the package README): one archive must have exactly one
+ * reading, so local headers must agree with the central directory (names, flags, CRCs, sizes,
+ * data descriptors), entries must be contiguous with nothing hidden between or after them,
+ * duplicates must be byte-identical, names must be safe on every OS and distinct after case
+ * folding and NFC, and declared sizes are enforced as hard caps while inflating. Executable bits
+ * from Unix external attributes are kept.
+ *
+ * A path source is read with random access; a stream is first spooled into the staging area
+ * (hashing as it arrives), because the central directory at the end must be read first.
+ */
+export async function extractZip(
+  source: ArchiveSource,
+  dest: string,
+  options: ExtractOptions = {},
+): Promise<ExtractResult> {
+  const algorithms = algorithmsFor(options);
+  try {
+    return await withStaging(dest, async (staging) => {
+      const hasher = new MultiHasher(algorithms);
+      let path: string;
+      let hashWhileWalking: MultiHasher | undefined;
+      if (typeof source === "string") {
+        path = source;
+        hashWhileWalking = hasher.active ? hasher : undefined;
+      } else {
+        path = join(staging.scratch, "archive.zip");
+        const limits = resolveLimits(options.limits);
+        await spool(source, path, hasher, limits.maxTotalBytes + 256 * 1024 * 1024, options.signal);
+      }
+      const handle = await open(path, "r");
+      let files: ExtractedFile[];
+      try {
+        files = await extractFromFile(handle, staging.root, options, hashWhileWalking);
+      } finally {
+        await handle.close();
+      }
+      const hashes = hasher.digests();
+      if (options.expectedHashes !== undefined) {
+        const { name, digests, mode } = options.expectedHashes;
+        verifyHashes(name, digests, hashes, mode);
+      }
+      return { files, hashes };
+    });
+  } catch (error) {
+    throw asExtractError(error, options.signal);
+  }
+}
