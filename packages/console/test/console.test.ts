@@ -32,6 +32,20 @@ describe("renderError", () => {
     );
   });
 
+  it("indents the continuation lines of a multi-line cause", () => {
+    const error = new UvError("x", "Failed to discover parent workspace", {
+      cause: new Error("TOML parse error at line 1, column 9\n  |\n1 | [project\n\n  |         ^"),
+    });
+    expect(renderError(error, plain)).toBe(
+      "error: Failed to discover parent workspace\n" +
+        "  cause: TOML parse error at line 1, column 9\n" +
+        "           |\n" +
+        "         1 | [project\n" +
+        "\n" +
+        "           |         ^\n",
+    );
+  });
+
   it("colours only when enabled", () => {
     const color = createStyler("always", {}, {});
     expect(renderError(new Error("boom"), color)).toContain("\u001b[31m");

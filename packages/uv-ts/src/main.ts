@@ -1,5 +1,15 @@
-// Entry point of the bundle. Kept small: it imports only the argument parser and loads each
-// command's module lazily, so that `uv-ts --version` pays for nothing else.
+// Entry point of the bundle. Kept small: it imports the argument parser and the command list;
+// each command's spec and implementation are loaded lazily, so that `uv-ts --version` pays for
+// nothing else.
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ParsedArgs, parseArgs, ROOT, renderHelpCommand } from "@uv-ts/cli";
+import { createPrinter, createStyler, renderError, type Styler } from "@uv-ts/console";
+import { UvError } from "@uv-ts/error";
+import { COMMANDS } from "./commands/registry.ts";
+import type { CommandContext, CommandRun } from "./context.ts";
+import { resolveGlobalSettings } from "./settings.ts";
 import { VERSION } from "./version.ts";
 
 /** The streams and environment a run of the CLI works with (tests pass their own). */
@@ -7,35 +17,192 @@ export interface Io {
   readonly argv: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Aborted when the run should stop (SIGINT/SIGTERM); never aborted when absent. */
+  readonly signal?: AbortSignal;
 }
 
-/** Runs the CLI and resolves to the process exit code. */
-export async function main(io: Io): Promise<number> {
-  const args = io.argv;
-  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
-    io.stdout.write(`uv-ts ${VERSION}\n`);
-    return 0;
+/** The binary's name as help and errors show it. */
+const BIN = "uv-ts";
+
+/** Help wraps at the terminal's width (stdout), else `COLUMNS`, else 100, as clap does. */
+function helpWidth(io: Io): number {
+  if (io.stdout.isTTY === true && typeof io.stdout.columns === "number" && io.stdout.columns > 0) {
+    return io.stdout.columns;
   }
-  io.stderr.write("error: not implemented yet\n");
+  const columns = io.env.COLUMNS;
+  if (columns !== undefined && /^\d+$/u.test(columns)) return Number(columns);
+  return 100;
+}
+
+/**
+ * An error may carry the exit code it stands for (`exitCode: 1` for a failure the user's inputs
+ * caused, such as no solution); otherwise errors exit with 2.
+ */
+function exitCodeOf(error: unknown): number {
+  if (typeof error === "object" && error !== null && "exitCode" in error) {
+    const code = (error as { exitCode: unknown }).exitCode;
+    if (typeof code === "number" && Number.isInteger(code) && code >= 0) return code;
+  }
   return 2;
+}
+
+function writeError(io: Io, error: unknown, style: Styler, verbose: boolean): number {
+  let text = renderError(error, style);
+  if (
+    verbose &&
+    !(error instanceof UvError) &&
+    error instanceof Error &&
+    error.stack !== undefined
+  ) {
+    text += `\n${error.stack}\n`;
+  }
+  io.stderr.write(text);
+  return exitCodeOf(error);
+}
+
+/** The command table `main` dispatches through (tests pass their own). */
+export type CommandTable = Readonly<Record<string, () => Promise<{ run: CommandRun }>>>;
+
+/** Runs the CLI and resolves to the process exit code. */
+export async function main(io: Io, commands: CommandTable = COMMANDS): Promise<number> {
+  const width = helpWidth(io);
+  const outcome = await parseArgs(io.argv, {
+    root: ROOT,
+    bin: BIN,
+    version: `${BIN} ${VERSION}`,
+    env: io.env,
+    width,
+  });
+  switch (outcome.kind) {
+    case "help":
+      (outcome.stream === "stdout" ? io.stdout : io.stderr).write(outcome.text);
+      return outcome.exitCode;
+    case "version":
+      io.stdout.write(outcome.text);
+      return 0;
+    case "error":
+      io.stderr.write(outcome.text);
+      return outcome.exitCode;
+    case "parsed":
+      return await dispatch(io, outcome.args, width, commands);
+  }
+}
+
+async function dispatch(
+  io: Io,
+  args: ParsedArgs,
+  width: number,
+  commands: CommandTable,
+): Promise<number> {
+  const plain = createStyler("never", io.stderr, io.env);
+  let settings: ReturnType<typeof resolveGlobalSettings>;
+  try {
+    settings = resolveGlobalSettings(args, io.env, io.cwd, homedir());
+  } catch (error) {
+    return writeError(io, error, plain, false);
+  }
+  const style = createStyler(settings.color, io.stderr, io.env);
+  const verbose = settings.verbosity === "verbose";
+  const key = args.command.join(" ");
+
+  if (key === "help") {
+    const result = await renderHelpCommand(args.strings("command"), {
+      root: ROOT,
+      bin: BIN,
+      width,
+      env: io.env,
+    });
+    if (result.kind === "help") {
+      io.stdout.write(result.text);
+      return 0;
+    }
+    return writeError(io, new UvError("cli.unknown-help-topic", result.message), style, false);
+  }
+  if (key === "self version") return selfVersion(io, args);
+
+  const load = commands[key];
+  if (load === undefined) {
+    io.stderr.write(
+      `${style.bold(style.red("error"))}: The \`${BIN} ${key}\` command is not implemented yet\n`,
+    );
+    return 2;
+  }
+
+  try {
+    const info = await stat(settings.cwd).catch(() => undefined);
+    if (info === undefined)
+      throw new UvError("cli.directory-missing", "No such file or directory (os error 2)");
+    if (!info.isDirectory())
+      throw new UvError("cli.directory-not-dir", "Not a directory (os error 20)");
+  } catch (error) {
+    return writeError(io, error, style, verbose);
+  }
+
+  let tempCache: string | undefined;
+  try {
+    if (settings.noCache) tempCache = await mkdtemp(join(tmpdir(), "uv-ts-cache-"));
+    const ctx: CommandContext = {
+      io,
+      args,
+      printer: createPrinter(io.stdout, io.stderr, settings.verbosity),
+      style,
+      cacheDir: tempCache ?? settings.cacheDir,
+      noCache: settings.noCache,
+      offline: settings.offline,
+      cwd: settings.cwd,
+      signal: io.signal ?? new AbortController().signal,
+    };
+    const module = await load();
+    return await module.run(ctx);
+  } catch (error) {
+    return writeError(io, error, style, verbose);
+  } finally {
+    if (tempCache !== undefined) await rm(tempCache, { recursive: true, force: true });
+  }
+}
+
+/** `uv-ts self version`: this program's version (`--short` for the number alone). */
+function selfVersion(io: Io, args: ParsedArgs): number {
+  if (args.string("output-format") === "json") {
+    const info = { package_name: BIN, version: VERSION, commit_info: null };
+    io.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+  } else if (args.flag("short")) {
+    io.stdout.write(`${VERSION}\n`);
+  } else {
+    io.stdout.write(`${BIN} ${VERSION}\n`);
+  }
+  return 0;
 }
 
 /** Runs the CLI against the real process and sets its exit code. */
 export function runFromProcess(): void {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      // A second signal: stop now, as a shell would expect.
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    }
+    controller.abort(new UvError("cli.interrupted", `Interrupted by ${signal}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   main({
     argv: process.argv.slice(2),
     env: process.env,
     cwd: process.cwd(),
     stdout: process.stdout,
     stderr: process.stderr,
+    signal: controller.signal,
   }).then(
     (code) => {
       process.exitCode = code;
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
     },
     (error: unknown) => {
-      process.stderr.write(`error: internal error: ${String(error)}\n`);
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 2;
     },
   );

@@ -1,0 +1,168 @@
+import { CacheWriteError } from "./errors.ts";
+import {
+  beforeRequest,
+  buildPolicy,
+  type CachePolicy,
+  confirmsCached,
+  isStorable,
+  mergeNotModified,
+  revalidationHeaders,
+} from "./http-cache/policy.ts";
+import type { CacheEntryKey, HttpCacheStore, StoredResponse } from "./http-cache/store.ts";
+import type { HttpClient, HttpRequest, HttpResponse } from "./http-client.ts";
+import { stripCredentials } from "./redact.ts";
+
+/** One cacheable GET. */
+export interface CacheableRequest<P> {
+  readonly request: HttpRequest;
+  /** Where the response is cached; `undefined` bypasses the cache. */
+  readonly key: CacheEntryKey | undefined;
+  /** Whether `--refresh` covers this entry (entries older than the run get revalidated). */
+  readonly refresh: boolean;
+  /** An index's `cache-control` setting, replacing the server's header. */
+  readonly cacheControlOverride?: string | undefined;
+  /** Reads a successful response into a JSON-serialisable payload (the thing cached). */
+  readonly read: (res: HttpResponse) => Promise<P>;
+}
+
+type Outcome<P> =
+  | { readonly kind: "modified"; readonly payload: P; readonly policy: CachePolicy }
+  | { readonly kind: "not-modified"; readonly policy: CachePolicy };
+
+/**
+ * The HTTP cache in front of {@link HttpClient}, after uv's `CachedClient`: a fresh entry
+ * answers without a request; a stale one is revalidated with `If-None-Match` /
+ * `If-Modified-Since` (a 304 keeps the cached payload); offline, any matching entry is used
+ * however old, and a missing one is uv's offline error. Broken entries are dropped and fetched
+ * again, never fatal.
+ */
+export class CachedClient {
+  readonly http: HttpClient;
+  readonly #store: HttpCacheStore | undefined;
+  readonly #now: () => number;
+  readonly #refreshStartedAt: number;
+
+  constructor(
+    http: HttpClient,
+    store: HttpCacheStore | undefined,
+    options: { readonly now?: () => number } = {},
+  ) {
+    this.http = http;
+    this.#store = store;
+    this.#now = options.now ?? Date.now;
+    this.#refreshStartedAt = this.#now();
+  }
+
+  /** Fetches (or reads from the cache) and decodes with `decode`. */
+  async get<P, T>(req: CacheableRequest<P>, decode: (payload: P) => T): Promise<T> {
+    const store = this.#store;
+    const key = req.key;
+    if (store === undefined || key === undefined) {
+      return decode(await this.http.fetch(req.request, req.read));
+    }
+    const url = stripCredentials(req.request.url).href;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.request.headers ?? {})) headers[k.toLowerCase()] = v;
+    const entry = await store.read(key);
+
+    if (entry !== undefined && this.http.offline) {
+      if (entry.policy.url === url) {
+        const cached = this.#decodeCached(entry, decode);
+        if (cached.ok) return cached.value;
+        await store.remove(key);
+      }
+    } else if (entry !== undefined) {
+      if (req.refresh && entry.storedAt < this.#refreshStartedAt)
+        headers["cache-control"] = "no-cache";
+      const decision = beforeRequest(entry.policy, url, headers, this.#now());
+      if (decision === "fresh") {
+        const cached = this.#decodeCached(entry, decode);
+        if (cached.ok) return cached.value;
+        await store.remove(key);
+      } else if (decision === "stale") {
+        const outcome = await this.#send(req, { ...headers, ...revalidationHeaders(entry.policy) });
+        if (outcome.kind === "modified") return this.#store_(key, outcome, decode);
+        if (confirmsCached(entry.policy, outcome.policy)) {
+          const policy = mergeNotModified(entry.policy, outcome.policy);
+          const cached = this.#decodeCached(entry, decode);
+          if (cached.ok) {
+            await this.#write(key, { storedAt: this.#now(), policy, payload: entry.payload });
+            return cached.value;
+          }
+        }
+        // An unusable 304 (validators disagree) or a broken payload: start over.
+        await store.remove(key);
+      }
+    }
+    const outcome = await this.#send(req, headers);
+    if (outcome.kind === "not-modified") {
+      // We sent no validators, so a 304 is a server bug; one plain retry is all it gets.
+      const again = await this.#send(req, { ...headers, "cache-control": "no-cache" });
+      if (again.kind === "not-modified")
+        return decode(await this.http.fetch(req.request, req.read));
+      return this.#store_(key, again, decode);
+    }
+    return this.#store_(key, outcome, decode);
+  }
+
+  #decodeCached<T>(
+    entry: StoredResponse,
+    decode: (payload: never) => T,
+  ): { ok: true; value: T } | { ok: false } {
+    try {
+      return { ok: true, value: decode(entry.payload as never) };
+    } catch {
+      return { ok: false };
+    }
+  }
+
+  async #send<P>(req: CacheableRequest<P>, headers: Record<string, string>): Promise<Outcome<P>> {
+    const request: HttpRequest = { ...req.request, headers };
+    return this.http.fetch(request, async (res) => {
+      const policy = buildPolicy({
+        url: res.url.href,
+        // A range answer (206) describes the whole immutable file whose metadata we derive.
+        status: res.status === 206 ? 200 : res.status,
+        requestHeaders: headers,
+        responseHeaders: res.headers,
+        now: this.#now(),
+        cacheControlOverride: req.cacheControlOverride,
+      });
+      if (res.status === 304) {
+        await res.body.dump();
+        return { kind: "not-modified", policy };
+      }
+      const payload = await req.read(res);
+      // Key the entry by the requested URL so a redirect does not make it unmatchable.
+      return {
+        kind: "modified",
+        payload,
+        policy: { ...policy, url: stripCredentials(req.request.url).href },
+      };
+    });
+  }
+
+  async #store_<P, T>(
+    key: CacheEntryKey,
+    outcome: { readonly payload: P; readonly policy: CachePolicy },
+    decode: (payload: P) => T,
+  ): Promise<T> {
+    const value = decode(outcome.payload);
+    if (isStorable(outcome.policy)) {
+      await this.#write(key, {
+        storedAt: this.#now(),
+        policy: outcome.policy,
+        payload: outcome.payload,
+      });
+    }
+    return value;
+  }
+
+  async #write(key: CacheEntryKey, entry: StoredResponse): Promise<void> {
+    try {
+      await this.#store?.write(key, entry);
+    } catch (error) {
+      throw new CacheWriteError(error);
+    }
+  }
+}

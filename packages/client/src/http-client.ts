@@ -1,0 +1,236 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent, type Dispatcher } from "undici";
+import { basicAuthorization, type CredentialStore } from "./credentials.ts";
+import {
+  ClientError,
+  FetchError,
+  HttpStatusError,
+  NetworkError,
+  NetworkTimeoutError,
+  OfflineError,
+  RetriesExhaustedError,
+} from "./errors.ts";
+import { redactUrl, stripCredentials } from "./redact.ts";
+import {
+  defaultRetryDelayMs,
+  isRetryableError,
+  isRetryableStatus,
+  isTimeoutError,
+  isTransportError,
+} from "./retry.ts";
+
+/** One HTTP request; `url` may carry credentials, which become an `Authorization` header. */
+export interface HttpRequest {
+  readonly url: URL;
+  readonly method?: "GET" | "HEAD";
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A response whose body has not been read yet. */
+export interface HttpResponse {
+  readonly status: number;
+  /** The URL that answered, after redirects, without credentials. */
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Dispatcher.ResponseData["body"];
+}
+
+/** Transport settings. */
+export interface HttpClientOptions {
+  readonly credentials: CredentialStore;
+  /** Retries after the first attempt (`UV_HTTP_RETRIES`, default 3). */
+  readonly retries: number;
+  /** Read timeout: headers and the gap between body chunks (`UV_HTTP_TIMEOUT`). */
+  readonly timeoutMs: number;
+  readonly connectTimeoutMs: number;
+  /** Backoff before retry number `retry` (from 1). */
+  readonly retryDelayMs?: (retry: number) => number;
+  readonly offline?: boolean;
+  readonly signal?: AbortSignal;
+  /** Extra CA certificates (PEM), e.g. from `SSL_CERT_FILE`. */
+  readonly ca?: string;
+  /** Connections kept per origin. */
+  readonly connectionsPerOrigin?: number;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+const SENSITIVE_HEADERS = ["authorization", "cookie", "proxy-authorization", "www-authenticate"];
+
+/** The first value of a response header, or the values joined as HTTP folds them. */
+export function headerValue(res: Pick<HttpResponse, "headers">, name: string): string | undefined {
+  const value = res.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/**
+ * The transport: one undici agent (connection reuse per origin), credentials from URLs and
+ * `.netrc`, redirects followed by hand so `Authorization` never crosses origins, and uv's retry
+ * policy. Every URL it puts in an error is redacted.
+ */
+export class HttpClient {
+  readonly retries: number;
+  readonly timeoutMs: number;
+  readonly offline: boolean;
+  readonly #agent: Agent;
+  readonly #credentials: CredentialStore;
+  readonly #retryDelayMs: (retry: number) => number;
+  readonly #signal: AbortSignal | undefined;
+
+  constructor(options: HttpClientOptions) {
+    this.retries = options.retries;
+    this.timeoutMs = options.timeoutMs;
+    this.offline = options.offline ?? false;
+    this.#credentials = options.credentials;
+    this.#retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
+    this.#signal = options.signal;
+    this.#agent = new Agent({
+      connections: options.connectionsPerOrigin ?? 16,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connect: {
+        timeout: Math.min(options.connectTimeoutMs, options.timeoutMs),
+        ...(options.ca === undefined ? {} : { ca: options.ca }),
+      },
+    });
+  }
+
+  /** Sends one attempt, following redirects; any status is returned, errors are transport ones. */
+  async send(request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+    if (this.offline) throw new OfflineError(redactUrl(request.url));
+    const combined = this.#combine(signal);
+    let url = new URL(request.url.href);
+    let headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(request.headers ?? {})) headers[k.toLowerCase()] = v;
+    let method = request.method ?? "GET";
+    for (let hop = 0; ; hop++) {
+      const target = stripCredentials(url);
+      const sent = { ...headers };
+      if (sent.authorization === undefined) {
+        const credentials = await this.#credentials.credentialsFor(url);
+        if (credentials !== undefined) sent.authorization = basicAuthorization(credentials);
+      }
+      const res = await this.#agent.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method,
+        headers: sent,
+        ...(combined === undefined ? {} : { signal: combined }),
+      });
+      const location = res.headers.location;
+      if (!REDIRECT_STATUSES.has(res.statusCode) || location === undefined) {
+        return { status: res.statusCode, url: target, headers: res.headers, body: res.body };
+      }
+      await res.body.dump();
+      if (hop >= MAX_REDIRECTS) {
+        throw new ClientError(
+          "too-many-redirects",
+          `Too many redirects for: \`${redactUrl(target)}\``,
+        );
+      }
+      const next = this.#redirectTarget(
+        Array.isArray(location) ? location[0] : location,
+        url,
+        res.statusCode,
+      );
+      if (res.statusCode === 303) method = "GET";
+      if (next.host !== url.host || next.protocol !== url.protocol) {
+        // Another origin never sees what was meant for this one; its own credentials (netrc, or
+        // userinfo in the Location) are looked up afresh on the next hop.
+        headers = Object.fromEntries(
+          Object.entries(headers).filter(([k]) => !SENSITIVE_HEADERS.includes(k)),
+        );
+      } else if (next.username === "" && url.username !== "") {
+        next.username = url.username;
+        next.password = url.password;
+      }
+      url = next;
+    }
+  }
+
+  #redirectTarget(location: string | undefined, from: URL, status: number): URL {
+    if (location === undefined) {
+      throw new ClientError(
+        "bad-redirect",
+        `Server returned redirect (HTTP ${status}) without destination URL. This may indicate a server configuration issue`,
+      );
+    }
+    let next: URL;
+    try {
+      next = new URL(location, stripCredentials(from));
+    } catch (error) {
+      throw new ClientError(
+        "bad-redirect",
+        `Invalid HTTP ${status} 'Location' value \`${redactUrl(location)}\` relative to \`${redactUrl(from)}\``,
+        { cause: error },
+      );
+    }
+    if (next.protocol !== "http:" && next.protocol !== "https:") {
+      throw new ClientError(
+        "bad-redirect",
+        `Invalid HTTP ${status} 'Location' value \`${redactUrl(next)}\`: scheme needs to be https or http`,
+      );
+    }
+    return next;
+  }
+
+  #combine(signal: AbortSignal | undefined): AbortSignal | undefined {
+    const signals = [this.#signal, signal].filter((s): s is AbortSignal => s !== undefined);
+    if (signals.length <= 1) return signals[0];
+    return AbortSignal.any(signals);
+  }
+
+  /**
+   * Sends `request` and hands a successful (2xx or 304) response to `handle`, retrying on
+   * retryable statuses and on transport errors (including ones `handle` hits while reading the
+   * body). Error statuses become `Failed to fetch` with an {@link HttpStatusError} cause;
+   * exhausted retries add `Request failed after N retries`.
+   */
+  async fetch<T>(
+    request: HttpRequest,
+    handle: (res: HttpResponse) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const started = performance.now();
+    const shown = redactUrl(request.url);
+    let retries = 0;
+    const fail = (error: unknown): never => {
+      const wrapped = new FetchError(shown, error);
+      if (retries === 0) throw wrapped;
+      throw new RetriesExhaustedError(retries, performance.now() - started, wrapped);
+    };
+    for (;;) {
+      let retryable = false;
+      let failure: unknown;
+      try {
+        const res = await this.send(request, signal);
+        if (res.status >= 400 || res.status < 200) {
+          await res.body.dump().catch(() => undefined);
+          failure = new HttpStatusError(res.status, redactUrl(res.url));
+          retryable = isRetryableStatus(res.status);
+        } else {
+          return await handle(res);
+        }
+      } catch (error) {
+        if (this.#combine(signal)?.aborted === true) throw error;
+        if (error instanceof ClientError || !isTransportError(error)) throw error;
+        retryable = isRetryableError(error);
+        failure = isTimeoutError(error)
+          ? new NetworkTimeoutError(this.timeoutMs, error)
+          : new NetworkError(shown, error);
+      }
+      if (!retryable || retries >= this.retries) fail(failure);
+      retries += 1;
+      const delay = this.#retryDelayMs(retries);
+      if (delay > 0) {
+        const combined = this.#combine(signal);
+        await sleep(delay, undefined, combined === undefined ? {} : { signal: combined });
+      }
+    }
+  }
+
+  /** Closes every pooled connection. */
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+}

@@ -1,0 +1,101 @@
+export { type CacheableRequest, CachedClient } from "./cached-client.ts";
+export {
+  basicAuthorization,
+  CredentialStore,
+  type CredentialStoreOptions,
+  type Credentials,
+  realmOf,
+} from "./credentials.ts";
+export {
+  type DownloadOptions,
+  type DownloadResult,
+  type DownloadSink,
+  downloadFile,
+} from "./download.ts";
+export { type ClientEnvSettings, clientSettingsFromEnv } from "./env.ts";
+export {
+  BadResponseError,
+  CacheWriteError,
+  ClientError,
+  EnvVarError,
+  FetchError,
+  FindLinksError,
+  HashMismatchError,
+  HttpStatusError,
+  NetworkError,
+  NetworkTimeoutError,
+  NoIndexError,
+  OfflineError,
+  PackageNotFoundError,
+  RetriesExhaustedError,
+  WheelMetadataError,
+} from "./errors.ts";
+export { readFlatIndex } from "./flat-index.ts";
+export { type CacheControlDirectives, parseCacheControl } from "./http-cache/cache-control.ts";
+export {
+  type BeforeRequest,
+  beforeRequest,
+  buildPolicy,
+  type CachePolicy,
+  confirmsCached,
+  isStorable,
+  mergeNotModified,
+  revalidationHeaders,
+} from "./http-cache/policy.ts";
+export {
+  CACHE_BUCKETS,
+  type CacheBucket,
+  type CacheEntryKey,
+  FileHttpCacheStore,
+  type HttpCacheStore,
+  type StoredResponse,
+  urlDigest,
+} from "./http-cache/store.ts";
+export {
+  HttpClient,
+  type HttpClientOptions,
+  type HttpRequest,
+  type HttpResponse,
+  headerValue,
+} from "./http-client.ts";
+export {
+  type Index,
+  type IndexArgs,
+  type IndexFormat,
+  IndexLocations,
+} from "./index-locations.ts";
+export { IndexUrl, type IndexUrlKind, PYPI_URL } from "./index-url.ts";
+export { createLimiter, type Limiter } from "./limiter.ts";
+export { type Netrc, type NetrcEntry, netrcLookup, parseNetrc } from "./netrc.ts";
+export { redactText, redactUrl, stripCredentials } from "./redact.ts";
+export {
+  createRegistryClient,
+  type IndexCapabilities,
+  type IndexStrategy,
+  type RegistryClient,
+  type RegistryClientOptions,
+  type RegistryDist,
+  type SimpleMetadata,
+  type WheelFileRef,
+} from "./registry-client.ts";
+export { defaultRetryDelayMs, isRetryableError, isRetryableStatus } from "./retry.ts";
+export {
+  parseSimplePage,
+  projectPageUrl,
+  SIMPLE_ACCEPT,
+  type SimplePage,
+  type SimplePagePayload,
+  simpleMediaType,
+} from "./simple.ts";
+export {
+  fetchWheelMetadata,
+  TAIL_RANGE_BYTES,
+  type WheelMetadataContext,
+} from "./wheel-metadata.ts";
+export {
+  type ByteSource,
+  bufferSource,
+  findDistInfoMetadata,
+  readWheelMetadataFromZip,
+  SparseRangeReader,
+} from "./zip-metadata.ts";

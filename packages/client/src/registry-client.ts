@@ -1,0 +1,418 @@
+import { readFileSync } from "node:fs";
+import { type DistFilename, parseDistFilename, WheelFilename } from "@uv-ts/distribution-filename";
+import { type PackageName, parsePackageName } from "@uv-ts/normalize";
+import type { ProjectStatus, ResolutionMetadata, SimpleFile } from "@uv-ts/pypi-types";
+import { CachedClient } from "./cached-client.ts";
+import { CredentialStore } from "./credentials.ts";
+import {
+  type DownloadOptions,
+  type DownloadResult,
+  type DownloadSink,
+  downloadFile,
+} from "./download.ts";
+import { clientSettingsFromEnv } from "./env.ts";
+import {
+  FetchError,
+  HttpStatusError,
+  NoIndexError,
+  OfflineError,
+  PackageNotFoundError,
+} from "./errors.ts";
+import { readFlatIndex } from "./flat-index.ts";
+import {
+  type CacheEntryKey,
+  FileHttpCacheStore,
+  type HttpCacheStore,
+  urlDigest,
+} from "./http-cache/store.ts";
+import { HttpClient } from "./http-client.ts";
+import type { Index, IndexFormat } from "./index-locations.ts";
+import { IndexLocations } from "./index-locations.ts";
+import type { IndexUrl } from "./index-url.ts";
+import { createLimiter } from "./limiter.ts";
+import { stripCredentials } from "./redact.ts";
+import {
+  parseSimplePage,
+  projectPageUrl,
+  readLocalSimplePage,
+  readSimplePage,
+  SIMPLE_ACCEPT,
+  type SimplePage,
+} from "./simple.ts";
+import { fetchWheelMetadata } from "./wheel-metadata.ts";
+
+/**
+ * How candidates are gathered across indexes. `first-index` (uv's default) takes a package only
+ * from the first index that has it, which blocks dependency confusion; the `unsafe-*`
+ * strategies query every index (the resolver then picks the first match or the best version).
+ */
+export type IndexStrategy = "first-index" | "unsafe-first-match" | "unsafe-best-match";
+
+/** Options of {@link createRegistryClient}. */
+export interface RegistryClientOptions {
+  /** Defaults to PyPI only. */
+  readonly indexes?: IndexLocations;
+  readonly indexStrategy?: IndexStrategy;
+  /** The cache root; `undefined` (`--no-cache`) disables the HTTP cache. */
+  readonly cacheDir?: string | undefined;
+  /** Storage for the HTTP cache instead of files under `cacheDir` (for `@uv-ts/cache`). */
+  readonly cacheStore?: HttpCacheStore;
+  /** `--offline`: only the cache and local files. */
+  readonly offline?: boolean;
+  /** `--refresh` (`true`) or `--refresh-package` (the set): revalidate cached entries once. */
+  readonly refresh?: boolean | ReadonlySet<PackageName>;
+  /** Retries after the first attempt; default `UV_HTTP_RETRIES`, else 3. */
+  readonly retries?: number;
+  /** Read timeout; default `UV_HTTP_TIMEOUT` seconds, else 30 s. */
+  readonly timeoutMs?: number;
+  /** Connect timeout; default `UV_HTTP_CONNECT_TIMEOUT` seconds, else 10 s. */
+  readonly connectTimeoutMs?: number;
+  /** Backoff before retry `n` (from 1); default exponential from 2 s to 30 s with jitter. */
+  readonly retryDelayMs?: (retry: number) => number;
+  /** The `.netrc` file; `null` disables it; default `NETRC`, else `~/.netrc`. */
+  readonly netrcPath?: string | null | undefined;
+  /** Environment to read settings from; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly signal?: AbortSignal;
+  /** Parallel downloads and metadata fetches (`UV_CONCURRENT_DOWNLOADS`); default 50. */
+  readonly concurrency?: number;
+  /** The clock the HTTP cache uses (epoch ms); tests move it forward. */
+  readonly now?: () => number;
+}
+
+/** A file on an index page whose name parsed as a distribution of the package. */
+export interface RegistryDist {
+  readonly filename: DistFilename;
+  readonly file: SimpleFile;
+}
+
+/** One index's answer for a package. */
+export interface SimpleMetadata {
+  readonly index: IndexUrl;
+  readonly format: IndexFormat;
+  /** Every file the page lists, in the page's order. */
+  readonly files: readonly SimpleFile[];
+  /** The files that are wheels or sdists of this package (others are skipped, as uv does). */
+  readonly dists: readonly RegistryDist[];
+  readonly projectStatus: ProjectStatus;
+  readonly versions?: readonly string[];
+}
+
+/** What the client learnt about indexes during this run (for the resolver's hints). */
+export interface IndexCapabilities {
+  /** Indexes (URL without credentials) that answered 401. */
+  readonly unauthorized: ReadonlySet<string>;
+  /** Indexes that answered 403. */
+  readonly forbidden: ReadonlySet<string>;
+  /** Indexes whose servers could not serve usable range requests. */
+  readonly noRangeRequests: ReadonlySet<string>;
+}
+
+/** A file to fetch metadata for: an index file or anything with a URL. */
+export interface WheelFileRef {
+  readonly url: string;
+  /** PEP 658/714: whether `<url>.metadata` exists. */
+  readonly coreMetadata?: SimpleFile["coreMetadata"];
+}
+
+/** The registry client; see {@link createRegistryClient}. */
+export interface RegistryClient {
+  readonly indexes: IndexLocations;
+  readonly capabilities: IndexCapabilities;
+  /**
+   * The package's pages from the indexes, following the index strategy: under `first-index`
+   * at most one entry. `index` restricts the search to one index (a pinned source). Throws
+   * `Package ... was not found in the registry`, or the offline error.
+   */
+  simple(
+    name: PackageName | string,
+    options?: { readonly index?: IndexUrl },
+  ): Promise<SimpleMetadata[]>;
+  /** The package's files from each `--find-links` location that has any. */
+  findLinks(name: PackageName | string): Promise<SimpleMetadata[]>;
+  /** A wheel's metadata via PEP 658, range requests, or the whole wheel (cached). */
+  wheelMetadata(
+    file: WheelFileRef,
+    filename: WheelFilename | string,
+    options?: { readonly index?: IndexUrl },
+  ): Promise<ResolutionMetadata>;
+  /** Downloads a file with streaming hash checks; see {@link downloadFile}. */
+  download(
+    file: { readonly url: string; readonly filename: string },
+    dest: string | DownloadSink,
+    options?: DownloadOptions,
+  ): Promise<DownloadResult>;
+  /** Closes pooled connections. */
+  close(): Promise<void>;
+}
+
+type SearchOutcome =
+  | { readonly kind: "found"; readonly metadata: SimpleMetadata }
+  | { readonly kind: "not-found" }
+  | { readonly kind: "status-failure"; readonly status: number };
+
+const AUTH_STATUSES = [401, 403, 407, 511];
+const DEFAULT_READ_TIMEOUT_MS = 30_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_RETRIES = 3;
+const INDEX_CONCURRENCY = 8;
+
+function indexKey(url: IndexUrl): string {
+  return url.withoutCredentials().href.replace(/\/+$/, "");
+}
+
+function statusOf(error: unknown): number | undefined {
+  return error instanceof FetchError && error.cause instanceof HttpStatusError
+    ? error.cause.status
+    : undefined;
+}
+
+function toMetadata(
+  index: IndexUrl,
+  format: IndexFormat,
+  name: PackageName,
+  page: SimplePage,
+): SimpleMetadata {
+  const dists: RegistryDist[] = [];
+  for (const file of page.files) {
+    const filename = parseDistFilename(file.filename, name);
+    if (filename !== undefined) dists.push({ filename, file });
+  }
+  return {
+    index,
+    format,
+    files: page.files,
+    dists,
+    projectStatus: page.projectStatus,
+    ...(page.versions === undefined ? {} : { versions: page.versions }),
+  };
+}
+
+/**
+ * Creates the registry client: Simple API (PEP 691 JSON preferred, PEP 503 HTML fallback) over
+ * undici with connection reuse, `--find-links`, wheel metadata without downloading wheels, an
+ * HTTP cache under `cacheDir` (`simple-v0/`, `wheels-v0/`, `flat-index-v0/`), retries with
+ * backoff, timeouts, credentials from URLs and `.netrc` (never displayed), and `--offline`.
+ */
+export function createRegistryClient(options: RegistryClientOptions = {}): RegistryClient {
+  const env = options.env ?? process.env;
+  const fromEnv = clientSettingsFromEnv(env);
+  const locations = options.indexes ?? new IndexLocations();
+  const strategy = options.indexStrategy ?? "first-index";
+  const credentials = new CredentialStore({
+    ...(options.netrcPath === undefined ? {} : { netrcPath: options.netrcPath }),
+    env,
+    seedUrls: locations.knownIndexes().map((i) => i.url.secretUrl),
+  });
+  let ca: string | undefined;
+  if (fromEnv.sslCertFile !== undefined) {
+    try {
+      ca = readFileSync(fromEnv.sslCertFile, "utf8");
+    } catch {
+      // An unreadable certificate file leaves the default roots in place.
+    }
+  }
+  const http = new HttpClient({
+    credentials,
+    retries: options.retries ?? fromEnv.retries ?? DEFAULT_RETRIES,
+    timeoutMs: options.timeoutMs ?? fromEnv.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+    connectTimeoutMs:
+      options.connectTimeoutMs ?? fromEnv.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    ...(options.retryDelayMs !== undefined
+      ? { retryDelayMs: options.retryDelayMs }
+      : fromEnv.noRetryDelay
+        ? { retryDelayMs: () => 0 }
+        : {}),
+    offline: options.offline ?? false,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(ca === undefined ? {} : { ca }),
+  });
+  const store =
+    options.cacheStore ??
+    (options.cacheDir === undefined ? undefined : new FileHttpCacheStore(options.cacheDir));
+  const cached = new CachedClient(
+    http,
+    store,
+    options.now === undefined ? {} : { now: options.now },
+  );
+  const limit = createLimiter(options.concurrency ?? 50);
+  const indexLimit = createLimiter(INDEX_CONCURRENCY);
+  const unauthorized = new Set<string>();
+  const forbidden = new Set<string>();
+  const noRangeRequests = new Set<string>();
+  const flatMemo = new Map<string, Promise<SimpleFile[]>>();
+
+  const refreshFor = (name: PackageName | undefined): boolean => {
+    const refresh = options.refresh;
+    if (refresh === undefined || refresh === false) return false;
+    if (refresh === true) return true;
+    return name !== undefined && refresh.has(name);
+  };
+
+  const flatFiles = (index: IndexUrl): Promise<SimpleFile[]> => {
+    const key = indexKey(index);
+    let files = flatMemo.get(key);
+    if (files === undefined) {
+      files = readFlatIndex(index, cached, { refresh: refreshFor(undefined) });
+      flatMemo.set(key, files);
+    }
+    return files;
+  };
+
+  const flatMetadata = async (index: IndexUrl, name: PackageName): Promise<SimpleMetadata> => {
+    const files = (await flatFiles(index)).filter(
+      (f) => parseDistFilename(f.filename)?.name === name,
+    );
+    return toMetadata(index, "flat", name, { files, projectStatus: { status: "active" } });
+  };
+
+  const searchIndex = async (
+    index: Index,
+    name: PackageName,
+    ignoreAuth: boolean,
+  ): Promise<SearchOutcome> => {
+    if (index.format === "flat") {
+      const metadata = await flatMetadata(index.url, name);
+      return metadata.dists.length === 0 ? { kind: "not-found" } : { kind: "found", metadata };
+    }
+    if (index.url.kind === "path") {
+      const page = await readLocalSimplePage(index.url, name);
+      if (page === undefined) return { kind: "not-found" };
+      return { kind: "found", metadata: toMetadata(index.url, "simple", name, page) };
+    }
+    const key: CacheEntryKey = {
+      bucket: "simple",
+      shard: [urlDigest(indexKey(index.url))],
+      file: `${name}.json`,
+    };
+    try {
+      const page = await cached.get(
+        {
+          request: {
+            url: projectPageUrl(index.url, name),
+            headers: { accept: SIMPLE_ACCEPT, "accept-encoding": "gzip, deflate" },
+          },
+          key,
+          refresh: refreshFor(name),
+          cacheControlOverride: index.cacheControl?.api,
+          read: readSimplePage,
+        },
+        parseSimplePage,
+      );
+      return { kind: "found", metadata: toMetadata(index.url, "simple", name, page) };
+    } catch (error) {
+      if (error instanceof OfflineError) return { kind: "not-found" };
+      const status = statusOf(error);
+      if (status === undefined) throw error;
+      if (status === 404) return { kind: "not-found" };
+      if (index.ignoreErrorCodes?.includes(status) === true) return { kind: "not-found" };
+      if (ignoreAuth && AUTH_STATUSES.includes(status)) return { kind: "not-found" };
+      if (status === 401) unauthorized.add(indexKey(index.url));
+      if (status === 403) forbidden.add(indexKey(index.url));
+      if (status === 401 || status === 403) return { kind: "status-failure", status };
+      throw error;
+    }
+  };
+
+  const notFound = (name: PackageName, searched: readonly Index[]): Error => {
+    if (http.offline) return new OfflineError(name);
+    const hints: string[] = [];
+    for (const index of searched) {
+      const key = indexKey(index.url);
+      if (unauthorized.has(key)) {
+        hints.push(
+          `An index URL (${redactedBare(index.url)}) could not be queried due to a lack of valid authentication credentials (401 Unauthorized)`,
+        );
+      } else if (forbidden.has(key)) {
+        hints.push(
+          `An index (${redactedBare(index.url)}) returned a 403 Forbidden error. Check that the index URL is correct and the credentials are valid.`,
+        );
+      }
+    }
+    return new PackageNotFoundError(name, hints.length === 0 ? {} : { hint: hints.join("\n") });
+  };
+
+  return {
+    indexes: locations,
+    capabilities: { unauthorized, forbidden, noRangeRequests },
+
+    async simple(rawName, simpleOptions = {}) {
+      const name = parsePackageName(rawName);
+      if (locations.noIndex) throw new NoIndexError(name);
+      const pinned = simpleOptions.index;
+      const indexes: Index[] =
+        pinned === undefined
+          ? locations.fetchIndexes()
+          : [locations.indexFor(pinned) ?? { url: pinned }];
+      const results: SimpleMetadata[] = [];
+      if (strategy === "first-index") {
+        for (const index of indexes) {
+          const outcome = await indexLimit(() => searchIndex(index, name, false));
+          if (outcome.kind === "found") {
+            results.push(outcome.metadata);
+            break;
+          }
+          if (outcome.kind === "status-failure") break;
+        }
+      } else {
+        const outcomes = await Promise.all(
+          indexes.map((index) => indexLimit(() => searchIndex(index, name, true))),
+        );
+        for (const outcome of outcomes)
+          if (outcome.kind === "found") results.push(outcome.metadata);
+      }
+      if (results.length === 0) throw notFound(name, indexes);
+      return results;
+    },
+
+    async findLinks(rawName) {
+      const name = parsePackageName(rawName);
+      const all = await Promise.all(
+        locations.flatIndexes().map((index) => indexLimit(() => flatMetadata(index.url, name))),
+      );
+      return all.filter((m) => m.dists.length > 0);
+    },
+
+    wheelMetadata(file, rawFilename, metadataOptions = {}) {
+      const filename =
+        typeof rawFilename === "string" ? WheelFilename.parse(rawFilename) : rawFilename;
+      const index = metadataOptions.index;
+      const fileUrl = stripCredentials(file.url);
+      fileUrl.hash = "";
+      const capabilityKey = index === undefined ? fileUrl.origin : indexKey(index);
+      const shard =
+        index === undefined ? ["url", urlDigest(fileUrl.href)] : [urlDigest(indexKey(index))];
+      const config = index === undefined ? undefined : locations.indexFor(index);
+      return limit(() =>
+        fetchWheelMetadata(
+          {
+            client: cached,
+            key: {
+              bucket: "wheels",
+              shard: [...shard, filename.name],
+              file: `${filename.stem()}.json`,
+            },
+            refresh: refreshFor(filename.name),
+            cacheControlOverride: config?.cacheControl?.files,
+            rangeRequests: !noRangeRequests.has(capabilityKey),
+            onRangeUnsupported: () => noRangeRequests.add(capabilityKey),
+          },
+          file,
+          filename,
+        ),
+      );
+    },
+
+    download(file, dest, downloadOptions = {}) {
+      return limit(() => downloadFile(http, file, dest, downloadOptions));
+    },
+
+    close() {
+      return http.close();
+    },
+  };
+}
+
+function redactedBare(url: IndexUrl): string {
+  return url.withoutCredentials().href;
+}

@@ -1,0 +1,129 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { PackageName } from "@uv-ts/normalize";
+import {
+  type ProjectStatus,
+  parseSimpleHtml,
+  parseSimpleJson,
+  SIMPLE_JSON_MEDIA_TYPE,
+  type SimpleFile,
+} from "@uv-ts/pypi-types";
+import { readBody } from "./body.ts";
+import { BadResponseError } from "./errors.ts";
+import { headerValue } from "./http-client.ts";
+import type { IndexUrl } from "./index-url.ts";
+import { redactUrl } from "./redact.ts";
+
+/**
+ * uv's `Accept` for Simple API pages: PEP 691 JSON first, then the versioned HTML, then any
+ * HTML (PEP 691 "version format selection").
+ */
+export const SIMPLE_ACCEPT =
+  "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
+
+/** What a Simple API page is cached as: the body, its media type and the URL that served it. */
+export interface SimplePagePayload {
+  readonly url: string;
+  readonly mediaType: "json" | "html";
+  readonly body: string;
+}
+
+/** A parsed project page from one index. */
+export interface SimplePage {
+  readonly files: readonly SimpleFile[];
+  readonly projectStatus: ProjectStatus;
+  /** PEP 700 `versions`, when the page is JSON and lists them. */
+  readonly versions?: readonly string[];
+}
+
+/** `<index>/<name>/`: the project page URL (always with the trailing slash). */
+export function projectPageUrl(index: IndexUrl, name: PackageName): URL {
+  const url = index.secretUrl;
+  url.search = "";
+  url.hash = "";
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/${encodeURIComponent(name)}/`;
+  return url;
+}
+
+/** Picks the parser for a `Content-Type`; throws uv's error for anything else. */
+export function simpleMediaType(contentType: string | undefined, url: URL): "json" | "html" {
+  if (contentType === undefined) {
+    throw new BadResponseError(
+      "missing-content-type",
+      `Missing \`Content-Type\` header for ${redactUrl(url)}`,
+    );
+  }
+  const media = (contentType.split(";")[0] ?? "").trim().toLowerCase();
+  if (media === SIMPLE_JSON_MEDIA_TYPE) return "json";
+  if (media === "application/vnd.pypi.simple.v1+html" || media === "text/html") return "html";
+  throw new BadResponseError(
+    "unsupported-media-type",
+    `Unsupported \`Content-Type\` "${media}" for ${redactUrl(url)}. Expected JSON or HTML.`,
+  );
+}
+
+/** Reads a page response into its cache payload. */
+export async function readSimplePage(res: {
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Parameters<typeof readBody>[0]["body"];
+  readonly status: number;
+}): Promise<SimplePagePayload> {
+  const mediaType = simpleMediaType(headerValue(res, "content-type"), res.url);
+  const body = (await readBody(res)).toString("utf8");
+  return { url: res.url.href, mediaType, body };
+}
+
+/** Parses a cached or fresh page payload. */
+export function parseSimplePage(payload: SimplePagePayload): SimplePage {
+  if (payload.mediaType === "json") {
+    try {
+      const page = parseSimpleJson(payload.body, payload.url);
+      return {
+        files: page.files,
+        projectStatus: page.projectStatus,
+        ...(page.versions === undefined ? {} : { versions: page.versions }),
+      };
+    } catch (error) {
+      throw new BadResponseError(
+        "bad-json",
+        `Received some unexpected JSON from ${redactUrl(payload.url)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+  try {
+    const page = parseSimpleHtml(payload.body, payload.url);
+    return { files: page.files, projectStatus: page.projectStatus };
+  } catch (error) {
+    throw new BadResponseError(
+      "bad-html",
+      `Received some unexpected HTML from ${redactUrl(payload.url)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
+ * Reads a project page from a local index directory laid out like PEP 503
+ * (`<dir>/<name>/index.html`); `undefined` when the project has no directory.
+ */
+export async function readLocalSimplePage(
+  index: IndexUrl,
+  name: PackageName,
+): Promise<SimplePage | undefined> {
+  const dir = index.path as string;
+  const pageUrl = projectPageUrl(index, name);
+  let text: string;
+  try {
+    text = await readFile(join(dir, name, "index.html"), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  return parseSimplePage({ url: pageUrl.href, mediaType: "html", body: text });
+}

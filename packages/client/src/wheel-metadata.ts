@@ -1,0 +1,218 @@
+import { open } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { WheelFilename } from "@uv-ts/distribution-filename";
+import { parseResolutionMetadata, type ResolutionMetadata } from "@uv-ts/pypi-types";
+import { readBody } from "./body.ts";
+import type { CachedClient } from "./cached-client.ts";
+import { FetchError, HttpStatusError, WheelMetadataError } from "./errors.ts";
+import type { CacheEntryKey } from "./http-cache/store.ts";
+import { type HttpResponse, headerValue } from "./http-client.ts";
+import { redactUrl } from "./redact.ts";
+import {
+  type ByteSource,
+  bufferSource,
+  DistInfoError,
+  RangeMismatchError,
+  readWheelMetadataFromZip,
+  SparseRangeReader,
+  ZipFormatError,
+} from "./zip-metadata.ts";
+
+/** How many trailing bytes the first range request asks for (uv's central directory guess). */
+export const TAIL_RANGE_BYTES = 16_384;
+
+/** What the wheel-metadata cache entry holds. */
+interface MetadataPayload {
+  readonly metadata: string;
+}
+
+/** Everything {@link fetchWheelMetadata} needs from the client. */
+export interface WheelMetadataContext {
+  readonly client: CachedClient;
+  readonly key: CacheEntryKey | undefined;
+  readonly refresh: boolean;
+  readonly cacheControlOverride?: string | undefined;
+  /** Whether range requests may be tried (false once an index proved it cannot do them). */
+  readonly rangeRequests: boolean;
+  /** Called when the server cannot serve usable ranges, so later wheels skip straight to GET. */
+  readonly onRangeUnsupported?: () => void;
+  readonly tailBytes?: number;
+}
+
+function parseMetadata(
+  text: string,
+  filename: WheelFilename,
+  shownUrl: string,
+): ResolutionMetadata {
+  let metadata: ResolutionMetadata;
+  try {
+    metadata = parseResolutionMetadata(text);
+  } catch (error) {
+    throw new WheelMetadataError(
+      "metadata-parse",
+      `Couldn't parse metadata of ${filename} from ${shownUrl}`,
+      { cause: error },
+    );
+  }
+  if (metadata.name !== filename.name) {
+    throw new WheelMetadataError(
+      "name-mismatch",
+      `Package metadata name \`${metadata.name}\` does not match given name \`${filename.name}\``,
+    );
+  }
+  return metadata;
+}
+
+async function fromZip(
+  source: ByteSource,
+  filename: WheelFilename,
+  shownUrl: string,
+  tailHint: number,
+): Promise<string> {
+  try {
+    return await readWheelMetadataFromZip(source, filename, { tailHint });
+  } catch (error) {
+    if (error instanceof DistInfoError) {
+      throw new WheelMetadataError("dist-info", `Failed to read metadata: \`${shownUrl}\``, {
+        cause: error,
+      });
+    }
+    if (error instanceof ZipFormatError) {
+      throw new WheelMetadataError("zip", `Failed to unzip wheel: ${filename}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function contentRange(res: HttpResponse): { start: number; end: number; size: number } | undefined {
+  const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(headerValue(res, "content-range")?.trim() ?? "");
+  if (m === null) return undefined;
+  return { start: Number(m[1]), end: Number(m[2]), size: Number(m[3]) };
+}
+
+/** Reads a wheel's METADATA from a local file, seeking instead of reading it all. */
+async function localWheelMetadata(url: URL, filename: WheelFilename): Promise<ResolutionMetadata> {
+  const path = fileURLToPath(url);
+  const handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    const source: ByteSource = {
+      size,
+      read: async (start, end) => {
+        const buffer = Buffer.alloc(end - start);
+        const { bytesRead } = await handle.read(buffer, 0, end - start, start);
+        return buffer.subarray(0, bytesRead);
+      },
+    };
+    return parseMetadata(await fromZip(source, filename, path, TAIL_RANGE_BYTES), filename, path);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A wheel's core metadata without downloading the wheel when possible, as uv does: the PEP
+ * 658/714 `.metadata` file when the index offers it; otherwise HTTP range requests (one
+ * request for the archive's tail in the common case, since small wheels and the usual layout
+ * put the central directory and `METADATA` there); otherwise the whole wheel. Results are
+ * cached under `ctx.key`. `file://` wheels are read in place.
+ */
+export async function fetchWheelMetadata(
+  ctx: WheelMetadataContext,
+  file: { readonly url: string; readonly coreMetadata?: unknown },
+  filename: WheelFilename,
+): Promise<ResolutionMetadata> {
+  const url = new URL(file.url);
+  url.hash = "";
+  if (url.protocol === "file:") return localWheelMetadata(url, filename);
+  const shown = redactUrl(url);
+  const tail = ctx.tailBytes ?? TAIL_RANGE_BYTES;
+  const decode = (payload: MetadataPayload) => parseMetadata(payload.metadata, filename, shown);
+  const base = {
+    key: ctx.key,
+    refresh: ctx.refresh,
+    cacheControlOverride: ctx.cacheControlOverride,
+  };
+
+  if (file.coreMetadata !== undefined && file.coreMetadata !== false) {
+    const metadataUrl = new URL(url.href);
+    metadataUrl.pathname = `${metadataUrl.pathname}.metadata`;
+    return ctx.client.get(
+      {
+        ...base,
+        request: { url: metadataUrl },
+        read: async (res) => ({ metadata: (await readBody(res)).toString("utf8") }),
+      },
+      decode,
+    );
+  }
+
+  const http = ctx.client.http;
+  const identity = { "accept-encoding": "identity" };
+  const wholeWheel = () =>
+    ctx.client.get(
+      {
+        ...base,
+        request: { url, headers: identity },
+        read: async (res) => ({
+          metadata: await fromZip(bufferSource(await readBody(res)), filename, shown, tail),
+        }),
+      },
+      decode,
+    );
+  if (!ctx.rangeRequests) return wholeWheel();
+
+  const fetchRange = (start: number, end: number) =>
+    http.fetch(
+      { url, headers: { ...identity, range: `bytes=${start}-${end - 1}` } },
+      async (res) => {
+        const body = Buffer.from(await res.body.arrayBuffer());
+        if (res.status === 200) return body.subarray(start, end);
+        const range = contentRange(res);
+        if (res.status !== 206 || range === undefined || range.start !== start) {
+          throw new RangeMismatchError(`unexpected answer to a range request (${res.status})`);
+        }
+        return body;
+      },
+    );
+  try {
+    return await ctx.client.get(
+      {
+        ...base,
+        request: { url, headers: { ...identity, range: `bytes=-${tail}` } },
+        read: async (res) => {
+          const body = Buffer.from(await res.body.arrayBuffer());
+          if (res.status === 200) {
+            // The server ignored `Range` and sent the whole wheel: use it as it is.
+            ctx.onRangeUnsupported?.();
+            return { metadata: await fromZip(bufferSource(body), filename, shown, tail) };
+          }
+          const range = contentRange(res);
+          if (
+            res.status !== 206 ||
+            range === undefined ||
+            range.end - range.start + 1 !== body.length
+          ) {
+            throw new RangeMismatchError(`unexpected answer to a range request (${res.status})`);
+          }
+          const reader = new SparseRangeReader(range.size, fetchRange, {
+            start: range.start,
+            bytes: body,
+          });
+          return { metadata: await fromZip(reader, filename, shown, body.length) };
+        },
+      },
+      decode,
+    );
+  } catch (error) {
+    const unsatisfiable =
+      error instanceof FetchError &&
+      error.cause instanceof HttpStatusError &&
+      [405, 416, 501].includes(error.cause.status);
+    if (error instanceof RangeMismatchError || unsatisfiable) {
+      ctx.onRangeUnsupported?.();
+      return wholeWheel();
+    }
+    throw error;
+  }
+}

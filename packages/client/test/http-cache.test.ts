@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import {
+  beforeRequest,
+  buildPolicy,
+  confirmsCached,
+  isStorable,
+  parseCacheControl,
+  revalidationHeaders,
+} from "../src/index.ts";
+
+const URL_ = "https://pypi.org/simple/anyio/";
+const T0 = Date.parse("2026-01-01T00:00:00Z");
+
+function policy(
+  headers: Record<string, string>,
+  status = 200,
+  requestHeaders: Record<string, string> = {},
+) {
+  return buildPolicy({ url: URL_, status, requestHeaders, responseHeaders: headers, now: T0 });
+}
+
+describe("http cache policy", () => {
+  it("parses_cache_control_directives", () => {
+    expect(parseCacheControl("max-age=600, public")).toEqual({
+      maxAge: 600,
+      noCache: false,
+      noStore: false,
+      mustRevalidate: false,
+      immutable: false,
+      public: true,
+      private: false,
+    });
+    expect(parseCacheControl('max-age="x", no-store').maxAge).toBe(0);
+  });
+
+  it("max_age_pages_are_fresh_then_revalidated_with_their_etag", () => {
+    const p = policy({ "cache-control": "max-age=600", etag: '"abc"', vary: "Accept" }, 200, {
+      accept: "json",
+    });
+    expect(beforeRequest(p, URL_, { accept: "json" }, T0 + 599_000)).toBe("fresh");
+    expect(beforeRequest(p, URL_, { accept: "json" }, T0 + 601_000)).toBe("stale");
+    expect(beforeRequest(p, URL_, { accept: "html" }, T0)).toBe("stale");
+    expect(beforeRequest(p, `${URL_}x`, { accept: "json" }, T0)).toBe("no-match");
+    expect(beforeRequest(p, URL_, { accept: "json", "cache-control": "no-cache" }, T0)).toBe(
+      "stale",
+    );
+    expect(revalidationHeaders(p)).toEqual({ "if-none-match": '"abc"' });
+  });
+
+  it("immutable_files_stay_fresh_even_under_refresh", () => {
+    const p = policy({ "cache-control": "max-age=365000000, immutable, public" });
+    expect(beforeRequest(p, URL_, { "cache-control": "no-cache" }, T0 + 86_400_000)).toBe("fresh");
+  });
+
+  it("no_store_and_partial_responses_are_not_stored", () => {
+    expect(isStorable(policy({ "cache-control": "no-store" }))).toBe(false);
+    expect(isStorable(policy({ "cache-control": "max-age=60" }, 206))).toBe(false);
+    expect(isStorable(policy({}, 200))).toBe(true);
+    expect(isStorable(policy({}, 302))).toBe(false);
+    // Without explicit freshness a heuristically cacheable response is stored but always stale.
+    expect(beforeRequest(policy({}), URL_, {}, T0)).toBe("stale");
+  });
+
+  it("a_304_must_agree_with_the_cached_validators", () => {
+    const old = policy({ etag: '"v1"' });
+    expect(confirmsCached(old, policy({ etag: '"v1"' }, 304))).toBe(true);
+    expect(confirmsCached(old, policy({ etag: '"v2"' }, 304))).toBe(false);
+    expect(confirmsCached(old, policy({}, 304))).toBe(false);
+    expect(confirmsCached(policy({}), policy({}, 304))).toBe(true);
+    expect(confirmsCached(old, policy({ etag: '"v1"' }, 200))).toBe(false);
+  });
+
+  it("cache_control_override_replaces_the_servers_header", () => {
+    const p = buildPolicy({
+      url: URL_,
+      status: 200,
+      requestHeaders: {},
+      responseHeaders: { "cache-control": "max-age=600" },
+      now: T0,
+      cacheControlOverride: "no-cache",
+    });
+    expect(beforeRequest(p, URL_, {}, T0)).toBe("stale");
+  });
+});
