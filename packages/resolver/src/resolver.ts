@@ -1,0 +1,761 @@
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { bufferSource, readWheelMetadataFromZip } from "@uv-ts/client";
+import { WheelFilename } from "@uv-ts/distribution-filename";
+import type { ExtraName, PackageName } from "@uv-ts/normalize";
+import { Version, VersionRange, type VersionSpecifiers } from "@uv-ts/pep440";
+import { type MarkerEnvironment, MarkerTree, type Requirement } from "@uv-ts/pep508";
+import type { Tags } from "@uv-ts/platform-tags";
+import { CancelledError, Incompatibility, type PackageId, SolverState, Term } from "@uv-ts/pubgrub";
+import { parseResolutionMetadata, type ResolutionMetadata } from "@uv-ts/pypi-types";
+import { CandidateSelector, namesPrerelease } from "./candidate-selector.ts";
+import { UnsupportedRequirementError } from "./errors.ts";
+import type { IncompatibleDist } from "./incompatibility.ts";
+import { type Manifest, ManifestRules, requirementsFor } from "./manifest.ts";
+import {
+  MetadataIndex,
+  type ResolverClient,
+  type SourceMetadataProvider,
+  type VersionsResponse,
+} from "./metadata-index.ts";
+import { NoSolutionError, type ReportContext } from "./no-solution-error.ts";
+import { type ResolverOptions, selects } from "./options.ts";
+import {
+  basePackage,
+  INSTALLED_PYTHON,
+  type PythonPackage,
+  packageFor,
+  packageKey,
+  packageName,
+  proxyBase,
+  ROOT_PACKAGE,
+  TARGET_PYTHON,
+} from "./package.ts";
+import type { Preference } from "./preferences.ts";
+import { Priorities } from "./priorities.ts";
+import type { PythonRequirement } from "./python-requirement.ts";
+import { Resolution, type ResolvedPackage } from "./resolution.ts";
+import type { UnavailablePackage, UnavailableReason, UnavailableVersion } from "./unavailable.ts";
+import { widenToGap } from "./version-gaps.ts";
+import {
+  type CompatibleDist,
+  type FileFilter,
+  requiresPythonOf,
+  type VersionMap,
+} from "./version-map.ts";
+
+/** The environment a resolution is for (single-platform: markers are evaluated, not forked). */
+export interface ResolverTarget {
+  /** The marker environment requirements are evaluated in (`--python-version` applied). */
+  readonly markerEnv: MarkerEnvironment;
+  /** Compatible wheel tags; `undefined` accepts every wheel (no platform check). */
+  readonly tags: Tags | undefined;
+  /** The Python versions the result must support. */
+  readonly python: PythonRequirement;
+}
+
+/** Progress callbacks (all optional). */
+export interface ResolverReporter {
+  /** A version was chosen for a package (it may still be backtracked). */
+  onProgress?(name: PackageName, version: Version): void;
+}
+
+/** The inputs of {@link resolve}. */
+export interface ResolveRequest {
+  readonly manifest: Manifest;
+  readonly options?: ResolverOptions;
+  readonly target: ResolverTarget;
+  readonly client: ResolverClient;
+  /** Produces metadata for source distributions; absent, an sdist-only release is an error. */
+  readonly sourceMetadata?: SourceMetadataProvider;
+  readonly signal?: AbortSignal;
+  readonly reporter?: ResolverReporter;
+}
+
+type SolverTerm = Term<Version, VersionRange>;
+type State = SolverState<PythonPackage, Version, VersionRange, UnavailableReason>;
+type Dependency = readonly [PythonPackage, VersionRange];
+
+type Dependencies =
+  | { readonly kind: "available"; readonly dependencies: readonly Dependency[] }
+  | { readonly kind: "unavailable"; readonly reason: UnavailableVersion };
+
+type Choice =
+  | { readonly kind: "none" }
+  | { readonly kind: "version"; readonly version: Version }
+  | { readonly kind: "unavailable"; readonly version: Version; readonly dist: IncompatibleDist }
+  | {
+      readonly kind: "requires-python";
+      readonly version: Version;
+      readonly requiresPython: VersionSpecifiers;
+    };
+
+/** A requirement given as a URL to a wheel (`name @ https://.../x.whl`, or a local path). */
+interface UrlDist {
+  readonly given: string;
+  readonly url: URL;
+  readonly filename: WheelFilename;
+  metadata?: Promise<ResolutionMetadata>;
+}
+
+const ROOT_VERSION = Version.parse("0a0.dev0");
+/** Decisions of one package after which the next candidates are prefetched in a batch. */
+const BATCH_PREFETCH_AFTER = 5;
+const BATCH_PREFETCH_SIZE = 50;
+/** Conflicts after which a package is re-prioritised (uv's `CONFLICT_THRESHOLD`). */
+const CONFLICT_THRESHOLD = 5;
+
+/**
+ * Resolves `request.manifest` for one target environment with PubGrub, fetching package pages and
+ * metadata through the client (prefetched in the background, each fetched once per run). Returns
+ * the {@link Resolution}; throws {@link NoSolutionError} (exit code 1) when the requirements
+ * cannot be satisfied, with uv's explanation.
+ */
+export async function resolve(request: ResolveRequest): Promise<Resolution> {
+  return new PythonResolver(request).run();
+}
+
+class PythonResolver {
+  readonly #request: ResolveRequest;
+  readonly #options: ResolverOptions;
+  readonly #env: MarkerEnvironment;
+  readonly #python: PythonRequirement;
+  readonly #rules: ManifestRules;
+  readonly #selector: CandidateSelector;
+  readonly #index: MetadataIndex;
+  readonly #preferences = new Map<PackageName, Preference[]>();
+  readonly #allowedYanks = new Map<PackageName, Version[]>();
+  readonly #urls = new Map<PackageName, UrlDist>();
+  readonly #priorities = new Priorities();
+  readonly #state: State;
+  /** The distribution chosen for `name==version`. */
+  readonly #pins = new Map<string, CompatibleDist>();
+  /** The dependencies returned for a package version (for `# via` edges). */
+  readonly #dependencies = new Map<string, readonly Dependency[]>();
+  readonly #added = new Map<PackageId, Set<string>>();
+  readonly #unavailablePackages = new Map<PackageName, UnavailablePackage>();
+  readonly #visited = new Set<PackageName>();
+  /** Packages whose versions (and likely candidate's metadata) were requested in advance. */
+  readonly #discovered = new Set<PackageName>();
+  readonly #tried = new Map<PackageName, number>();
+  readonly #culprit = new Map<PackageId, number>();
+  readonly #affected = new Map<PackageId, number>();
+  #next: PackageId = 0;
+
+  constructor(request: ResolveRequest) {
+    this.#request = request;
+    this.#options = request.options ?? {};
+    this.#env = request.target.markerEnv;
+    this.#python = request.target.python;
+    const manifest = request.manifest;
+    this.#rules = new ManifestRules(manifest, this.#env);
+    const options = this.#options;
+
+    const upgrade = options.upgrade;
+    for (const preference of manifest.preferences ?? []) {
+      if (upgrade === true || (upgrade instanceof Set && upgrade.has(preference.name))) continue;
+      push(this.#preferences, preference.name, preference);
+      push(this.#allowedYanks, preference.name, preference.version);
+    }
+
+    const selectionRequirements = [
+      ...manifest.requirements,
+      ...(manifest.constraints ?? []),
+      ...(manifest.overrides ?? []),
+    ].filter((r) => r.evaluateMarker(this.#env, []));
+    const explicitPrerelease = new Set<PackageName>();
+    for (const r of selectionRequirements) {
+      if (namesPrerelease(r.version)) explicitPrerelease.add(r.name);
+      const only = r.version?.specifiers;
+      if (only?.length === 1 && (only[0]!.operator === "==" || only[0]!.operator === "===")) {
+        push(this.#allowedYanks, r.name, only[0]!.version);
+      }
+      if (r.verbatimUrl !== undefined) this.#registerUrl(r);
+    }
+    this.#selector = new CandidateSelector({
+      resolution: options.resolution ?? "highest",
+      prerelease: options.prerelease ?? "if-necessary",
+      prereleasePackages: options.prereleasePackages ?? new Map(),
+      direct: new Set(manifest.requirements.map((r) => r.name)),
+      explicitPrerelease,
+    });
+    this.#index = new MetadataIndex({
+      client: request.client,
+      filterFor: (name) => this.#filterFor(name),
+      sourceMetadata: request.sourceMetadata,
+      concurrency: options.concurrency,
+    });
+    this.#state = new SolverState(ROOT_PACKAGE, ROOT_VERSION, {
+      sets: VersionRange,
+      key: packageKey,
+    });
+  }
+
+  #filterFor(name: PackageName): FileFilter {
+    const options = this.#options;
+    const cutoff = options.excludeNewerPackages?.get(name) ?? options.excludeNewer;
+    const allowed = this.#allowedYanks.get(name) ?? [];
+    return {
+      tags: this.#request.target.tags,
+      noBuild: selects(options.noBuild, name),
+      noBinary: selects(options.noBinary, name),
+      excludeNewer: cutoff?.getTime(),
+      allowYanked: (version) => allowed.some((v) => v.equals(version)),
+    };
+  }
+
+  #registerUrl(requirement: Requirement): void {
+    const verbatim = requirement.verbatimUrl!;
+    const url = verbatim.url;
+    const last = decodeURIComponent(url.pathname.split("/").pop() ?? "");
+    const filename = last.endsWith(".whl") ? WheelFilename.tryParse(last) : undefined;
+    if (filename === undefined) {
+      throw new UnsupportedRequirementError(
+        `${requirement.name} @ ${verbatim.given}`,
+        "only wheel URLs can be resolved until building source distributions is supported",
+      );
+    }
+    const existing = this.#urls.get(requirement.name);
+    if (existing !== undefined && existing.url.href !== url.href) {
+      throw new UnsupportedRequirementError(
+        requirement.name,
+        `requirements contain conflicting URLs for package \`${requirement.name}\`:\n- ${existing.given}\n- ${verbatim.given}`,
+      );
+    }
+    this.#urls.set(requirement.name, { given: verbatim.given, url, filename });
+  }
+
+  async run(): Promise<Resolution> {
+    const state = this.#state;
+    const signal = this.#request.signal;
+    this.#next = state.root;
+    for (;;) {
+      if (signal?.aborted === true) throw new CancelledError(signal.reason);
+      const propagated = state.unitPropagation(this.#next);
+      if (!propagated.ok) throw this.#noSolution(propagated.tree);
+      for (const { package: affected, incompatibility } of propagated.satisfierCauses) {
+        this.#recordConflict(affected, incompatibility);
+      }
+
+      const picked = state.pickHighestPriority((pkg) => this.#priorities.get(state.package(pkg)));
+      if (picked === undefined) return this.#resolution();
+      const [id, range] = picked;
+      this.#next = id;
+      const pkg = state.package(id);
+
+      const choice = await this.#chooseVersion(pkg, range);
+      if (choice.kind === "none") {
+        const name = packageName(pkg);
+        const unavailable = name === undefined ? undefined : this.#unavailablePackages.get(name);
+        if (pkg.kind === "package" && unavailable !== undefined) {
+          state.addIncompatibility(
+            Incompatibility.custom(id, range, { type: "package", reason: unavailable }),
+          );
+        } else {
+          state.addIncompatibility(Incompatibility.noVersions(id, range));
+        }
+        continue;
+      }
+      if (choice.kind === "unavailable") {
+        state.addIncompatibility(
+          Incompatibility.custom(id, this.#widen(pkg, choice.version), {
+            type: "version",
+            reason: { kind: "incompatible-dist", dist: choice.dist },
+          }),
+        );
+        continue;
+      }
+      if (choice.kind === "requires-python") {
+        // Recorded as a dependency on Python, so reports say which Python the release needs.
+        const python = state.intern(this.#pythonPackage());
+        state.addIncompatibility(
+          Incompatibility.fromDependency(
+            id,
+            this.#widen(pkg, choice.version),
+            python,
+            VersionRange.fromSpecifiers(choice.requiresPython),
+          ),
+        );
+        state.addDecision(id, choice.version);
+        continue;
+      }
+
+      const { version } = choice;
+      const name = packageName(pkg);
+      if (name !== undefined) this.#request.reporter?.onProgress?.(name, version);
+      const versionKey = version.hashKey();
+      const added = this.#added.get(id);
+      if (added?.has(versionKey) === true) {
+        state.addDecision(id, version);
+        continue;
+      }
+
+      const dependencies = await this.#getDependencies(pkg, version);
+      if (dependencies.kind === "unavailable") {
+        state.addIncompatibility(
+          Incompatibility.custom(id, this.#widen(pkg, version), {
+            type: "version",
+            reason: dependencies.reason,
+          }),
+        );
+        continue;
+      }
+      if (added === undefined) this.#added.set(id, new Set([versionKey]));
+      else added.add(versionKey);
+      this.#dependencies.set(`${packageKey(pkg)}@${versionKey}`, dependencies.dependencies);
+      this.#addDependencies(id, pkg, version, dependencies.dependencies);
+    }
+  }
+
+  #pythonPackage(): PythonPackage {
+    return this.#python.isInstalledTarget() ? INSTALLED_PYTHON : TARGET_PYTHON;
+  }
+
+  /** The known versions of a registry package (for widening), or `undefined`. */
+  #known(pkg: PythonPackage): Version[] | undefined {
+    const name = packageName(pkg);
+    if (name === undefined || this.#urls.has(name)) return undefined;
+    const response = this.#index.versionsIfReady(name);
+    if (response?.kind !== "found") return undefined;
+    return knownVersions(response.maps);
+  }
+
+  #widen(pkg: PythonPackage, version: Version): VersionRange {
+    return widenToGap(version, this.#known(pkg));
+  }
+
+  async #chooseVersion(pkg: PythonPackage, range: VersionRange): Promise<Choice> {
+    if (pkg.kind === "root") return { kind: "version", version: ROOT_VERSION };
+    if (pkg.kind === "python") return { kind: "none" };
+    const name = pkg.name;
+    const url = this.#urls.get(name);
+    if (url !== undefined) return this.#chooseUrlVersion(url, range);
+
+    const response = await this.#index.versions(name);
+    this.#visited.add(name);
+    let maps: readonly VersionMap[] = [];
+    if (response.kind === "found") maps = response.maps;
+    else this.#unavailablePackages.set(name, response.reason);
+
+    const candidate = this.#selector.select(name, range, maps, this.#preferences.get(name) ?? []);
+    if (candidate === undefined) return { kind: "none" };
+    const dist = candidate.dist;
+    if (dist === undefined) {
+      return {
+        kind: "unavailable",
+        version: candidate.version,
+        dist: candidate.prioritized.incompatibility(),
+      };
+    }
+    const requiresPython = requiresPythonOf(dist);
+    if (requiresPython !== undefined && !this.#python.admits(requiresPython)) {
+      return { kind: "requires-python", version: candidate.version, requiresPython };
+    }
+    this.#pins.set(`${name}@${candidate.version.hashKey()}`, dist);
+    if (pkg.kind === "package") this.#index.prefetchMetadata(dist);
+    this.#batchPrefetch(name, candidate.version, range, maps);
+    return { kind: "version", version: candidate.version };
+  }
+
+  async #chooseUrlVersion(url: UrlDist, range: VersionRange): Promise<Choice> {
+    const metadata = await this.#urlMetadata(url);
+    if (!range.contains(metadata.version)) return { kind: "none" };
+    if (metadata.requiresPython !== undefined && !this.#python.admits(metadata.requiresPython)) {
+      return {
+        kind: "unavailable",
+        version: metadata.version,
+        dist: { type: "requires-python", requiresPython: metadata.requiresPython, dist: "wheel" },
+      };
+    }
+    return { kind: "version", version: metadata.version };
+  }
+
+  #urlMetadata(url: UrlDist): Promise<ResolutionMetadata> {
+    let metadata = url.metadata;
+    if (metadata === undefined) {
+      metadata =
+        url.url.protocol === "file:"
+          ? readFile(fileURLToPath(url.url))
+              .then((bytes) => readWheelMetadataFromZip(bufferSource(bytes), url.filename))
+              .then((text) => parseResolutionMetadata(text))
+          : this.#request.client.wheelMetadata({ url: url.url.href }, url.filename);
+      url.metadata = metadata;
+    }
+    return metadata;
+  }
+
+  /**
+   * After several versions of a package were tried (backtracking through it), fetch the metadata
+   * of the next candidates in one batch rather than one round-trip per attempt.
+   */
+  #batchPrefetch(
+    name: PackageName,
+    current: Version,
+    range: VersionRange,
+    maps: readonly VersionMap[],
+  ): void {
+    const tried = (this.#tried.get(name) ?? 0) + 1;
+    this.#tried.set(name, tried);
+    if (tried !== BATCH_PREFETCH_AFTER) return;
+    const highest = this.#selector.useHighest(name);
+    let fetched = 0;
+    for (const map of maps) {
+      const versions = highest ? [...map.versions].reverse() : map.versions;
+      for (const v of versions) {
+        if (fetched >= BATCH_PREFETCH_SIZE) return;
+        if (highest ? v.compare(current) >= 0 : v.compare(current) <= 0) continue;
+        if (!range.contains(v)) continue;
+        const dist = map.get(v)?.compatible();
+        if (dist === undefined) continue;
+        this.#index.prefetchMetadata(dist);
+        fetched++;
+      }
+    }
+  }
+
+  async #getDependencies(pkg: PythonPackage, version: Version): Promise<Dependencies> {
+    switch (pkg.kind) {
+      case "root": {
+        const requirements = this.#rules.applyConstraints(
+          this.#rules
+            .applyOverrides(this.#request.manifest.requirements)
+            .filter((r) => r.evaluateMarker(this.#env, [])),
+        );
+        return this.#toDependencies(requirements);
+      }
+      case "python":
+        return { kind: "available", dependencies: [] };
+      case "extra": {
+        const singleton = VersionRange.singleton(version);
+        const markers = pkg.marker.isTrue() ? [pkg.marker] : [MarkerTree.TRUE, pkg.marker];
+        const dependencies: Dependency[] = [];
+        for (const marker of markers) {
+          for (const extra of [undefined, pkg.extra]) {
+            dependencies.push([{ kind: "package", name: pkg.name, extra, marker }, singleton]);
+          }
+        }
+        return { kind: "available", dependencies };
+      }
+      case "marker": {
+        const singleton = VersionRange.singleton(version);
+        return {
+          kind: "available",
+          dependencies: [
+            [basePackage(pkg.name), singleton],
+            [{ kind: "package", name: pkg.name, extra: undefined, marker: pkg.marker }, singleton],
+          ],
+        };
+      }
+      case "package":
+        return this.#packageDependencies(pkg.name, pkg.extra, version);
+    }
+  }
+
+  async #packageDependencies(
+    name: PackageName,
+    extra: ExtraName | undefined,
+    version: Version,
+  ): Promise<Dependencies> {
+    if (this.#options.noDeps === true) return { kind: "available", dependencies: [] };
+    const url = this.#urls.get(name);
+    let metadata: ResolutionMetadata;
+    if (url !== undefined) {
+      metadata = await this.#urlMetadata(url);
+    } else {
+      const dist = this.#pins.get(`${name}@${version.hashKey()}`);
+      if (dist === undefined) {
+        throw new Error(`resolver: no distribution was pinned for ${name}==${version}`);
+      }
+      metadata = await this.#index.metadata(dist);
+      if (metadata.name !== name || !metadata.version.equals(version)) {
+        return { kind: "unavailable", reason: { kind: "inconsistent-metadata" } };
+      }
+    }
+    if (metadata.requiresPython !== undefined && !this.#python.admits(metadata.requiresPython)) {
+      return {
+        kind: "unavailable",
+        reason: {
+          kind: "incompatible-dist",
+          dist: {
+            type: "requires-python",
+            requiresPython: metadata.requiresPython,
+            dist: "wheel",
+          },
+        },
+      };
+    }
+    const requirements = this.#rules.applyConstraints(
+      requirementsFor(name, extra, this.#rules.applyOverrides(metadata.requiresDist), this.#env),
+    );
+    for (const r of requirements) {
+      if (
+        r.verbatimUrl !== undefined &&
+        this.#urls.get(r.name)?.url.href !== r.verbatimUrl.url.href
+      ) {
+        throw new UnsupportedRequirementError(
+          `${r.name} @ ${r.verbatimUrl.given}`,
+          `Package \`${r.name}\` was included as a URL dependency. URL dependencies must be expressed as direct requirements or constraints. Consider adding \`${r.name} @ ${r.verbatimUrl.given}\` to your dependencies or constraints file.`,
+        );
+      }
+    }
+    return this.#toDependencies(requirements);
+  }
+
+  #toDependencies(requirements: readonly Requirement[]): Dependencies {
+    const dependencies: Dependency[] = [];
+    for (const r of requirements) {
+      const range =
+        r.verbatimUrl !== undefined || r.version === undefined
+          ? VersionRange.full()
+          : VersionRange.fromSpecifiers(r.version);
+      if (range.isEmpty()) {
+        return {
+          kind: "unavailable",
+          reason: { kind: "unsatisfiable-dependency", requirement: r },
+        };
+      }
+      if (r.extras.length === 0) {
+        dependencies.push([packageFor(r.name, undefined, r.marker), range]);
+      } else {
+        for (const extra of r.extras)
+          dependencies.push([packageFor(r.name, extra, r.marker), range]);
+      }
+    }
+    return { kind: "available", dependencies };
+  }
+
+  /**
+   * Records a version's dependencies, each from the version widened over the gap around it, and
+   * decides the version unless one of them already conflicts (the next propagation rules it out).
+   */
+  #addDependencies(
+    id: PackageId,
+    pkg: PythonPackage,
+    version: Version,
+    dependencies: readonly Dependency[],
+  ): void {
+    const state = this.#state;
+    for (const [dependency, range] of dependencies) {
+      const name = packageName(dependency);
+      const isUrl = name !== undefined && this.#urls.has(name);
+      this.#priorities.insert(dependency, range, isUrl);
+      const base = proxyBase(dependency);
+      if (base !== undefined) {
+        this.#priorities.insert(base, range, isUrl);
+        const proxyId = state.intern(dependency);
+        const baseId = state.intern(base);
+        state.addIncompatibility(Incompatibility.fromDependency(proxyId, range, baseId, range));
+      }
+      if (name !== undefined && !isUrl) this.#discover(name, range);
+    }
+
+    const versions =
+      pkg.kind === "root" ? VersionRange.singleton(version) : this.#widen(pkg, version);
+    const added: Incompatibility<Version, VersionRange, UnavailableReason>[] = [];
+    for (const [dependency, range] of dependencies) {
+      const incompat = Incompatibility.fromDependency<Version, VersionRange, UnavailableReason>(
+        id,
+        versions,
+        state.intern(dependency),
+        range,
+      );
+      if (incompat.isVacuous()) continue;
+      state.addIncompatibility(incompat);
+      added.push(incompat);
+    }
+    const partial = state.partialSolution;
+    if (partial.hasBacktracked()) {
+      const decided = Term.positive<Version, VersionRange>(VersionRange.singleton(version));
+      for (const incompat of added) {
+        const satisfied = incompat.packages.every((p, i) => {
+          const assigned: SolverTerm | undefined = p === id ? decided : partial.termOf(p);
+          return (
+            assigned !== undefined && incompat.terms[i]!.relationWith(assigned) === "satisfied"
+          );
+        });
+        if (satisfied) {
+          this.#recordDependencyConflict(id, incompat.packages);
+          return;
+        }
+      }
+    }
+    state.addDecision(id, version);
+  }
+
+  /** Starts fetching a newly required package and the metadata of its likely version. */
+  #discover(name: PackageName, range: VersionRange): void {
+    if (this.#discovered.has(name)) return;
+    this.#discovered.add(name);
+    void this.#index.versions(name).then(
+      (response: VersionsResponse) => {
+        if (response.kind !== "found") return;
+        const candidate = this.#selector.select(
+          name,
+          range,
+          response.maps,
+          this.#preferences.get(name) ?? [],
+        );
+        if (candidate?.dist !== undefined) this.#index.prefetchMetadata(candidate.dist);
+      },
+      () => {},
+    );
+  }
+
+  #recordConflict(affected: PackageId, incompatId: number): void {
+    this.#recordDependencyConflict(affected, this.#state.incompatibility(incompatId).packages);
+  }
+
+  /**
+   * uv's conflict tracking: a package that keeps being ruled out is decided earlier, one that
+   * keeps ruling others out later (and its decision is undone).
+   */
+  #recordDependencyConflict(affected: PackageId, packages: readonly PackageId[]): void {
+    const state = this.#state;
+    const affectedName = packageName(state.package(affected));
+    let real = false;
+    const late: PackageId[] = [];
+    for (const p of packages) {
+      if (p === affected) continue;
+      if (affectedName !== undefined && packageName(state.package(p)) === affectedName) continue;
+      real = true;
+      const count = (this.#culprit.get(p) ?? 0) + 1;
+      this.#culprit.set(p, count);
+      if (count === CONFLICT_THRESHOLD) late.push(p);
+    }
+    if (!real) return;
+    const next = this.#next;
+    const count = (this.#affected.get(next) ?? 0) + 1;
+    this.#affected.set(next, count);
+    if (count === CONFLICT_THRESHOLD) {
+      const name = packageName(state.package(next));
+      if (name !== undefined) this.#priorities.markConflictEarly(name);
+    }
+    for (const p of late) {
+      const name = packageName(state.package(p));
+      if (name !== undefined && this.#priorities.markConflictLate(name)) state.backtrackPackage(p);
+    }
+  }
+
+  #resolution(): Resolution {
+    const solution = this.#state.solution();
+    const versions = new Map<PackageName, Version>();
+    const extras = new Map<PackageName, Set<ExtraName>>();
+    for (const [pkg, version] of solution) {
+      const name = packageName(pkg);
+      if (name === undefined) continue;
+      versions.set(name, version);
+      if ((pkg.kind === "package" || pkg.kind === "extra") && pkg.extra !== undefined) {
+        let set = extras.get(name);
+        if (set === undefined) {
+          set = new Set();
+          extras.set(name, set);
+        }
+        set.add(pkg.extra);
+      }
+    }
+    const packages: ResolvedPackage[] = [];
+    for (const [name, version] of versions) {
+      packages.push(this.#resolvedPackage(name, version, [...(extras.get(name) ?? [])].sort()));
+    }
+    const edges: [PackageName | undefined, PackageName][] = [];
+    for (const [pkg, version] of solution) {
+      const deps = this.#dependencies.get(`${packageKey(pkg)}@${version.hashKey()}`);
+      if (deps === undefined) continue;
+      const from = packageName(pkg);
+      for (const [dependency, range] of deps) {
+        const to = packageName(dependency);
+        if (to === undefined || to === from) continue;
+        const chosen = versions.get(to);
+        if (chosen === undefined || !range.contains(chosen)) continue;
+        edges.push([from, to]);
+      }
+    }
+    return new Resolution(packages, edges);
+  }
+
+  #resolvedPackage(name: PackageName, version: Version, extras: ExtraName[]): ResolvedPackage {
+    const url = this.#urls.get(name);
+    if (url !== undefined) {
+      return {
+        name,
+        version,
+        extras,
+        dist: { kind: "url", given: url.given, url: url.url.href, filename: url.filename },
+        hashes: [],
+        yanked: false,
+      };
+    }
+    const dist = this.#pins.get(`${name}@${version.hashKey()}`);
+    if (dist === undefined)
+      throw new Error(`resolver: no distribution was pinned for ${name}==${version}`);
+    const chosen = dist.kind === "wheel" ? dist.wheel : dist.sdist;
+    const prioritized = this.#index.versionsIfReady(name);
+    const files =
+      prioritized?.kind === "found"
+        ? (prioritized.maps
+            .find((m) => m.index === chosen.index)
+            ?.get(version)
+            ?.files() ?? [])
+        : [];
+    const installable = files.length === 0 ? [chosen.file] : files;
+    return {
+      name,
+      version,
+      extras,
+      dist: {
+        kind: "registry",
+        index: chosen.index,
+        file: chosen.file,
+        filename: chosen.filename,
+        files: installable,
+      },
+      hashes: installable.map((f) => f.hashes),
+      yanked: chosen.file.yanked,
+    };
+  }
+
+  #noSolution(tree: Parameters<typeof NoSolutionError.create>[0]): NoSolutionError {
+    const included = new Map<PackageName, Version[]>();
+    const available = new Map<PackageName, Version[]>();
+    const known = new Map<PackageName, Version[]>();
+    for (const name of this.#visited) {
+      const response = this.#index.versionsIfReady(name);
+      if (response?.kind !== "found") continue;
+      included.set(name, dedupe(response.maps.flatMap((m) => m.includedVersions())));
+      available.set(name, dedupe(response.maps.flatMap((m) => [...m.versions])));
+      known.set(name, knownVersions(response.maps));
+    }
+    const context: ReportContext = {
+      python: this.#python,
+      tags: this.#request.target.tags,
+      includedVersions: included,
+      availableVersions: available,
+      knownVersions: known,
+      urlPackages: new Set(this.#urls.keys()),
+      unavailablePackages: this.#unavailablePackages,
+      selector: this.#selector,
+      options: this.#options,
+      versionMaps: (name) => {
+        const response = this.#index.versionsIfReady(name);
+        return response?.kind === "found" ? response.maps : [];
+      },
+    };
+    return NoSolutionError.create(tree, context);
+  }
+}
+
+/** Every version the indexes list (exclude-newer'd ones dropped), ascending, deduplicated. */
+function knownVersions(maps: readonly VersionMap[]): Version[] {
+  return dedupe(maps.flatMap((m) => m.includedVersions()));
+}
+
+function dedupe(versions: Version[]): Version[] {
+  const sorted = versions.sort((a, b) => a.compare(b));
+  return sorted.filter((v, i) => i === 0 || !v.equals(sorted[i - 1]!));
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
