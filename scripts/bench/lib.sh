@@ -42,3 +42,36 @@ for (const r of results) {
 }
 JS
 }
+
+# Prints the real interpreter binary for `X.Y` (default 3.12): `$PYTHON` if set, else pyenv's
+# newest `X.Y.*` (its real path, never the shim), else `pythonX.Y` from PATH, resolved.
+find_python() {
+  local minor="${1:-3.12}"
+  if [[ -n "${PYTHON:-}" ]]; then realpath "$PYTHON"; return; fi
+  if command -v pyenv >/dev/null; then
+    local version
+    version="$(pyenv versions --bare | grep -E "^${minor//./\\.}(\.[0-9]+)?\$" | sort -V | tail -n 1 || true)"
+    if [[ -n "$version" ]]; then realpath "$(pyenv prefix "$version")/bin/python$minor"; return; fi
+  fi
+  "python$minor" -c 'import os, sys; print(os.path.realpath(sys.executable))'
+}
+
+# Moves each existing path into the trash directory `$1` (a rename: cheap, unlike `rm -rf` of a
+# big tree, which would otherwise land inside the timed loop).
+move_aside() {
+  local trash="$1"; shift
+  local path
+  for path in "$@"; do
+    if [[ -e "$path" ]]; then mv "$path" "$trash/$(basename "$path").$RANDOM$RANDOM$RANDOM"; fi
+  done
+}
+
+# Prints the `bash -c '...'` command that runs `move_aside TRASH PATHS...` and then `CMD` (if any),
+# for hyperfine's `--prepare`, which with `-N` does not run through a shell.
+prepare_command() {
+  local trash="$1" then="$2"; shift 2
+  local paths="$*"
+  local script="for p in $paths; do if [ -e \$p ]; then mv \$p $trash/\$(basename \$p).\$RANDOM\$RANDOM\$RANDOM; fi; done"
+  if [[ -n "$then" ]]; then script="$script; $then"; fi
+  echo "bash -c '$script'"
+}

@@ -107,4 +107,41 @@ describe.skipIf(!hasFeature("python"))("python find", () => {
       `,
     );
   });
+  it("python_find_requires_python", async () => {
+    await using ctx = await TestContext.create({ python: ["3.11", "3.12"] });
+    // A multi-line string: the project's `requires-python` picks the interpreter.
+    await ctx.writeFile(
+      "pyproject.toml",
+      '[project]\nname = "foo"\nversion = "1.0.0"\nrequires-python = """\n>=3.12"""\n',
+    );
+    assertSnapshot(
+      await ctx.snapshot(["python", "find"]),
+      `
+      exit_code: 0 (success)
+      ----- stdout -----
+      [PYTHON-3.12]
+      `,
+    );
+    // An explicit request that the project does not allow is used, with uv's warning.
+    assertSnapshot(
+      await ctx.snapshot(["python", "find", "3.11"]),
+      `
+      exit_code: 0 (success)
+      ----- stdout -----
+      [PYTHON-3.11]
+
+      ----- stderr -----
+      warning: The requested interpreter resolved to Python 3.11.[X], which is incompatible with the project's Python requirement: \`>=3.12\` (from \`project.requires-python\`)
+      `,
+    );
+    // `--no-project` ignores the project.
+    assertSnapshot(
+      await ctx.snapshot(["python", "find", "--no-project"]),
+      `
+      exit_code: 0 (success)
+      ----- stdout -----
+      [PYTHON-3.11]
+      `,
+    );
+  });
 });

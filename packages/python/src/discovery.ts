@@ -205,8 +205,8 @@ export async function virtualenvPythonExecutable(root: string): Promise<string> 
   for (const name of ["python", "python3"]) {
     const path = join(root, "bin", name);
     try {
-      statSync(path);
-      return path;
+      // No exception for a missing file: building one (with its stack) costs more than the stat.
+      if (statSync(path, { throwIfNoEntry: false }) !== undefined) return path;
     } catch {
       // Try the next name.
     }
@@ -216,7 +216,7 @@ export async function virtualenvPythonExecutable(root: string): Promise<string> 
 
 async function isFile(path: string): Promise<boolean> {
   try {
-    return statSync(path).isFile();
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }
@@ -354,8 +354,8 @@ export function executableNames(
 
 async function isExecutableFile(path: string): Promise<boolean> {
   try {
-    const st = statSync(path);
-    return st.isFile() && (st.mode & 0o111) !== 0;
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st?.isFile() === true && (st.mode & 0o111) !== 0;
   } catch {
     return false;
   }

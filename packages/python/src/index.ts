@@ -38,7 +38,6 @@ export {
   parsePythonRequest,
   pythonRequestIncludesPatch,
 } from "./python-request.ts";
-export { type PythonSpecifier, PythonSpecifiers } from "./python-specifiers.ts";
 export {
   type PythonVariant,
   parseVariant,
@@ -52,7 +51,7 @@ export {
   type QueryOptions,
   queryInterpreter,
 } from "./query-interpreter.ts";
-export { QUERY_SCRIPT } from "./query-script.ts";
+export { RequiresPython, tildeRequiresPythonWarning } from "./requires-python.ts";
 export {
   discoverVersionFile,
   PYTHON_VERSION_FILENAME,

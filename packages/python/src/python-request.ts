@@ -69,9 +69,9 @@ function parseVersionsAndImplementations(value: string): PythonRequest | undefin
 
 function fileKind(path: string): "file" | "directory" | undefined {
   try {
-    const st = statSync(path);
-    if (st.isDirectory()) return "directory";
-    if (st.isFile()) return "file";
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st?.isDirectory()) return "directory";
+    if (st?.isFile()) return "file";
   } catch {
     // Not there: the caller decides what the text means instead.
   }
@@ -87,11 +87,15 @@ export function parsePythonRequest(value: string, cwd: string): PythonRequest {
   const lower = value.toLowerCase();
   if (lower === "any") return { kind: "any" };
   if (lower === "default") return { kind: "default" };
-  try {
-    const parsed = parseVersionsAndImplementations(lower);
-    if (parsed !== undefined) return parsed;
-  } catch {
-    // uv treats a malformed `name@version` like any other word: a path or an executable name.
+  // Text with a path separator is never a version or an implementation name; skipping the
+  // attempt avoids the (costly) exceptions of failed version parses for `--python /path`.
+  if (!value.includes(sep)) {
+    try {
+      const parsed = parseVersionsAndImplementations(lower);
+      if (parsed !== undefined) return parsed;
+    } catch {
+      // uv treats a malformed `name@version` like any other word: a path or an executable name.
+    }
   }
   const kind = fileKind(isAbsolute(value) ? value : resolve(cwd, value));
   if (kind !== undefined) return { kind, path: value };

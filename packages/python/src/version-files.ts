@@ -31,7 +31,8 @@ export interface VersionFileOptions {
 
 async function isFile(path: string): Promise<boolean> {
   try {
-    return statSync(path).isFile();
+    // No exception for a missing file (the common case): building one costs more than the stat.
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }

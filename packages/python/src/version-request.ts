@@ -1,6 +1,6 @@
+import { Version, VersionSpecifiers } from "@uv-ts/pep440";
 import { InvalidVersionRequestError } from "./errors.ts";
 import type { Interpreter } from "./interpreter.ts";
-import { PythonSpecifiers } from "./python-specifiers.ts";
 import type { PythonVariant } from "./python-variant.ts";
 import {
   parseVariant,
@@ -30,7 +30,7 @@ export type VersionRequest =
     }
   | {
       readonly kind: "range";
-      readonly specifiers: PythonSpecifiers;
+      readonly specifiers: VersionSpecifiers;
       readonly variant: PythonVariant;
     };
 
@@ -64,8 +64,10 @@ export function parseVersionRequest(text: string): VersionRequest {
   const [rest, variant] = splitVariant(text);
   let version = PythonVersion.parse(rest);
   if (version === undefined) {
-    const specifiers = PythonSpecifiers.parse(rest);
-    if (specifiers === undefined || specifiers.isEmpty) throw new InvalidVersionRequestError(rest);
+    const specifiers = VersionSpecifiers.tryParse(rest);
+    if (specifiers === undefined || specifiers.isEmpty()) {
+      throw new InvalidVersionRequestError(rest);
+    }
     return versionRequestFromSpecifiers(specifiers, variant);
   }
   // Wheel-tag spelling: `312` means 3.12.
@@ -114,16 +116,11 @@ export function parseVersionRequest(text: string): VersionRequest {
 
 /** A request from specifiers; a lone `==3.12` becomes the plain request `3.12`. */
 export function versionRequestFromSpecifiers(
-  specifiers: PythonSpecifiers,
+  specifiers: VersionSpecifiers,
   variant: PythonVariant,
 ): VersionRequest {
   const only = specifiers.specifiers[0];
-  if (
-    specifiers.specifiers.length === 1 &&
-    only !== undefined &&
-    only.operator === "==" &&
-    !only.wildcard
-  ) {
+  if (specifiers.specifiers.length === 1 && only !== undefined && only.operator === "==") {
     try {
       return parseVersionRequest(only.version.toString());
     } catch {
@@ -233,7 +230,7 @@ export function versionRequestMatches(request: VersionRequest, interpreter: Inte
       const version = request.specifiers.anyPrerelease()
         ? interpreter.version
         : interpreter.version.onlyRelease();
-      return request.specifiers.contains(version) && variantMatches(request.variant, facts);
+      return request.specifiers.contains(version.pep440) && variantMatches(request.variant, facts);
     }
     case "version": {
       const v = interpreter.version;
@@ -278,7 +275,7 @@ export function versionRequestMatchesMajorMinor(
         }
       }
       return [...probes].some((p) =>
-        request.specifiers.contains(new PythonVersion([major, minor, p])),
+        request.specifiers.contains(Version.fromParts({ release: [major, minor, p] })),
       );
     }
   }

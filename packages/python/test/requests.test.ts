@@ -1,16 +1,18 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { VersionSpecifiers } from "@uv-ts/pep440";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   executableNames,
   formatPythonRequest,
   formatVersionRequest,
-  PythonSpecifiers,
   PythonVersion,
   parsePythonRequest,
   parseVersionRequest,
+  RequiresPython,
+  tildeRequiresPythonWarning,
 } from "../src/index.ts";
 
 const cwd = mkdtempSync(join(tmpdir(), "uv-ts-python-request-"));
@@ -82,28 +84,77 @@ describe("parseVersionRequest", () => {
   });
 });
 
-describe("PythonSpecifiers", () => {
-  const contains = (spec: string, version: string) =>
-    PythonSpecifiers.parse(spec)!.contains(PythonVersion.parse(version)!);
+describe("range requests", () => {
+  const matches = (request: string, version: string) => {
+    const parsed = parseVersionRequest(request);
+    if (parsed.kind !== "range") throw new Error(`not a range: ${request}`);
+    return parsed.specifiers.contains(PythonVersion.parse(version)!.pep440);
+  };
 
   it("follows_pep440_for_release_and_pre_release_versions", () => {
-    expect(contains(">=3.11,<3.13", "3.12.1")).toBe(true);
-    expect(contains(">=3.11,<3.13", "3.13.0")).toBe(false);
-    expect(contains(">=3.11,<3.13", "3.10.13")).toBe(false);
-    expect(contains("<3.13", "3.13.0rc1")).toBe(false);
-    expect(contains("<3.13rc2", "3.13.0rc1")).toBe(true);
-    expect(contains("==3.12.*", "3.12.7")).toBe(true);
-    expect(contains("!=3.12.*", "3.12.7")).toBe(false);
-    expect(contains("~=3.10", "3.13.0")).toBe(true);
-    expect(contains("~=3.10.2", "3.11.0")).toBe(false);
-    expect(contains("==3.12", "3.12.0")).toBe(true);
-    expect(contains(">3.12", "3.12.0")).toBe(false);
+    expect(matches(">=3.11,<3.13", "3.12.1")).toBe(true);
+    expect(matches(">=3.11,<3.13", "3.13.0")).toBe(false);
+    expect(matches(">=3.11,<3.13", "3.10.13")).toBe(false);
+    expect(matches("<3.13", "3.13.0rc1")).toBe(false);
+    expect(matches("<3.13rc2", "3.13.0rc1")).toBe(true);
+    expect(matches("==3.12.*", "3.12.7")).toBe(true);
+    expect(matches("!=3.12.*", "3.12.7")).toBe(false);
+    expect(matches("~=3.10", "3.13.0")).toBe(true);
+    expect(matches("~=3.10.2", "3.11.0")).toBe(false);
+    expect(matches(">3.12", "3.12.0")).toBe(false);
   });
 
   it("rejects_text_that_is_not_a_specifier_set", () => {
-    expect(PythonSpecifiers.parse("3.12")).toBeUndefined();
-    expect(PythonSpecifiers.parse(">=3.12.*")).toBeUndefined();
-    expect(PythonSpecifiers.parse("~=3")).toBeUndefined();
+    expect(() => parseVersionRequest(">=3.12.*")).toThrow("Invalid version request");
+    expect(() => parseVersionRequest("~=3")).toThrow("Invalid version request");
+    expect(() => parseVersionRequest(">=3.12,")).toThrow("Invalid version request");
+  });
+
+  it("turns_a_lone_equals_into_a_plain_version_request", () => {
+    expect(formatVersionRequest(parseVersionRequest("==3.12"))).toBe("3.12");
+    expect(parseVersionRequest("==3.12.*").kind).toBe("range");
+  });
+});
+
+describe("RequiresPython", () => {
+  const intersect = (...texts: string[]) =>
+    RequiresPython.intersection(texts.map((t) => VersionSpecifiers.parse(t)));
+  const shown = (...texts: string[]) => String(intersect(...texts));
+
+  it("writes_the_intersection_back_as_uv_does", () => {
+    // Each expectation is what uv 0.13.8 prints for a project with this `requires-python`.
+    expect(shown(">=3.13")).toBe(">=3.13");
+    expect(shown(">= 3.13")).toBe(">=3.13");
+    expect(shown("~=3.13")).toBe(">=3.13, <4");
+    expect(shown(">=3.13,<3.14")).toBe("==3.13.*");
+    expect(shown("<3.12")).toBe("<3.12");
+    expect(shown(">=3.8,!=3.12.*")).toBe(">=3.8, !=3.12.*");
+    expect(shown("==3.11.*")).toBe("==3.11.*");
+    expect(shown(">3.12.1")).toBe(">3.12.1");
+    expect(shown("<3.12.0rc1")).toBe("<3.12.0");
+    expect(shown(">=3.13.0b1")).toBe(">=3.13.0");
+    expect(shown(">=3.10", ">=3.11", "<3.14")).toBe(">=3.11, <3.14");
+    expect(shown(">=3.8", "!=3.9.1")).toBe(">=3.8, !=3.9.1");
+  });
+
+  it("has_no_intersection_for_disjoint_or_missing_declarations", () => {
+    expect(intersect()).toBeUndefined();
+    expect(intersect(">=3.13", "<3.12")).toBeNull();
+  });
+
+  it("compares_the_release_part_of_the_interpreter_version", () => {
+    const requires = intersect(">=3.13")!;
+    expect(requires.contains(PythonVersion.parse("3.13.0rc1")!)).toBe(true);
+    expect(requires.contains(PythonVersion.parse("3.12.1")!)).toBe(false);
+    expect(intersect("==3.12.*")!.contains(PythonVersion.parse("3.12.9")!)).toBe(true);
+  });
+
+  it("warns_about_a_tilde_specifier_without_patch", () => {
+    expect(tildeRequiresPythonWarning(VersionSpecifiers.parse("~=3.13"), "foo")).toBe(
+      "The `requires-python` specifier (`~=3.13`) in `foo` uses the tilde specifier (`~=`) without a patch version. This will be interpreted as `>=3.13, <4`. Did you mean `~=3.13.0` to constrain the version as `>=3.13.0, <3.14`? We recommend only using the tilde specifier with a patch version to avoid ambiguity.",
+    );
+    expect(tildeRequiresPythonWarning(VersionSpecifiers.parse("~=3.13.0"), "foo")).toBeUndefined();
+    expect(tildeRequiresPythonWarning(VersionSpecifiers.parse(">=3.13"), "foo")).toBeUndefined();
   });
 });
 

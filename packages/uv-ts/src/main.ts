@@ -1,7 +1,7 @@
 // Entry point of the bundle. Kept small: it imports the argument parser and the command list;
 // each command's spec and implementation are loaded lazily, so that `uv-ts --version` pays for
 // nothing else.
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { type Stats, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ParsedArgs, parseArgs, ROOT, renderHelpCommand } from "@uv-ts/cli";
@@ -65,9 +65,24 @@ function writeError(io: Io, error: unknown, style: Styler, verbose: boolean): nu
 /** The command table `main` dispatches through (tests pass their own). */
 export type CommandTable = Readonly<Record<string, () => Promise<{ run: CommandRun }>>>;
 
+/**
+ * Starts importing the command module that `argv`'s first words most likely name, so that it
+ * loads while the arguments are parsed (loading a command's chunks is the largest part of a short
+ * command's start-up). Only a head start: dispatch still imports what the parse decides, and an
+ * import that fails or turns out unneeded is ignored here.
+ */
+function preloadCommand(argv: readonly string[], commands: CommandTable): void {
+  const [first, second] = argv;
+  if (first === undefined || first.startsWith("-")) return;
+  const load =
+    (second === undefined ? undefined : commands[`${first} ${second}`]) ?? commands[first];
+  load?.().catch(() => undefined);
+}
+
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(io: Io, commands: CommandTable = COMMANDS): Promise<number> {
   const width = helpWidth(io);
+  preloadCommand(io.argv, commands);
   const outcome = await parseArgs(io.argv, {
     root: ROOT,
     bin: BIN,
@@ -131,7 +146,13 @@ async function dispatch(
   }
 
   try {
-    const info = await stat(settings.cwd).catch(() => undefined);
+    // Synchronous: a thread-pool round trip costs more than the stat itself on every run.
+    let info: Stats | undefined;
+    try {
+      info = statSync(settings.cwd, { throwIfNoEntry: false });
+    } catch {
+      info = undefined;
+    }
     if (info === undefined)
       throw new UvError("cli.directory-missing", "No such file or directory (os error 2)");
     if (!info.isDirectory())
@@ -142,7 +163,11 @@ async function dispatch(
 
   let tempCache: string | undefined;
   try {
-    if (settings.noCache) tempCache = await mkdtemp(join(tmpdir(), "uv-ts-cache-"));
+    // `node:fs/promises` is loaded here, not imported: `--version` and `--help` need none of it.
+    if (settings.noCache) {
+      const { mkdtemp } = await import("node:fs/promises");
+      tempCache = await mkdtemp(join(tmpdir(), "uv-ts-cache-"));
+    }
     const ctx: CommandContext = {
       io,
       args,
@@ -159,7 +184,10 @@ async function dispatch(
   } catch (error) {
     return writeError(io, error, style, verbose);
   } finally {
-    if (tempCache !== undefined) await rm(tempCache, { recursive: true, force: true });
+    if (tempCache !== undefined) {
+      const { rm } = await import("node:fs/promises");
+      await rm(tempCache, { recursive: true, force: true });
+    }
   }
 }
 

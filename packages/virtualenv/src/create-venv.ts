@@ -81,7 +81,7 @@ function io<T>(action: string, path: string, op: () => T): T {
 
 function isVirtualenvBase(dir: string): boolean {
   try {
-    return statSync(join(dir, "pyvenv.cfg")).isFile();
+    return statSync(join(dir, "pyvenv.cfg"), { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }
@@ -120,7 +120,7 @@ export async function createVenv(options: CreateVenvOptions): Promise<VirtualEnv
   let inPlace = false;
   let existing: Stats | undefined;
   try {
-    existing = statSync(absolute);
+    existing = statSync(absolute, { throwIfNoEntry: false });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== "ENOENT") throw new VenvIoError("read metadata of", display, error);
@@ -198,11 +198,17 @@ function writeEnvironment(
   // thread pool, and this is the whole of `uv-ts venv`'s work.
   const write = (path: string, text: string) =>
     io("write", show(path), () => writeFileSync(path, text));
-  // Links that already exist (`--allow-existing`) are replaced, like uv's `replace_symlink`.
+  // Links that already exist (`--allow-existing`) are replaced, like uv's `replace_symlink`; a
+  // fresh environment has none, so the common case is a single `symlink` call.
   const link = (target: string, path: string) =>
     io("create symlink", show(path), () => {
-      rmSync(path, { force: true });
-      symlinkSync(target, path);
+      try {
+        symlinkSync(target, path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        rmSync(path, { force: true });
+        symlinkSync(target, path);
+      }
     });
 
   io("create directory", show(scripts), () => mkdirSync(scripts, { recursive: true }));

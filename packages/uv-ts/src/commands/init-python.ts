@@ -7,7 +7,6 @@ import {
   type Interpreter,
   isVirtualenvBase,
   type PythonRequest,
-  PythonSpecifiers,
   queryInterpreter,
   versionRequestFromSpecifiers,
   virtualenvPythonExecutable,
@@ -142,7 +141,7 @@ export async function determineRequiresPython(options: {
   const workspaceRequires = intersectRequiresPython(options.workspace?.requiresPython() ?? []);
   if (workspaceRequires !== undefined) {
     if (!pinPython) return { requiresPython: workspaceRequires, pin: undefined };
-    const specifiers = PythonSpecifiers.parse(workspaceRequires);
+    const specifiers = VersionSpecifiers.tryParse(workspaceRequires);
     const workspaceRequest: PythonRequest =
       specifiers === undefined || specifiers.specifiers.length === 0
         ? DEFAULT_PYTHON_REQUEST

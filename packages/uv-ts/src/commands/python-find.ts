@@ -2,7 +2,12 @@ import { realpath } from "node:fs/promises";
 import { resolve } from "node:path";
 import { findPythonInstallation } from "@uv-ts/python";
 import type { CommandRun } from "../context.ts";
-import { envFlag, projectPython } from "./python-request-source.ts";
+import {
+  envFlag,
+  projectPython,
+  requiresPythonWarning,
+  warnUser,
+} from "./python-request-source.ts";
 
 /** `uv-ts python find [REQUEST]`: prints the path of the interpreter uv-ts would use. */
 export const run: CommandRun = async (ctx) => {
@@ -10,15 +15,17 @@ export const run: CommandRun = async (ctx) => {
   const system =
     (args.flag("system") || envFlag(io.env, "UV_SYSTEM_PYTHON")) && !args.flag("no-system");
   const noProject = args.flag("no-project") || envFlag(io.env, "UV_NO_PROJECT");
-  const wanted = await projectPython(ctx, args.string("request"), noProject);
+  const wanted = await projectPython(ctx, args.string("request"), noProject, "find");
   const python = await findPythonInstallation(wanted.request ?? { kind: "default" }, {
     cwd,
     env: io.env,
     cacheDir: ctx.cacheDir,
     environments: system ? "only-system" : "any",
-    warn: (message) => printer.stderrImportant(`warning: ${message}\n`),
+    warn: (message) => warnUser(ctx, message),
   });
   const interpreter = python.interpreter;
+  const incompatible = requiresPythonWarning(wanted, interpreter, cwd);
+  if (incompatible !== undefined) warnUser(ctx, incompatible);
   if (args.flag("show-version")) {
     printer.stdout(`${interpreter.version.toString()}\n`);
     return 0;

@@ -12,4 +12,12 @@ export const COMMANDS: Readonly<Record<string, () => Promise<{ run: CommandRun }
   "cache dir": () => import("./cache-dir.ts"),
   "cache clean": () => import("./cache-clean.ts"),
   "cache prune": () => import("./cache-prune.ts"),
+  "pip list": () => import("./pip-list.ts"),
+  "pip freeze": () => import("./pip-freeze.ts"),
+  "pip show": () => import("./pip-show.ts"),
+  "pip install": () => import("./pip-install.ts"),
+  "pip sync": () => import("./pip-sync.ts"),
+  "pip uninstall": () => import("./pip-uninstall.ts"),
+  "pip check": () => import("./pip-check.ts"),
+  "pip compile": () => import("./pip-compile.ts"),
 };

@@ -5,21 +5,13 @@ import { findPythonInstallation, type PythonInstallation } from "@uv-ts/python";
 import { createVenv, type OnExisting, promptFromArg } from "@uv-ts/virtualenv";
 import type { CommandRun } from "../context.ts";
 import { VERSION } from "../version.ts";
-import { envFlag, projectPython } from "./python-request-source.ts";
+import {
+  envFlag,
+  projectPython,
+  requiresPythonWarning,
+  warnUser,
+} from "./python-request-source.ts";
 import { activationCommand, detectShell } from "./venv-activation.ts";
-
-/** `--seed` needs the installer, which uv-ts does not have yet. */
-export class SeedUnsupportedError extends UvError {
-  constructor() {
-    super(
-      "venv.seed-unsupported",
-      "`--seed` is not supported yet: uv-ts cannot install packages until the installer lands",
-      {
-        hint: "Create the environment without `--seed`, then install `pip` into it with its own `ensurepip` (`.venv/bin/python -m ensurepip`)",
-      },
-    );
-  }
-}
 
 /** The line uv prints about the interpreter it picked. */
 export function interpreterLine(python: PythonInstallation, cwd: string): string {
@@ -32,22 +24,28 @@ export function interpreterLine(python: PythonInstallation, cwd: string): string
 export const run: CommandRun = async (ctx) => {
   const { args, io, printer, cwd } = ctx;
   const seed = args.flag("seed") || envFlag(io.env, "UV_VENV_SEED");
-  if (seed) throw new SeedUnsupportedError();
 
   const noProject = args.flag("no-project") || envFlag(io.env, "UV_NO_PROJECT");
-  const wanted = await projectPython(ctx, args.string("python") ?? io.env.UV_PYTHON, noProject);
+  const wanted = await projectPython(
+    ctx,
+    args.string("python") ?? io.env.UV_PYTHON,
+    noProject,
+    "venv",
+  );
   const python = await findPythonInstallation(wanted.request ?? { kind: "default" }, {
     cwd,
     env: io.env,
     cacheDir: ctx.cacheDir,
     environments: "only-system",
-    warn: (message) => printer.stderrImportant(`warning: ${message}\n`),
+    warn: (message) => warnUser(ctx, message),
   });
   printer.stderr(`${interpreterLine(python, cwd)}\n`);
+  const incompatible = requiresPythonWarning(wanted, python.interpreter, cwd);
+  if (incompatible !== undefined) warnUser(ctx, incompatible);
 
   const location = args.string("path") ?? ".venv";
   printer.stderr(
-    `Creating virtual environment at: ${ctx.style.cyan(userDisplay(location, cwd))}\n`,
+    `Creating virtual environment${seed ? " with seed packages" : ""} at: ${ctx.style.cyan(userDisplay(location, cwd))}\n`,
   );
 
   const clear = (args.flag("clear") || envFlag(io.env, "UV_VENV_CLEAR")) && !args.flag("no-clear");
@@ -68,7 +66,7 @@ export const run: CommandRun = async (ctx) => {
       systemSitePackages: args.flag("system-site-packages"),
       onExisting,
       relocatable,
-      seed: false,
+      seed,
       toolVersion: VERSION,
     });
   } catch (error) {
@@ -76,6 +74,11 @@ export const run: CommandRun = async (ctx) => {
       throw new UvError("venv.creation", "Failed to create virtual environment", { cause: error });
     }
     throw error;
+  }
+
+  if (seed) {
+    const { seedVenv } = await import("./venv-seed.ts");
+    await seedVenv(ctx, venv, python.interpreter);
   }
 
   const scripts = userDisplay(resolve(cwd, venv.scripts), cwd);

@@ -1,0 +1,16 @@
+export { bestWheel, type WheelChoice } from "./best-wheel.ts";
+export {
+  DistributionError,
+  DownloadWheelError,
+  OfflineWheelError,
+  ReadWheelError,
+} from "./errors.ts";
+export { interpreterPlatform, interpreterTags } from "./interpreter-tags.ts";
+export { readLocalWheelMetadata } from "./local-wheel-metadata.ts";
+export {
+  type FetchWheelOptions,
+  type LocalWheel,
+  WheelFetcher,
+  type WheelFetcherOptions,
+} from "./wheel-fetcher.ts";
+export { type WheelSource, wheelPointerPath, wheelSourceUrl } from "./wheel-source.ts";

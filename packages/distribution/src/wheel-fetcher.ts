@@ -1,0 +1,206 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { ArchiveDigest, Cache } from "@uv-ts/cache";
+import { type RegistryClient, redactUrl } from "@uv-ts/client";
+import type { WheelFilename } from "@uv-ts/distribution-filename";
+import { extractZip, type HashAlgorithm, type HashDigest } from "@uv-ts/extract";
+import { removeAll } from "@uv-ts/fs";
+import { DownloadWheelError, OfflineWheelError, ReadWheelError } from "./errors.ts";
+import { type WheelSource, wheelPointerPath, wheelSourceUrl } from "./wheel-source.ts";
+
+/** An unpacked wheel in the archive store, ready to be linked into an environment. */
+export interface LocalWheel {
+  /** The archive directory (never modify it: it may be shared by many environments). */
+  readonly path: string;
+  readonly filename: WheelFilename;
+  /** Digests of the `.whl` file, verified when it was unpacked. */
+  readonly hashes: readonly ArchiveDigest[];
+}
+
+/** Options of {@link WheelFetcher}. */
+export interface WheelFetcherOptions {
+  readonly cache: Cache;
+  /** Only needed for registry and URL wheels. */
+  readonly client?: RegistryClient;
+  readonly offline?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** Per-wheel options of {@link WheelFetcher.fetch}. */
+export interface FetchWheelOptions {
+  /**
+   * Digests from `--hash` (or a lockfile): the wheel must match one of them. Without any, the
+   * index's digests for the file are checked instead.
+   */
+  readonly expectedHashes?: readonly ArchiveDigest[];
+  /** How the wheel is named in messages, `anyio==4.0.0`. */
+  readonly distribution: string;
+}
+
+const COMPUTABLE = new Set<string>(["md5", "sha256", "sha384", "sha512"]);
+
+function toDigests(hashes: readonly ArchiveDigest[]): HashDigest[] {
+  return hashes
+    .filter((h) => COMPUTABLE.has(h.algorithm))
+    .map((h) => ({ algorithm: h.algorithm as HashAlgorithm, digest: h.digest.toLowerCase() }));
+}
+
+/** The digests to verify: the caller's, else the index's (BLAKE2b cannot be computed here). */
+function expectedFor(
+  source: WheelSource,
+  given: readonly ArchiveDigest[] | undefined,
+): HashDigest[] {
+  if (given !== undefined && given.length > 0) return toDigests(given);
+  if (source.kind !== "registry") return [];
+  return toDigests(
+    Object.entries(source.file.hashes).map(([algorithm, digest]) => ({
+      algorithm,
+      digest: digest as string,
+    })),
+  );
+}
+
+/** Whether a persisted archive's digests prove it is one of the expected files. */
+function pointerMatches(
+  hashes: readonly ArchiveDigest[],
+  expected: readonly HashDigest[],
+): boolean {
+  if (expected.length === 0) return true;
+  return expected.some((e) =>
+    hashes.some((h) => h.algorithm === e.algorithm && h.digest.toLowerCase() === e.digest),
+  );
+}
+
+/**
+ * Fetches wheels into the cache's archive store and hands back their unpacked directories (uv's
+ * `DistributionDatabase::get_or_build_wheel` for built distributions). Each wheel is downloaded
+ * once (with the client's retries), its digests checked, unpacked by the strict extractor into a
+ * temporary directory inside the cache, moved into `archive-v0/` by one rename and published by
+ * an atomic pointer write. A later run finds the pointer and needs no network; an interrupted
+ * run leaves at most a temporary directory for `cache prune`.
+ */
+export class WheelFetcher {
+  readonly #cache: Cache;
+  readonly #client: RegistryClient | undefined;
+  readonly #offline: boolean;
+  readonly #signal: AbortSignal | undefined;
+
+  constructor(options: WheelFetcherOptions) {
+    this.#cache = options.cache;
+    this.#client = options.client;
+    this.#offline = options.offline ?? false;
+    this.#signal = options.signal;
+  }
+
+  /**
+   * The wheel's archive when the cache already holds a fresh, matching one; `undefined` when it
+   * must be fetched (missing, refreshed by `--refresh`, a local file changed since, or digests
+   * that do not prove it is the expected file).
+   */
+  async cached(
+    source: WheelSource,
+    expectedHashes?: readonly ArchiveDigest[],
+  ): Promise<LocalWheel | undefined> {
+    const pointerPath = wheelPointerPath(this.#cache, source);
+    const resolved = await this.#cache.resolvePointer(pointerPath);
+    if (resolved === undefined) return undefined;
+    if (resolved.pointer.filename !== source.filename.toString()) return undefined;
+    if (!pointerMatches(resolved.pointer.hashes, expectedFor(source, expectedHashes))) {
+      return undefined;
+    }
+    // `--refresh` (and `--reinstall`) re-fetch entries older than the run.
+    if (
+      (await this.#cache.freshness(pointerPath, source.filename.name)) === "stale" &&
+      !(this.#offline && source.kind !== "path")
+    ) {
+      return undefined;
+    }
+    if (source.kind === "path") {
+      // A local file replaced in place must be unpacked again.
+      const [file, pointer] = await Promise.all([
+        stat(source.path).catch(() => undefined),
+        stat(pointerPath).catch(() => undefined),
+      ]);
+      if (file === undefined || pointer === undefined || file.mtimeMs > pointer.mtimeMs) {
+        return undefined;
+      }
+    }
+    return { path: resolved.path, filename: source.filename, hashes: resolved.pointer.hashes };
+  }
+
+  /** The wheel's archive, from the cache or fetched and unpacked into it. */
+  async fetch(source: WheelSource, options: FetchWheelOptions): Promise<LocalWheel> {
+    const hit = await this.cached(source, options.expectedHashes);
+    if (hit !== undefined) return hit;
+    if (source.kind === "path") {
+      try {
+        return await this.#unpack(source, source.path, options);
+      } catch (error) {
+        throw this.#wrap(error, () => new ReadWheelError(options.distribution, error));
+      }
+    }
+    try {
+      if (this.#offline) throw new OfflineWheelError(redactUrl(wheelSourceUrl(source)));
+      return await this.#download(source, options);
+    } catch (error) {
+      throw this.#wrap(error, () => new DownloadWheelError(options.distribution, error));
+    }
+  }
+
+  #wrap(error: unknown, wrap: () => Error): unknown {
+    // An interrupted run reports the interruption, not a download failure.
+    if (this.#signal?.aborted === true) return this.#signal.reason;
+    return error instanceof Error ? wrap() : error;
+  }
+
+  async #download(source: WheelSource, options: FetchWheelOptions): Promise<LocalWheel> {
+    const client = this.#client;
+    if (client === undefined) throw new Error("A registry client is needed to download wheels");
+    const temp = await this.#cache.tempDir();
+    try {
+      const filename = source.filename.toString();
+      const archive = join(temp, filename);
+      await client.download({ url: wheelSourceUrl(source), filename }, archive, {
+        distribution: options.distribution,
+        ...(this.#signal === undefined ? {} : { signal: this.#signal }),
+      });
+      return await this.#unpack(source, archive, options, temp);
+    } finally {
+      await removeAll(temp);
+    }
+  }
+
+  /** Unpacks (and verifies) `archive` into the store and points the source's entry at it. */
+  async #unpack(
+    source: WheelSource,
+    archive: string,
+    options: FetchWheelOptions,
+    tempDir?: string,
+  ): Promise<LocalWheel> {
+    const expected = expectedFor(source, options.expectedHashes);
+    const temp = tempDir ?? (await this.#cache.tempDir());
+    try {
+      const unpacked = join(temp, "unpacked");
+      const algorithms = [
+        ...new Set<HashAlgorithm>(["sha256", ...expected.map((e) => e.algorithm)]),
+      ];
+      const result = await extractZip(archive, unpacked, {
+        hashAlgorithms: algorithms,
+        ...(expected.length === 0
+          ? {}
+          : { expectedHashes: { name: options.distribution, digests: expected, mode: "any" } }),
+        signal: this.#signal,
+      });
+      const id = await this.#cache.persistArchive(unpacked);
+      const hashes = result.hashes.map((h) => ({ algorithm: h.algorithm, digest: h.digest }));
+      await this.#cache.writePointer(wheelPointerPath(this.#cache, source), {
+        archiveId: id,
+        filename: source.filename.toString(),
+        hashes,
+      });
+      return { path: this.#cache.archivePath(id), filename: source.filename, hashes };
+    } finally {
+      if (tempDir === undefined) await removeAll(temp);
+    }
+  }
+}

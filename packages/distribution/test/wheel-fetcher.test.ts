@@ -1,0 +1,146 @@
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Cache } from "@uv-ts/cache";
+import { createRegistryClient, IndexLocations, IndexUrl, type RegistryClient } from "@uv-ts/client";
+import { WheelFilename } from "@uv-ts/distribution-filename";
+import { type IndexServer, startIndexServer } from "@uv-ts/test-kit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WheelFetcher, type WheelSource, wheelPointerPath } from "../src/index.ts";
+
+let server: IndexServer;
+let root: string;
+
+beforeAll(async () => {
+  server = await startIndexServer({ scenarios: ["basic"] });
+  root = mkdtempSync(join(tmpdir(), "uv-ts-distribution-"));
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function setup(
+  label: string,
+  offline = false,
+): Promise<{ cache: Cache; client: RegistryClient }> {
+  const cache = await Cache.fromPath(join(root, label)).init();
+  const client = createRegistryClient({
+    indexes: new IndexLocations({
+      indexes: [{ url: IndexUrl.parse(server.simpleUrl), default: true }],
+    }),
+    cacheDir: cache.root,
+    offline,
+    retryDelayMs: () => 0,
+  });
+  return { cache, client };
+}
+
+async function registrySource(client: RegistryClient, name: string): Promise<WheelSource> {
+  const [page] = await client.simple(name);
+  const dist = page!.dists.find((d) => d.filename instanceof WheelFilename)!;
+  return {
+    kind: "registry",
+    index: page!.index,
+    file: dist.file,
+    filename: dist.filename as WheelFilename,
+  };
+}
+
+describe("WheelFetcher", () => {
+  it("fetches_once_then_serves_from_the_cache", async () => {
+    const { cache, client } = await setup("once");
+    const fetcher = new WheelFetcher({ cache, client });
+    const source = await registrySource(client, "dep-b");
+    expect(await fetcher.cached(source)).toBeUndefined();
+    const wheel = await fetcher.fetch(source, { distribution: "dep-b==1.0.0" });
+    expect(readFileSync(join(wheel.path, "dep_b", "__init__.py"), "utf8")).toContain("1.0.0");
+    expect(wheel.hashes).toContainEqual({
+      algorithm: "sha256",
+      digest: server.file("dep_b-1.0.0-py3-none-any.whl").sha256,
+    });
+    expect(existsSync(wheelPointerPath(cache, source))).toBe(true);
+    const downloads = () => server.requests.filter((r) => r.path.startsWith("/files/dep_b")).length;
+    const before = downloads();
+    const again = await fetcher.fetch(source, { distribution: "dep-b==1.0.0" });
+    expect(again.path).toBe(wheel.path);
+    expect(downloads()).toBe(before);
+    // No temporary directories are left behind.
+    expect(readdirSync(cache.root).filter((n) => n.startsWith(".tmp"))).toEqual([]);
+    await cache.dispose();
+    await client.close();
+  });
+
+  it("rejects_a_hash_mismatch_and_persists_nothing", async () => {
+    const { cache, client } = await setup("mismatch");
+    const fetcher = new WheelFetcher({ cache, client });
+    const source = await registrySource(client, "dep-b");
+    await expect(
+      fetcher.fetch(source, {
+        distribution: "dep-b==1.0.0",
+        expectedHashes: [{ algorithm: "sha256", digest: "0".repeat(64) }],
+      }),
+    ).rejects.toThrow(/Failed to download `dep-b==1.0.0`/);
+    expect(existsSync(cache.bucket("archive"))).toBe(false);
+    expect(existsSync(wheelPointerPath(cache, source))).toBe(false);
+    await cache.dispose();
+    await client.close();
+  });
+
+  it("checks_the_index_hash_when_none_is_given", async () => {
+    const { cache, client } = await setup("index-hash");
+    const fault = server.setFault({
+      kind: "wrongHash",
+      path: "/files/dep_a-1.0.0-py3-none-any.whl",
+    });
+    try {
+      const fetcher = new WheelFetcher({ cache, client });
+      const source = await registrySource(client, "dep-a");
+      const error = await fetcher.fetch(source, { distribution: "dep-a==1.0.0" }).catch((e) => e);
+      expect(String(error.cause?.message)).toContain("Hash mismatch for `dep-a==1.0.0`");
+    } finally {
+      fault.remove();
+    }
+    await cache.dispose();
+    await client.close();
+  });
+
+  it("offline_miss_is_uv_s_error", async () => {
+    const online = await setup("offline");
+    const source = await registrySource(online.client, "dep-b");
+    await online.client.close();
+    const fetcher = new WheelFetcher({ cache: online.cache, offline: true });
+    const error = await fetcher.fetch(source, { distribution: "dep-b==1.0.0" }).catch((e) => e);
+    expect(error.message).toBe("Failed to download `dep-b==1.0.0`");
+    expect(error.cause.message).toMatch(
+      /^Network connectivity is disabled, but the requested data wasn't found in the cache: http:\/\/127\.0\.0\.1:\d+\/files\/dep_b-1\.0\.0-py3-none-any\.whl$/,
+    );
+    await online.cache.dispose();
+  });
+
+  it("local_wheels_are_unpacked_again_when_the_file_changes", async () => {
+    const { cache } = await setup("path");
+    const filename = WheelFilename.parse("dep_b-1.0.0-py3-none-any.whl");
+    const path = join(root, filename.toString());
+    writeFileSync(path, server.file(filename.toString()).bytes);
+    const fetcher = new WheelFetcher({ cache });
+    const source: WheelSource = { kind: "path", path, filename };
+    const first = await fetcher.fetch(source, { distribution: "dep-b==1.0.0" });
+    expect((await fetcher.cached(source))?.path).toBe(first.path);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(path, later, later);
+    expect(await fetcher.cached(source)).toBeUndefined();
+    const second = await fetcher.fetch(source, { distribution: "dep-b==1.0.0" });
+    expect(second.path).not.toBe(first.path);
+    await cache.dispose();
+  });
+});

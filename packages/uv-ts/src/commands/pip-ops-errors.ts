@@ -1,0 +1,13 @@
+import { UvError } from "@uv-ts/error";
+
+/** Something uv would do that uv-ts cannot yet (building source distributions, editables). */
+export class NotSupportedYetError extends UvError {
+  constructor(message: string, hint?: string) {
+    super("pip.not-supported-yet", message, hint === undefined ? {} : { hint });
+  }
+}
+
+/** A failure installing or fetching that the user's inputs caused (exit code 1), with context. */
+export class OperationError extends UvError {
+  readonly exitCode = 1;
+}

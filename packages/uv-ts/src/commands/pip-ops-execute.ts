@@ -1,0 +1,254 @@
+import type { Cache } from "@uv-ts/cache";
+import type { LocalWheel, WheelFetcher } from "@uv-ts/distribution";
+import { UvError } from "@uv-ts/error";
+import { defaultLinkMode, type LinkMode, onceWarner, parseLinkMode } from "@uv-ts/fs";
+import {
+  fileCacheInfo,
+  type InstalledDist,
+  type InstallStep,
+  installWheel,
+  Linker,
+  MissingRecordError,
+  missingRecordWarning,
+  plan,
+  type ResolvedDist,
+  removePartialInstall,
+  type SitePackages,
+  uninstall,
+} from "@uv-ts/installer";
+import type { PackageName } from "@uv-ts/normalize";
+import type { CommandContext } from "../context.ts";
+import type { TargetEnvironment } from "./pip-ops-environment.ts";
+import { OperationError } from "./pip-ops-errors.ts";
+import type { Reinstall } from "./pip-ops-index.ts";
+import {
+  type ChangedDist,
+  installedChange,
+  type Phase,
+  reportChangelog,
+  reportChecked,
+  reportPhase,
+  warnUser,
+} from "./pip-ops-report.ts";
+import type { ResolvedRequirement } from "./pip-ops-resolve.ts";
+
+/** `pip install` keeps what else is installed; `pip sync` removes it. */
+export type Modifications = "sufficient" | "exact";
+
+/** Everything {@link executeInstall} needs. */
+export interface InstallOperation {
+  readonly ctx: CommandContext;
+  /** Where to install (the interpreter's scheme). */
+  readonly env: Pick<TargetEnvironment, "layout">;
+  readonly cache: Cache;
+  readonly fetcher: WheelFetcher;
+  readonly sitePackages: SitePackages;
+  readonly resolution: readonly ResolvedRequirement[];
+  readonly modifications: Modifications;
+  readonly reinstall: Reinstall;
+  readonly dryRun: boolean;
+  /**
+   * `full` reports like `pip install` (phases, changelog, yanked releases); `added` prints only
+   * the ` + name==version` lines of new installs, as uv does for seed packages.
+   */
+  readonly report?: "full" | "added";
+  /** When planning started (`performance.now()`), for the summary times. */
+  readonly start: number;
+}
+
+/** `--link-mode` / `UV_LINK_MODE`, else uv's platform default. */
+export function linkModeFromArgs(ctx: CommandContext): LinkMode {
+  const value = ctx.args.string("link-mode");
+  if (value === undefined) return defaultLinkMode();
+  const mode = parseLinkMode(value);
+  if (mode === undefined) throw new UvError("pip.link-mode", `Invalid link mode: \`${value}\``);
+  return mode;
+}
+
+/**
+ * The test-only failpoint `UV_TS_FAILPOINT=after-<step>:<package>` (steps: `staged`, `link` (or
+ * `linked`), `data`, `scripts`, `dist-info`): the process kills itself with SIGKILL right after
+ * that step of installing that package, standing in for a crash or power cut mid-install.
+ * Harmless otherwise.
+ */
+export function failpointFor(
+  env: NodeJS.ProcessEnv,
+  name: PackageName,
+): ((step: InstallStep) => void) | undefined {
+  const spec = env.UV_TS_FAILPOINT;
+  if (spec === undefined || spec === "") return undefined;
+  const match = /^after-([a-z-]+):(.+)$/.exec(spec);
+  if (match === null || match[2] !== name) return undefined;
+  const wanted = match[1] === "link" ? "linked" : match[1];
+  return (step) => {
+    if (step === wanted) process.kill(process.pid, "SIGKILL");
+  };
+}
+
+const PREPARE_CONCURRENCY = 16;
+
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function describe(r: ResolvedRequirement): string {
+  return `${r.dist.name}${r.remoteSpecifier}`;
+}
+
+/** The changelog entry of a new install: `==1.0.0`, with `(from <url>)` for URL and path wheels. */
+function localChange(r: ResolvedRequirement): ChangedDist {
+  const version = `==${r.dist.version.toString()}`;
+  const url = r.directUrl?.url;
+  return { name: r.dist.name, specifier: url === undefined ? version : `${version} (from ${url})` };
+}
+
+/**
+ * Plans against the environment and carries the plan out, reporting as uv's install logger:
+ * fetch what the cache lacks (`Prepared`), remove reinstalls and, for `pip sync`, extraneous
+ * distributions (`Uninstalled`), link the wheels (`Installed`), then the changelog. Interrupted
+ * installs found in the environment are removed first. The caller holds the environment lock.
+ */
+export async function executeInstall(op: InstallOperation): Promise<void> {
+  const { ctx, env, fetcher, resolution, dryRun, start } = op;
+  const full = op.report !== "added";
+  const phase = (which: Phase, count: number, since: number) => {
+    if (full) reportPhase(ctx, which, count, since, dryRun);
+  };
+  const byName = new Map(resolution.map((r) => [r.dist.name, r]));
+
+  // Which wheels the cache can serve without network.
+  const cached = new Map<PackageName, LocalWheel>();
+  await mapLimit(resolution, PREPARE_CONCURRENCY, async (r) => {
+    if (r.wheel === undefined) return;
+    const hit = await fetcher.cached(r.wheel, r.hashes);
+    if (hit !== undefined) cached.set(r.dist.name, hit);
+  });
+  const theplan = plan(
+    resolution.map((r): ResolvedDist => r.dist),
+    op.sitePackages,
+    { reinstall: op.reinstall, isCached: (d) => cached.has(d.name) },
+  );
+  const extraneous = op.modifications === "exact" ? theplan.extraneous : [];
+  const uninstalls: InstalledDist[] = [...extraneous, ...theplan.reinstalls];
+  const toInstall = [...theplan.remote, ...theplan.cached].map((d) => byName.get(d.name)!);
+  const remote = theplan.remote.map((d) => byName.get(d.name)!);
+
+  if (dryRun) {
+    if (remote.length === 0 && theplan.cached.length === 0 && uninstalls.length === 0) {
+      reportChecked(ctx, resolution.length, start, true);
+      return;
+    }
+    if (remote.length > 0) reportPhase(ctx, "prepare", remote.length, start, true);
+    if (uninstalls.length > 0) reportPhase(ctx, "uninstall", uninstalls.length, start, true);
+    if (toInstall.length > 0) reportPhase(ctx, "install", toInstall.length, start, true);
+    const installed = [
+      ...remote.map(
+        (r): ChangedDist => ({
+          name: r.dist.name,
+          specifier: r.remoteSpecifier,
+          remote: true,
+        }),
+      ),
+      ...theplan.cached.map((d) => localChange(byName.get(d.name)!)),
+    ];
+    reportChangelog(ctx, installed, uninstalls.map(installedChange));
+    reportYanked(ctx, resolution);
+    return;
+  }
+
+  const warn = onceWarner((message) => warnUser(ctx, message));
+  for (const partial of theplan.partials) {
+    removePartialInstall(partial, env.layout, { onWarning: warn });
+  }
+
+  if (toInstall.length === 0 && uninstalls.length === 0) {
+    if (full) {
+      reportChecked(ctx, resolution.length, start, false);
+      reportYanked(ctx, resolution);
+    }
+    return;
+  }
+
+  // Download and unpack what the cache lacks.
+  const wheels = new Map<PackageName, LocalWheel>(cached);
+  if (remote.length > 0) {
+    const prepareStart = performance.now();
+    await mapLimit(remote, PREPARE_CONCURRENCY, async (r) => {
+      if (r.wheel === undefined) throw new Error(`No wheel source for \`${describe(r)}\``);
+      try {
+        wheels.set(
+          r.dist.name,
+          await fetcher.fetch(r.wheel, { expectedHashes: r.hashes, distribution: describe(r) }),
+        );
+      } catch (error) {
+        if (ctx.signal.aborted) throw error;
+        throw error instanceof UvError && !(error instanceof OperationError)
+          ? Object.assign(error, { exitCode: 1 })
+          : error;
+      }
+    });
+    phase("prepare", remote.length, prepareStart);
+  }
+
+  if (uninstalls.length > 0) {
+    const uninstallStart = performance.now();
+    for (const dist of uninstalls) {
+      try {
+        uninstall(dist, env.layout, { onWarning: warn, cwd: ctx.cwd });
+      } catch (error) {
+        if (!(error instanceof MissingRecordError)) throw error;
+        warn(missingRecordWarning(dist, ctx.cwd));
+      }
+    }
+    phase("uninstall", uninstalls.length, uninstallStart);
+  }
+
+  if (toInstall.length > 0) {
+    const installStart = performance.now();
+    const linker = new Linker(linkModeFromArgs(ctx), { onWarning: warn });
+    for (const r of toInstall) {
+      const wheel = wheels.get(r.dist.name);
+      if (wheel === undefined) throw new Error(`\`${describe(r)}\` was not prepared`);
+      const failpoint = failpointFor(ctx.io.env, r.dist.name);
+      const source = r.dist.source;
+      await installWheel(wheel.path, wheel.filename, env.layout, {
+        linker,
+        directUrl: r.directUrl,
+        cacheInfo: source.kind === "path" ? fileCacheInfo(source.path) : undefined,
+        onWarning: warn,
+        env: ctx.io.env,
+        ...(failpoint === undefined ? {} : { failpoint }),
+      });
+    }
+    phase("install", toInstall.length, installStart);
+  }
+
+  if (!full) {
+    reportChangelog(ctx, toInstall.map(localChange), []);
+    return;
+  }
+  reportChangelog(ctx, toInstall.map(localChange), uninstalls.map(installedChange));
+  reportYanked(ctx, resolution);
+}
+
+/** uv's warning for each chosen release that is yanked. */
+function reportYanked(ctx: CommandContext, resolution: readonly ResolvedRequirement[]): void {
+  for (const r of [...resolution].sort((a, b) => (a.dist.name < b.dist.name ? -1 : 1))) {
+    if (r.yanked === undefined) continue;
+    const reason = r.yanked === "" ? "" : ` (reason: "${r.yanked}")`;
+    warnUser(ctx, `\`${describe(r)}\` is yanked${reason}`);
+  }
+}

@@ -1,0 +1,313 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { interpreterTags, WheelFetcher } from "@uv-ts/distribution";
+import { WheelFilename } from "@uv-ts/distribution-filename";
+import { UvError } from "@uv-ts/error";
+import {
+  type InstalledDist,
+  lockEnvironment,
+  type ResolvedDist,
+  SitePackages,
+  satisfies,
+} from "@uv-ts/installer";
+import type { PackageName } from "@uv-ts/normalize";
+import { Version } from "@uv-ts/pep440";
+import { type MarkerEnvironment, Requirement } from "@uv-ts/pep508";
+import { parseResolutionMetadata, type ResolutionMetadata } from "@uv-ts/pypi-types";
+import type { RequirementEntry } from "@uv-ts/requirements-txt";
+import { PythonRequirement, type ResolverOptions, type UpgradeSelection } from "@uv-ts/resolver";
+import type { CommandContext } from "../context.ts";
+import { buildSelections, resolverOptions } from "./pip-compile-options.ts";
+import {
+  checkExternallyManaged,
+  environmentSelection,
+  findTargetEnvironment,
+  rejectUnsupportedFlags,
+  reportTargetEnvironment,
+  type TargetEnvironment,
+} from "./pip-ops-environment.ts";
+import { NotSupportedYetError, OperationError } from "./pip-ops-errors.ts";
+import { executeInstall, type Modifications } from "./pip-ops-execute.ts";
+import {
+  createPipClient,
+  indexLocations,
+  openCache,
+  refreshPolicy,
+  reinstallFromArgs,
+} from "./pip-ops-index.ts";
+import { reportChecked, reportResolved, warnUser } from "./pip-ops-report.ts";
+import type { RequirementsSpec } from "./pip-ops-requirements.ts";
+import { type ResolvedRequirement, resolveForInstall } from "./pip-ops-resolve.ts";
+
+/** How `pip install` and `pip sync` differ in the shared flow. */
+export interface InstallFlowOptions {
+  readonly spec: RequirementsSpec;
+  readonly modifications: Modifications;
+  /** `--upgrade` / `--upgrade-package`: installed versions of these are not preferred. */
+  readonly upgrade: UpgradeSelection;
+  /** Install only the named distributions (`pip sync`, `pip install --no-deps`). */
+  readonly noDeps: boolean;
+  /** `pip install`: stop early when the environment already satisfies everything. */
+  readonly checkSatisfied: boolean;
+  readonly start: number;
+}
+
+/** A requirement without a hash (or not pinned) in `--require-hashes` mode; uv's messages. */
+class RequireHashesError extends UvError {}
+
+function requireHashes(entries: readonly RequirementEntry[], markers: MarkerEnvironment): void {
+  for (const entry of entries) {
+    const req = entry.requirement;
+    if (!req.marker.evaluate(markers, [])) continue;
+    if (req instanceof Requirement && req.verbatimUrl === undefined) {
+      const specs = req.version?.specifiers ?? [];
+      const pinned =
+        specs.length === 1 && (specs[0]!.operator === "==" || specs[0]!.operator === "===");
+      if (!pinned) {
+        throw new RequireHashesError(
+          "pip.require-hashes-unpinned",
+          `In \`--require-hashes\` mode, all requirements must have their versions pinned with \`==\`, but found: ${req.toString()}`,
+        );
+      }
+    }
+    const fragment = req instanceof Requirement ? req.verbatimUrl?.url.hash : req.url.url.hash;
+    const hasFragmentHash = fragment !== undefined && /(md5|sha256|sha384|sha512)=/.test(fragment);
+    if (entry.hashes.length === 0 && !hasFragmentHash) {
+      throw new RequireHashesError(
+        "pip.require-hashes-missing",
+        `In \`--require-hashes\` mode, all requirements must have a hash, but none were provided for: ${req.toString()}`,
+      );
+    }
+  }
+}
+
+function installedMetadata(dist: InstalledDist): ResolutionMetadata | undefined {
+  try {
+    return parseResolutionMetadata(readFileSync(join(dist.path, "METADATA")));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * In `--require-hashes` mode every resolved distribution needs a hash from the requirements,
+ * including dependencies the files do not list and installed ones (uv's check, exit code 1).
+ */
+function requireResolvedHashes(resolution: readonly ResolvedRequirement[]): void {
+  const missing = resolution
+    .filter((r) => r.hashes.length === 0)
+    .map((r) => r.dist.name)
+    .sort();
+  if (missing.length > 0) {
+    throw new OperationError(
+      "pip.require-hashes-untrusted",
+      `Hash-checking is required, but no trusted hash was provided for: \`${missing[0]}\``,
+    );
+  }
+}
+
+/**
+ * Whether the environment already satisfies the requirements and, recursively, their installed
+ * dependencies, with overrides swapped in and every constraint on a visited package met (uv's
+ * `SitePackages::satisfies_spec`). Then `pip install` has nothing to resolve.
+ */
+function environmentSatisfies(
+  spec: RequirementsSpec,
+  sitePackages: SitePackages,
+  markers: MarkerEnvironment,
+): boolean {
+  const overrides = new Map<PackageName, Requirement[]>();
+  for (const entry of spec.overrides) {
+    const req = entry.requirement;
+    if (!(req instanceof Requirement)) return false;
+    overrides.set(req.name, [...(overrides.get(req.name) ?? []), req]);
+  }
+  const constraints = new Map<PackageName, Requirement[]>();
+  for (const entry of spec.constraints) {
+    const req = entry.requirement;
+    if (!(req instanceof Requirement) || !req.marker.evaluate(markers, [])) continue;
+    constraints.set(req.name, [...(constraints.get(req.name) ?? []), req]);
+  }
+  const withOverrides = (req: Requirement): readonly Requirement[] =>
+    overrides.get(req.name) ?? [req];
+
+  const queue: Requirement[] = [];
+  for (const entry of spec.requirements) {
+    const req = entry.requirement;
+    if (!req.marker.evaluate(markers, [])) continue;
+    if (req instanceof Requirement && req.verbatimUrl === undefined) {
+      queue.push(...withOverrides(req));
+      continue;
+    }
+    // A direct wheel reference: the same file (and, for a path, unchanged) must be installed.
+    const direct = directWheelDist(entry);
+    if (direct === undefined) return false;
+    const installed = sitePackages.get(direct.name);
+    if (installed.length !== 1 || satisfies(installed[0]!, direct) !== "satisfied") return false;
+  }
+  const fits = (req: Requirement, dist: InstalledDist): boolean => {
+    if (req.verbatimUrl !== undefined) {
+      const wanted = req.verbatimUrl.url.href.replace(/#.*$/, "");
+      return dist.directUrl !== undefined && dist.directUrl.url === wanted;
+    }
+    return req.version === undefined || req.version.contains(dist.version);
+  };
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const req = queue.pop()!;
+    const key = req.toString();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!req.marker.evaluate(markers, [])) continue;
+    const installed = sitePackages.get(req.name);
+    if (installed.length !== 1) return false;
+    const dist = installed[0]!;
+    if (!dist.hasRecord || !fits(req, dist)) return false;
+    for (const constraint of constraints.get(req.name) ?? []) {
+      if (!fits(constraint, dist)) return false;
+    }
+    const metadata = installedMetadata(dist);
+    if (metadata === undefined) return false;
+    for (const dep of metadata.requiresDist) {
+      if (dep.marker.evaluate(markers, req.extras)) queue.push(...withOverrides(dep));
+    }
+  }
+  return true;
+}
+
+/** What a direct wheel path or URL requirement would install, for the satisfaction check. */
+function directWheelDist(entry: RequirementEntry): ResolvedDist | undefined {
+  const parsed = entry.parsedUrl;
+  if (parsed === undefined || (parsed.kind !== "path" && parsed.kind !== "archive"))
+    return undefined;
+  const last = decodeURIComponent(parsed.url.pathname.split("/").pop() ?? "");
+  const filename = WheelFilename.tryParse(last);
+  if (filename === undefined) return undefined;
+  const url = new URL(parsed.url.href);
+  url.hash = "";
+  return {
+    name: filename.name,
+    version: filename.version,
+    source:
+      parsed.kind === "path"
+        ? { kind: "path", path: parsed.installPath }
+        : { kind: "url", url: url.href },
+  };
+}
+
+function applicableEntries(
+  ctx: CommandContext,
+  entries: readonly RequirementEntry[],
+  requireHashMode: boolean,
+): readonly RequirementEntry[] {
+  const verify = requireHashMode || !ctx.args.flag("no-verify-hashes");
+  if (verify) return entries;
+  return entries.map((e) => ({ ...e, hashes: [] }));
+}
+
+/** The resolver's options: the command line's, with the requirements files' build options. */
+function installResolverOptions(
+  ctx: CommandContext,
+  spec: RequirementsSpec,
+  noDeps: boolean,
+  upgrade: UpgradeSelection,
+): ResolverOptions {
+  const options = resolverOptions(ctx, buildSelections(ctx, spec));
+  return { ...options, noDeps, upgrade };
+}
+
+/**
+ * The shared body of `pip install` and `pip sync`: find the environment and lock it; unless the
+ * environment already satisfies everything, resolve (the installed distributions are candidates
+ * the resolver keeps while they fit), then plan, fetch, uninstall, install and report.
+ */
+export async function runInstallFlow(
+  ctx: CommandContext,
+  options: InstallFlowOptions,
+): Promise<number> {
+  const { spec } = options;
+  if (spec.editables.length > 0) {
+    throw new NotSupportedYetError(
+      `Editable installs need a build, and uv-ts cannot build packages yet: \`${spec.editables[0]!.requirement.toString()}\``,
+    );
+  }
+  rejectUnsupportedFlags(ctx);
+  const requireHashMode =
+    (ctx.args.flag("require-hashes") || spec.requireHashes) && !ctx.args.flag("no-require-hashes");
+  const dryRun = ctx.args.flag("dry-run");
+  const reinstall = reinstallFromArgs(ctx);
+  // Parsed before anything is touched, so that a bad value fails fast.
+  const resolverOpts = installResolverOptions(ctx, spec, options.noDeps, options.upgrade);
+  const env: TargetEnvironment = await findTargetEnvironment(ctx, environmentSelection(ctx));
+  reportTargetEnvironment(ctx, env);
+  checkExternallyManaged(ctx, env);
+  const markers: MarkerEnvironment = env.interpreter.markers;
+
+  const lock = await lockEnvironment(env.root, { cwd: ctx.cwd });
+  try {
+    let sitePackages = SitePackages.read(env.layout);
+    if (
+      options.checkSatisfied &&
+      reinstall === false &&
+      options.upgrade === false &&
+      sitePackages.partials.length === 0 &&
+      environmentSatisfies(spec, sitePackages, markers)
+    ) {
+      reportChecked(ctx, spec.requirements.length, options.start, dryRun);
+      return 0;
+    }
+    if (requireHashMode) requireHashes(spec.requirements, markers);
+
+    const cache = await openCache(ctx, refreshPolicy(ctx, reinstall, options.upgrade));
+    const client = createPipClient(ctx, indexLocations(ctx, spec), cache);
+    try {
+      const tags = interpreterTags(env.interpreter.info);
+      const { resolution, count, diagnostics } = await resolveForInstall(
+        applicableEntries(ctx, spec.requirements, requireHashMode),
+        {
+          client,
+          tags,
+          markers,
+          python: new PythonRequirement({ target: Version.parse(markers.python_full_version) }),
+          sitePackages,
+          sitePackagesDir: env.layout.scheme.purelib,
+          reinstall,
+          options: resolverOpts,
+          constraints: applicableEntries(ctx, spec.constraints, requireHashMode),
+          overrides: spec.overrides,
+          signal: ctx.signal,
+          warn: (message) => warnUser(ctx, message),
+        },
+      );
+      if (requireHashMode) requireResolvedHashes(resolution);
+      reportResolved(ctx, count, options.start);
+      // The resolution may have taken long enough for another process to change the env.
+      sitePackages = SitePackages.read(env.layout);
+      const fetcher = new WheelFetcher({ cache, client, offline: ctx.offline, signal: ctx.signal });
+      await executeInstall({
+        ctx,
+        env,
+        cache,
+        fetcher,
+        sitePackages,
+        resolution,
+        modifications: options.modifications,
+        reinstall,
+        dryRun,
+        start: performance.now(),
+      });
+      const { style } = ctx;
+      for (const diagnostic of diagnostics) {
+        ctx.printer.stderr(
+          `${style.bold(style.yellow("warning"))}${style.bold(":")} ${style.bold(diagnostic)}\n`,
+        );
+      }
+      return 0;
+    } finally {
+      await client.close();
+      await cache.dispose();
+    }
+  } finally {
+    await lock.release();
+  }
+}
