@@ -144,4 +144,33 @@ describe.skipIf(!hasFeature("python"))("python find", () => {
       `,
     );
   });
+  it("python_find_skips_missing_active_venv", async () => {
+    await using ctx = await TestContext.create({ python: ["3.12"] });
+    // A `VIRTUAL_ENV` naming nothing is skipped, as uv does; a directory with a `pyvenv.cfg` but no
+    // interpreter is a broken environment and an error.
+    assertSnapshot(
+      await ctx.snapshot(["python", "find"], {
+        activateVenv: false,
+        env: { VIRTUAL_ENV: `${ctx.tempDir}/missing` },
+      }),
+      `
+      exit_code: 0 (success)
+      ----- stdout -----
+      [PYTHON-3.12]
+      `,
+    );
+    await ctx.writeFile("broken/pyvenv.cfg", "");
+    assertSnapshot(
+      await ctx.snapshot(["python", "find"], {
+        activateVenv: false,
+        env: { VIRTUAL_ENV: `${ctx.tempDir}/broken` },
+      }),
+      `
+      exit_code: 2 (failure)
+      ----- stderr -----
+      error: Failed to inspect Python interpreter from active virtual environment at \`[TEMP_DIR]/broken/bin/python\`
+        cause: Python interpreter not found at \`[TEMP_DIR]/broken/bin/python\`
+      `,
+    );
+  });
 });

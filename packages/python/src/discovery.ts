@@ -433,7 +433,12 @@ async function* candidateGroups(
     const active = env.VIRTUAL_ENV;
     if (active !== undefined && active !== "") {
       const root = resolve(options.cwd, active);
-      yield [{ source: "active-environment", path: await virtualenvPythonExecutable(root) }];
+      const path = await virtualenvPythonExecutable(root);
+      // uv skips a `VIRTUAL_ENV` that points at nothing; only a real environment (one with a
+      // `pyvenv.cfg`) whose interpreter is missing is an error.
+      if ((await isFile(path)) || (await isVirtualenvBase(root))) {
+        yield [{ source: "active-environment", path }];
+      }
     }
     const discovered = await virtualenvFromWorkingDir(options.cwd);
     if (discovered !== undefined) {
