@@ -6,7 +6,6 @@ import {
   rootLevel,
 } from "./command-level.ts";
 import { loadLongHelp } from "./generated/root.ts";
-import { renderHelp } from "./help.ts";
 import type { CommandSpec, LongArgHelp, LongCommandHelp } from "./spec.ts";
 
 /** Hidden commands that `uv help` lists anyway. */
@@ -34,6 +33,8 @@ export async function renderHelpCommand(
   query: readonly string[],
   options: HelpCommandOptions,
 ): Promise<HelpCommandResult> {
+  // Loaded here, not imported: the renderer is start-up cost that only help output needs.
+  const { renderHelp } = await import("./help.ts");
   const unhide = (spec: CommandSpec): CommandSpec => ({
     ...spec,
     ...(spec.subcommands !== undefined

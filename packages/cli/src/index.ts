@@ -1,7 +1,8 @@
 export { type ClapErrorParts, formatClapError } from "./clap-error.ts";
 export { type CommandLevel, childLevel, levelArgs, rootLevel } from "./command-level.ts";
 export { ROOT } from "./generated/root.ts";
-export { type HelpOptions, renderHelp } from "./help.ts";
+// `renderHelp` (./help.ts) is deliberately not exported: a static re-export here would put the help
+// renderer into every command's start-up; `parseArgs` and `renderHelpCommand` load it on demand.
 export { renderHelpCommand } from "./help-command.ts";
 export { didYouMean, jaro } from "./jaro.ts";
 export { type ArgValue, ParsedArgs } from "./parsed-args.ts";

@@ -9,7 +9,6 @@ import {
   subcommandNames,
   takesValue,
 } from "./command-level.ts";
-import { renderHelp } from "./help.ts";
 import { didYouMean } from "./jaro.ts";
 import { type ArgValue, ParsedArgs } from "./parsed-args.ts";
 import type { ArgSpec, CommandSpec } from "./spec.ts";
@@ -66,10 +65,21 @@ interface LevelResult {
   readonly child: LevelResult | undefined;
 }
 
+/**
+ * Help to show for `level`: the parser only notes it, and {@link parseArgs} renders it, loading the
+ * help renderer then, so that a command line without `--help` never loads it.
+ */
+interface HelpRequest {
+  readonly kind: "help-request";
+  readonly level: CommandLevel;
+  readonly stream: "stdout" | "stderr";
+  readonly exitCode: 0 | 2;
+}
+
 /** Thrown inside the parser to stop with an outcome other than `parsed`. */
 class Stop {
-  readonly outcome: ParseOutcome;
-  constructor(outcome: ParseOutcome) {
+  readonly outcome: ParseOutcome | HelpRequest;
+  constructor(outcome: ParseOutcome | HelpRequest) {
     this.outcome = outcome;
   }
 }
@@ -94,8 +104,16 @@ export async function parseArgs(
     const result = await parseLevel(root, argv, 0, options);
     return { kind: "parsed", args: collect(result) };
   } catch (caught) {
-    if (caught instanceof Stop) return caught.outcome;
-    throw caught;
+    if (!(caught instanceof Stop)) throw caught;
+    const outcome = caught.outcome;
+    if (outcome.kind !== "help-request") return outcome;
+    const { renderHelp } = await import("./help.ts");
+    return {
+      kind: "help",
+      text: renderHelp(outcome.level, { long: false, width: options.width, env: options.env }),
+      stream: outcome.stream,
+      exitCode: outcome.exitCode,
+    };
   }
 }
 
@@ -166,12 +184,7 @@ async function parseLevel(
     }
     switch (arg.kind) {
       case "help":
-        throw new Stop({
-          kind: "help",
-          text: renderHelp(level, { long: false, width: options.width, env: options.env }),
-          stream: "stdout",
-          exitCode: 0,
-        });
+        throw new Stop({ kind: "help-request", level, stream: "stdout", exitCode: 0 });
       case "version":
         throw new Stop({ kind: "version", text: `${options.version}\n` });
       case "count": {
@@ -345,7 +358,7 @@ async function parseLevel(
   resolvePending();
 
   applyEnv(level, matcher, options.env);
-  validate(level, matcher, child !== undefined || external !== undefined, options);
+  validate(level, matcher, child !== undefined || external !== undefined);
   return { level, matcher, external, child };
 }
 
@@ -412,22 +425,12 @@ function requiredIds(level: CommandLevel): string[] {
   ];
 }
 
-function validate(
-  level: CommandLevel,
-  matcher: Matcher,
-  hasSubcommand: boolean,
-  options: ParseOptions,
-): void {
+function validate(level: CommandLevel, matcher: Matcher, hasSubcommand: boolean): void {
   const args = levelArgs(level);
   const spec = level.spec;
   if (spec.subcommands !== undefined && !hasSubcommand) {
     if (matcher.size === 0) {
-      throw new Stop({
-        kind: "help",
-        text: renderHelp(level, { long: false, width: options.width, env: options.env }),
-        stream: "stderr",
-        exitCode: 2,
-      });
+      throw new Stop({ kind: "help-request", level, stream: "stderr", exitCode: 2 });
     }
     throw error(
       formatClapError({

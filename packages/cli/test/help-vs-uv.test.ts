@@ -3,12 +3,13 @@
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+// Not part of the package's API: the parser and `renderHelpCommand` load it when help is shown.
+import { renderHelp } from "../src/help.ts";
 import {
   type CommandLevel,
   type CommandSpec,
   childLevel,
   ROOT,
-  renderHelp,
   renderHelpCommand,
   rootLevel,
 } from "../src/index.ts";

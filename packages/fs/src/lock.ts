@@ -1,9 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, unlinkSync } from "node:fs";
 import { lstat, mkdir, readdir, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { UvError } from "@uv-ts/error";
 import { userDisplay } from "./user-display.ts";
 
@@ -69,10 +67,16 @@ interface Holder {
   readonly host: string;
 }
 
+// `node:crypto` and `node:timers/promises` are fetched when first needed: loading them costs every
+// command that merely imports this package a few milliseconds of start-up.
+const crypto = () => process.getBuiltinModule("node:crypto");
+const sleep = (ms: number, options: { signal?: AbortSignal | undefined }) =>
+  process.getBuiltinModule("node:timers/promises").setTimeout(ms, undefined, options);
+
 const ENTRY = /^([sx])-(\d+)-(\d+)-([0-9a-f]{8})-[0-9a-f]+$/;
 
 function hostDigest(): string {
-  return createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
+  return crypto().createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
 }
 
 /** `/proc/<pid>/stat` fields after the command name, or `undefined` off Linux or for no process. */
@@ -179,7 +183,7 @@ export class LockedFile {
       if (remaining <= 0) throw new LockTimeoutError(timeoutMs, resource, attempt.display);
       // Jitter keeps two writers that keep meeting each other from retrying in lockstep.
       const jittered = delay * (0.5 + Math.random());
-      await sleep(Math.min(jittered, remaining), undefined, { signal: options.signal });
+      await sleep(Math.min(jittered, remaining), { signal: options.signal });
       delay = Math.min(delay * 2, 100);
     }
   }
@@ -270,7 +274,7 @@ class Attempt {
   async try(): Promise<string | undefined> {
     const { pid, start, host } = this.#self;
     const kind = this.#mode === "shared" ? "s" : "x";
-    const name = `${kind}-${pid}-${start}-${host}-${randomBytes(6).toString("hex")}`;
+    const name = `${kind}-${pid}-${start}-${host}-${crypto().randomBytes(6).toString("hex")}`;
     const own = join(this.#path, name);
     try {
       await writeFile(own, "", { flag: "wx" });

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -12,7 +11,9 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   options: { readonly mode?: number } = {},
 ): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  // `node:crypto` is fetched here, not imported: loading it costs every command start-up time.
+  const suffix = process.getBuiltinModule("node:crypto").randomBytes(6).toString("hex");
+  const temp = join(dirname(path), `.${basename(path)}.${suffix}.tmp`);
   try {
     await writeFile(temp, data, options.mode === undefined ? {} : { mode: options.mode });
     await rename(temp, path);

@@ -1,13 +1,207 @@
 #!/usr/bin/env node
+// The `uv-ts` command: loads the bundle in ../dist and runs it.
+//
+// This file is CommonJS (./package.json says so): Node reads an ES module entry on the libuv
+// thread pool, which starts the pool with its default 4 threads before the first line here could
+// raise the size; and the bundle is loaded by hand, which needs no ES module loader either.
+//
+// The bundle (made by scripts/bundle.mjs) is a set of CommonJS modules, each written as a function
+// expression `(function (exports, require, module, __filename, __dirname) {...})`: an entry and
+// chunks that `require()` one another by relative path. Packs (`<module>.pack`) hold a module
+// together with the chunks it imports, so that a command's code comes from a few files, not a
+// dozen. Each file is compiled with `vm.Script` and a V8 code cache kept next to it
+// (`<file>.v8-cache`): Node 20 keeps no compile cache of its own, and compiling the code a command
+// needs is a large part of a short run. A cache is written at exit when a run found none for a
+// file (or V8 rejected it), after the functions the run used were compiled, so that later runs
+// skip compiling those too. `UV_TS_CODE_CACHE=0` turns the cache off (reading and writing).
+//
+// Stack traces (`-v`) point into the pack or module files; with `--enable-source-maps` (in
+// NODE_OPTIONS) Node maps them to the TypeScript sources, and modules then load from their own
+// files, through Node's loader, without packs or code cache.
+"use strict";
+
 // The libuv pool runs fs and zlib work; its default of 4 throttles installs. It must be set
-// before anything touches the pool, hence here, before the bundle is imported.
+// before anything touches the pool, hence first.
 if (process.env.UV_THREADPOOL_SIZE === undefined) process.env.UV_THREADPOOL_SIZE = "16";
-import("../dist/uv-ts.mjs").then(
-  (m) => m.runFromProcess(),
-  (error) => {
+
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+
+/** The first line of a cache file, before the key of the source it was made from. */
+const CACHE_MAGIC = "uv-ts-code-cache-v1";
+
+/**
+ * Reads the V8 code cache at `file` when it was made from the source `key` names, else returns
+ * `undefined`. The key matters: V8 checks only a source's length, so a cache of an older bundle
+ * with the same length would otherwise run the old code.
+ */
+function readCodeCache(file, key) {
+  let data;
+  try {
+    data = fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const end = data.indexOf(10);
+  if (end < 0 || data.toString("latin1", 0, end) !== key) return undefined;
+  return data.subarray(end + 1);
+}
+
+/**
+ * Writes `script`'s code cache to `file` (atomically: concurrent runs race to write the same
+ * cache). A directory that cannot be written (a read-only install) costs one failed open.
+ */
+function writeCodeCache(file, key, script) {
+  const temp = `${file}.${process.pid}.tmp`;
+  let fd;
+  try {
+    fd = fs.openSync(temp, "w");
+  } catch {
+    return;
+  }
+  try {
+    fs.writeSync(fd, `${key}\n`, null, "latin1");
+    fs.writeSync(fd, script.createCachedData());
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(temp, file);
+  } catch {
+    // No cache this time (a full disk, say): the run itself must not fail for it.
+    try {
+      if (fd !== undefined) fs.closeSync(fd);
+      fs.rmSync(temp, { force: true });
+    } catch {
+      // Nothing more to do.
+    }
+  }
+}
+
+/**
+ * Compiles a module through Node's own CommonJS loader, which is the only way to have Node apply
+ * its source map to stack traces (`--enable-source-maps`); no code cache then.
+ */
+function compileWithSourceMap(file, source) {
+  const Module = require("node:module");
+  const holder = new Module(file);
+  holder.filename = file;
+  holder._compile(`module.exports = ${source}`, file);
+  return holder.exports;
+}
+
+/**
+ * A loader of the bundle's modules by absolute path. `load(file)` runs the module once and returns
+ * its exports; relative `require()`s inside it load more modules the same way, others go to Node's
+ * `require` (built-in modules). A module's pack (`<module>.pack`, when there is one) is read in
+ * its place: it defines the module and the chunks it imports, which then need no file of their
+ * own. `saveCodeCache()` writes the code caches that were missing or stale (`unsavedCaches`
+ * counts them); call it once the run is over.
+ */
+function createLoader({ codeCache = true } = {}) {
+  const modules = new Map();
+  const defined = new Map();
+  const unsaved = [];
+  // Node applies source maps only to modules it compiles itself: then each module is its own file.
+  const packs = !process.sourceMapsEnabled;
+
+  /** Compiles the script `file` (with its code cache) and returns its value, or `undefined`. */
+  function compile(file, { optional = false } = {}) {
+    // One descriptor for the key and the text, so that both describe the same file even while a
+    // rebuild swaps the bundle's directory.
+    let fd;
+    try {
+      fd = fs.openSync(file, "r");
+    } catch (error) {
+      if (optional && error.code === "ENOENT") return undefined;
+      throw error;
+    }
+    let source;
+    let key;
+    try {
+      const stat = fs.fstatSync(fd);
+      key = `${CACHE_MAGIC} ${process.version} ${process.arch} ${stat.dev}:${stat.ino} ${stat.size} ${stat.mtimeMs}`;
+      source = fs.readFileSync(fd, "utf8");
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (!packs) return compileWithSourceMap(file, source);
+    const cacheFile = `${file}.v8-cache`;
+    const cachedData = codeCache ? readCodeCache(cacheFile, key) : undefined;
+    const script = new vm.Script(source, { filename: file, cachedData });
+    if (codeCache && (cachedData === undefined || script.cachedDataRejected === true)) {
+      unsaved.push({ cacheFile, key, script });
+    }
+    return script.runInThisContext();
+  }
+
+  /** The function holding `file`'s code: from a pack run before, from its own pack, or its own. */
+  function factoryOf(file) {
+    if (!defined.has(file) && packs) {
+      const pack = compile(`${file}.pack`, { optional: true });
+      if (pack !== undefined) {
+        const dir = path.dirname(file);
+        pack((id, factory) => {
+          const member = path.join(dir, id);
+          if (!defined.has(member) && !modules.has(member)) defined.set(member, factory);
+        });
+      }
+    }
+    const factory = defined.get(file) ?? compile(file);
+    defined.delete(file);
+    return factory;
+  }
+
+  function load(file) {
+    const known = modules.get(file);
+    if (known !== undefined) return known.exports;
+    const factory = factoryOf(file);
+    const module = { exports: {}, filename: file };
+    const dir = path.dirname(file);
+    const requireHere = (id) =>
+      id.startsWith("./") || id.startsWith("../") ? load(path.join(dir, id)) : require(id);
+    requireHere.resolve = (id, options) => require.resolve(id, options);
+    // Registered before it runs, as Node does, so that a cycle gets the exports made so far.
+    modules.set(file, module);
+    try {
+      factory(module.exports, requireHere, module, file, dir);
+    } catch (error) {
+      modules.delete(file);
+      throw error;
+    }
+    return module.exports;
+  }
+
+  function saveCodeCache() {
+    for (const { cacheFile, key, script } of unsaved.splice(0)) {
+      writeCodeCache(cacheFile, key, script);
+    }
+  }
+
+  return {
+    load,
+    saveCodeCache,
+    get unsavedCaches() {
+      return unsaved.length;
+    },
+  };
+}
+
+function run() {
+  const loader = createLoader({ codeCache: process.env.UV_TS_CODE_CACHE !== "0" });
+  process.once("exit", loader.saveCodeCache);
+  let entry;
+  try {
+    entry = loader.load(path.join(__dirname, "..", "dist", "uv-ts.cjs"));
+  } catch (error) {
     process.stderr.write(
       `error: the uv-ts bundle is missing or broken; run \`pnpm build\` (${error.message})\n`,
     );
     process.exitCode = 2;
-  },
-);
+    return;
+  }
+  entry.runFromProcess();
+}
+
+if (require.main === module) run();
+
+module.exports = { createLoader };

@@ -65,30 +65,22 @@ function writeError(io: Io, error: unknown, style: Styler, verbose: boolean): nu
 /** The command table `main` dispatches through (tests pass their own). */
 export type CommandTable = Readonly<Record<string, () => Promise<{ run: CommandRun }>>>;
 
-/**
- * Starts importing the command module that `argv`'s first words most likely name, so that it
- * loads while the arguments are parsed (loading a command's chunks is the largest part of a short
- * command's start-up). Only a head start: dispatch still imports what the parse decides, and an
- * import that fails or turns out unneeded is ignored here.
- */
-function preloadCommand(argv: readonly string[], commands: CommandTable): void {
-  const [first, second] = argv;
-  if (first === undefined || first.startsWith("-")) return;
-  const load =
-    (second === undefined ? undefined : commands[`${first} ${second}`]) ?? commands[first];
-  load?.().catch(() => undefined);
-}
-
 /** Runs the CLI and resolves to the process exit code. */
 export async function main(io: Io, commands: CommandTable = COMMANDS): Promise<number> {
-  const width = helpWidth(io);
-  preloadCommand(io.argv, commands);
+  // Only help text needs the width, and asking for it builds `io.stdout` (see runFromProcess).
+  let width: number | undefined;
+  const helpColumns = (): number => {
+    width ??= helpWidth(io);
+    return width;
+  };
   const outcome = await parseArgs(io.argv, {
     root: ROOT,
     bin: BIN,
     version: `${BIN} ${VERSION}`,
     env: io.env,
-    width,
+    get width() {
+      return helpColumns();
+    },
   });
   switch (outcome.kind) {
     case "help":
@@ -101,22 +93,21 @@ export async function main(io: Io, commands: CommandTable = COMMANDS): Promise<n
       io.stderr.write(outcome.text);
       return outcome.exitCode;
     case "parsed":
-      return await dispatch(io, outcome.args, width, commands);
+      return await dispatch(io, outcome.args, helpColumns, commands);
   }
 }
 
 async function dispatch(
   io: Io,
   args: ParsedArgs,
-  width: number,
+  width: () => number,
   commands: CommandTable,
 ): Promise<number> {
-  const plain = createStyler("never", io.stderr, io.env);
   let settings: ReturnType<typeof resolveGlobalSettings>;
   try {
     settings = resolveGlobalSettings(args, io.env, io.cwd, homedir());
   } catch (error) {
-    return writeError(io, error, plain, false);
+    return writeError(io, error, createStyler("never", io.stderr, io.env), false);
   }
   const style = createStyler(settings.color, io.stderr, io.env);
   const verbose = settings.verbosity === "verbose";
@@ -126,7 +117,7 @@ async function dispatch(
     const result = await renderHelpCommand(args.strings("command"), {
       root: ROOT,
       bin: BIN,
-      width,
+      width: width(),
       env: io.env,
     });
     if (result.kind === "help") {
@@ -220,8 +211,14 @@ export function runFromProcess(): void {
     argv: process.argv.slice(2),
     env: process.env,
     cwd: process.cwd(),
-    stdout: process.stdout,
-    stderr: process.stderr,
+    // Node builds a stdio stream on first use, which costs start-up time (loading `stream`, and
+    // `net` for a pipe): only the streams a run writes to are built.
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
     signal: controller.signal,
   }).then(
     (code) => {

@@ -1,0 +1,255 @@
+// The bin's module loader (packages/uv-ts/bin/uv-ts.js): module graphs, the V8 code cache and its
+// validation, source maps, and the bin's own start, on small hand-written bundles.
+import { spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+const BIN_DIR = fileURLToPath(new URL("../bin/", import.meta.url));
+
+interface Loader {
+  load(file: string): Record<string, unknown>;
+  saveCodeCache(): void;
+  readonly unsavedCaches: number;
+}
+
+const { createLoader } = createRequire(import.meta.url)("../bin/uv-ts.js") as {
+  createLoader(options?: { codeCache?: boolean }): Loader;
+};
+
+/** A module file as scripts/bundle.mjs writes them: a CommonJS body wrapped in a function. */
+function moduleText(body: string, sourceMap?: string): string {
+  const tail = sourceMap === undefined ? "" : `\n//# sourceMappingURL=${sourceMap}`;
+  return `(function (exports, require, module, __filename, __dirname) {\n${body}\n})${tail}\n`;
+}
+
+/** A pack as scripts/bundle.mjs writes them: module bodies keyed by their relative paths. */
+function packText(members: Record<string, string>): string {
+  const defines = Object.entries(members).map(
+    ([id, body]) =>
+      `define(${JSON.stringify(id)}, function (exports, require, module, __filename, __dirname) {\n${body}\n});`,
+  );
+  return `(function (define) {\n${defines.join("\n")}\n})\n`;
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "uv-ts-bin-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("createLoader", () => {
+  it("loads a module graph by relative paths, each module once, cycles included", () => {
+    mkdirSync(join(dir, "chunks"));
+    writeFileSync(
+      join(dir, "entry.cjs"),
+      moduleText(
+        'exports.a = require("./chunks/a.cjs"); exports.again = require("./chunks/a.cjs"); exports.sep = require("node:path").sep;',
+      ),
+    );
+    writeFileSync(
+      join(dir, "chunks", "a.cjs"),
+      moduleText(
+        'exports.name = "a"; exports.b = require("./b.cjs"); exports.count = (globalThis.__uvTsLoads = (globalThis.__uvTsLoads ?? 0) + 1);',
+      ),
+    );
+    writeFileSync(
+      join(dir, "chunks", "b.cjs"),
+      moduleText('exports.seenA = require("./a.cjs").name; exports.file = __filename;'),
+    );
+    const loader = createLoader({ codeCache: false });
+    const entry = loader.load(join(dir, "entry.cjs")) as {
+      a: { count: number; b: { seenA: string; file: string } };
+      again: unknown;
+      sep: string;
+    };
+    expect(entry.a).toBe(entry.again);
+    expect(entry.a.count).toBe(1);
+    expect(entry.a.b).toEqual({ seenA: "a", file: join(dir, "chunks", "b.cjs") });
+    expect(entry.sep).toBe("/");
+    expect(loader.unsavedCaches).toBe(0);
+  });
+
+  it("writes a code cache at the end of a run and uses it in the next", () => {
+    const file = join(dir, "m.cjs");
+    writeFileSync(file, moduleText("exports.answer = () => 42; exports.answer();"));
+    const first = createLoader();
+    expect((first.load(file).answer as () => number)()).toBe(42);
+    expect(first.unsavedCaches).toBe(1);
+    first.saveCodeCache();
+    expect(existsSync(`${file}.v8-cache`)).toBe(true);
+    expect(readFileSync(`${file}.v8-cache`, "latin1")).toMatch(/^uv-ts-code-cache-v1 v\d+/);
+
+    const second = createLoader();
+    expect((second.load(file).answer as () => number)()).toBe(42);
+    // Accepted: nothing to write again.
+    expect(second.unsavedCaches).toBe(0);
+  });
+
+  it("ignores the cache of a different source of the same length", () => {
+    // V8 checks only the source's length: a cache of the old text would run the old code.
+    const file = join(dir, "m.cjs");
+    writeFileSync(file, moduleText('exports.version = "old";'));
+    const first = createLoader();
+    expect(first.load(file).version).toBe("old");
+    first.saveCodeCache();
+
+    writeFileSync(file, moduleText('exports.version = "new";'));
+    const later = new Date(Date.now() + 5000);
+    utimesSync(file, later, later);
+    const second = createLoader();
+    expect(second.load(file).version).toBe("new");
+    expect(second.unsavedCaches).toBe(1);
+  });
+
+  it("ignores a cache file that is not one", () => {
+    const file = join(dir, "m.cjs");
+    writeFileSync(file, moduleText("exports.ok = true;"));
+    writeFileSync(`${file}.v8-cache`, "garbage");
+    const loader = createLoader();
+    expect(loader.load(file).ok).toBe(true);
+    expect(loader.unsavedCaches).toBe(1);
+  });
+
+  it("reads a module and the chunks it imports from its pack", () => {
+    mkdirSync(join(dir, "chunks"));
+    writeFileSync(
+      join(dir, "entry.cjs"),
+      moduleText('exports.lazy = () => require("./chunks/cmd.cjs");'),
+    );
+    // The pack's copy of `shared.cjs` must not run again: the entry's pack loaded it first.
+    writeFileSync(
+      join(dir, "entry.cjs.pack"),
+      packText({
+        "./entry.cjs":
+          'exports.shared = require("./chunks/shared.cjs"); exports.lazy = () => require("./chunks/cmd.cjs");',
+        "./chunks/shared.cjs":
+          "exports.runs = (globalThis.__uvTsShared = (globalThis.__uvTsShared ?? 0) + 1);",
+      }),
+    );
+    writeFileSync(
+      join(dir, "chunks", "cmd.cjs.pack"),
+      packText({
+        "./cmd.cjs":
+          'exports.name = "cmd"; exports.shared = require("./shared.cjs"); exports.util = require("./util.cjs").util;',
+        "./shared.cjs": 'throw new Error("loaded twice");',
+        "./util.cjs": 'exports.util = "util";',
+      }),
+    );
+    const loader = createLoader();
+    const entry = loader.load(join(dir, "entry.cjs")) as {
+      shared: { runs: number };
+      lazy(): { name: string; shared: unknown; util: string };
+    };
+    const command = entry.lazy();
+    expect(command).toEqual({ name: "cmd", shared: entry.shared, util: "util" });
+    expect(entry.shared.runs).toBe(1);
+    // One cache per pack; none for the modules inside them.
+    expect(loader.unsavedCaches).toBe(2);
+    loader.saveCodeCache();
+    expect(existsSync(join(dir, "chunks", "cmd.cjs.pack.v8-cache"))).toBe(true);
+  });
+
+  it("does not register a module whose body throws", () => {
+    const file = join(dir, "m.cjs");
+    writeFileSync(
+      file,
+      moduleText(
+        'globalThis.__uvTsTries = (globalThis.__uvTsTries ?? 0) + 1; throw new Error("boom");',
+      ),
+    );
+    const loader = createLoader({ codeCache: false });
+    expect(() => loader.load(file)).toThrow("boom");
+    expect(() => loader.load(file)).toThrow("boom");
+  });
+});
+
+describe("the bin", () => {
+  /** A copy of the bin next to a `dist/` holding `entry` as `uv-ts.cjs` (if given). */
+  function install(entry?: string, files: Record<string, string> = {}): string {
+    mkdirSync(join(dir, "bin"));
+    copyFileSync(join(BIN_DIR, "uv-ts.js"), join(dir, "bin", "uv-ts.js"));
+    copyFileSync(join(BIN_DIR, "package.json"), join(dir, "bin", "package.json"));
+    if (entry !== undefined) {
+      mkdirSync(join(dir, "dist"));
+      writeFileSync(join(dir, "dist", "uv-ts.cjs"), entry);
+      for (const [name, text] of Object.entries(files))
+        writeFileSync(join(dir, "dist", name), text);
+    }
+    return join(dir, "bin", "uv-ts.js");
+  }
+
+  function runBin(bin: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}) {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    delete childEnv.UV_THREADPOOL_SIZE;
+    delete childEnv.NODE_OPTIONS;
+    return spawnSync(process.execPath, [...args, bin], { encoding: "utf8", env: childEnv });
+  }
+
+  it("runs the bundle's entry with a 16-thread pool and leaves code caches behind", () => {
+    const bin = install(
+      moduleText(
+        "exports.runFromProcess = () => process.stdout.write('pool ' + process.env.UV_THREADPOOL_SIZE + '\\n');",
+      ),
+    );
+    const result = runBin(bin);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe("pool 16\n");
+    expect(result.status).toBe(0);
+    expect(existsSync(join(dir, "dist", "uv-ts.cjs.v8-cache"))).toBe(true);
+  });
+
+  it("writes no code cache with UV_TS_CODE_CACHE=0", () => {
+    const bin = install(moduleText("exports.runFromProcess = () => {};"));
+    expect(runBin(bin, [], { UV_TS_CODE_CACHE: "0" }).status).toBe(0);
+    expect(existsSync(join(dir, "dist", "uv-ts.cjs.v8-cache"))).toBe(false);
+  });
+
+  it("says how to rebuild a missing bundle", () => {
+    const result = runBin(install());
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(
+      /^error: the uv-ts bundle is missing or broken; run `pnpm build` \(ENOENT: /,
+    );
+  });
+
+  it("leaves packs aside when Node applies source maps", () => {
+    const bin = install(moduleText('exports.runFromProcess = () => console.log("module");'), {
+      "uv-ts.cjs.pack": packText({
+        "./uv-ts.cjs": 'exports.runFromProcess = () => console.log("pack");',
+      }),
+    });
+    expect(runBin(bin).stdout).toBe("pack\n");
+    expect(runBin(bin, ["--enable-source-maps"]).stdout).toBe("module\n");
+  });
+
+  it("maps stack traces through the bundle's source maps with --enable-source-maps", () => {
+    // Line 2 of the module (its first line of code) comes from line 7 of `original.ts`.
+    const map = { version: 3, sources: ["original.ts"], names: [], mappings: ";AAMA" };
+    const bin = install(
+      moduleText(
+        'exports.runFromProcess = () => { console.log(new Error("boom").stack.split("\\n")[1]); };',
+        "uv-ts.cjs.map",
+      ),
+      { "uv-ts.cjs.map": JSON.stringify(map) },
+    );
+    const mapped = runBin(bin, ["--enable-source-maps"]);
+    expect(mapped.stdout).toContain(`${join(dir, "dist", "original.ts")}:7:`);
+    const plain = runBin(bin);
+    expect(plain.stdout).toContain(`${join(dir, "dist", "uv-ts.cjs")}:2:`);
+  });
+});
