@@ -7,6 +7,7 @@ import { LockedFile, removeAll, userDisplay, writeFileAtomic } from "@uv-ts/fs";
 import type { PackageName } from "@uv-ts/normalize";
 import { newArchiveId } from "./archive-id.ts";
 import { CACHE_BUCKETS, type CacheBucket } from "./bucket.ts";
+import { ownedTempPrefix, removeOrphanedTempDirs } from "./owned-temp.ts";
 import {
   type ArchivePointer,
   isArchiveId,
@@ -85,6 +86,7 @@ export class Cache {
   readonly #options: CacheOptions;
   #lock: LockedFile | undefined;
   #exitHandler: (() => void) | undefined;
+  #tempPrefix: string | undefined;
 
   private constructor(root: string, temporary: boolean, options: CacheOptions) {
     this.root = root;
@@ -148,6 +150,8 @@ export class Cache {
     if (this.#lock === undefined || this.#lock.released) {
       this.#lock = await this.#acquire("shared");
     }
+    // Temp dirs of killed runs would otherwise survive until `cache prune`.
+    if (!this.temporary) await removeOrphanedTempDirs(this.root);
     return this;
   }
 
@@ -212,12 +216,13 @@ export class Cache {
 
   /**
    * A new empty directory inside the root, on the cache's filesystem so that
-   * {@link persistArchive} can rename it into place. Left behind by a killed process, it is
-   * removed by `cache prune`.
+   * {@link persistArchive} can rename it into place. Its name records the owning process: left
+   * behind by a killed process, it is removed by the next {@link init} (or `cache prune`).
    */
   async tempDir(): Promise<string> {
     await mkdir(this.root, { recursive: true });
-    return mkdtemp(join(this.root, ".tmp"));
+    this.#tempPrefix ??= ownedTempPrefix();
+    return mkdtemp(join(this.root, this.#tempPrefix));
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   confirmsCached,
   isStorable,
   mergeNotModified,
+  renewalMatters,
   revalidationHeaders,
 } from "./http-cache/policy.ts";
 import type { CacheEntryKey, HttpCacheStore, StoredResponse } from "./http-cache/store.ts";
@@ -21,8 +22,12 @@ export interface CacheableRequest<P> {
   readonly refresh: boolean;
   /** An index's `cache-control` setting, replacing the server's header. */
   readonly cacheControlOverride?: string | undefined;
-  /** Reads a successful response into a JSON-serialisable payload (the thing cached). */
-  readonly read: (res: HttpResponse) => Promise<P>;
+  /**
+   * Reads a successful response into a JSON-serialisable payload (the thing cached).
+   * `previous` is the cached payload of the same URL, when there is one: a reader may return
+   * it as is when the response carries the same content, which spares decoding it again.
+   */
+  readonly read: (res: HttpResponse, previous: unknown) => Promise<P>;
 }
 
 type Outcome<P> =
@@ -41,6 +46,8 @@ export class CachedClient {
   readonly #store: HttpCacheStore | undefined;
   readonly #now: () => number;
   readonly #refreshStartedAt: number;
+  /** Entries this client has fetched or revalidated: `--refresh` is satisfied for them. */
+  readonly #renewed = new Set<string>();
 
   constructor(
     http: HttpClient,
@@ -58,12 +65,15 @@ export class CachedClient {
     const store = this.#store;
     const key = req.key;
     if (store === undefined || key === undefined) {
-      return decode(await this.http.fetch(req.request, req.read));
+      return decode(await this.http.fetch(req.request, (res) => req.read(res, undefined)));
     }
     const url = stripCredentials(req.request.url).href;
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.request.headers ?? {})) headers[k.toLowerCase()] = v;
     const entry = await store.read(key);
+    const entryId = `${key.bucket}/${key.shard.join("/")}/${key.file}`;
+    // What a reader may reuse: the cached payload of this very URL.
+    const previous = entry !== undefined && entry.policy.url === url ? entry.payload : undefined;
 
     if (entry !== undefined && this.http.offline) {
       if (entry.policy.url === url) {
@@ -72,7 +82,7 @@ export class CachedClient {
         await store.remove(key);
       }
     } else if (entry !== undefined) {
-      if (req.refresh && entry.storedAt < this.#refreshStartedAt)
+      if (req.refresh && entry.storedAt < this.#refreshStartedAt && !this.#renewed.has(entryId))
         headers["cache-control"] = "no-cache";
       const decision = beforeRequest(entry.policy, url, headers, this.#now());
       if (decision === "fresh") {
@@ -80,8 +90,13 @@ export class CachedClient {
         if (cached.ok) return cached.value;
         await store.remove(key);
       } else if (decision === "stale") {
-        const outcome = await this.#send(req, { ...headers, ...revalidationHeaders(entry.policy) });
-        if (outcome.kind === "modified") return this.#store_(key, outcome, decode);
+        const outcome = await this.#send(
+          req,
+          { ...headers, ...revalidationHeaders(entry.policy) },
+          previous,
+        );
+        this.#renewed.add(entryId);
+        if (outcome.kind === "modified") return this.#store_(key, outcome, decode, entry);
         if (confirmsCached(entry.policy, outcome.policy)) {
           const policy = mergeNotModified(entry.policy, outcome.policy);
           const cached = this.#decodeCached(entry, decode);
@@ -94,15 +109,16 @@ export class CachedClient {
         await store.remove(key);
       }
     }
-    const outcome = await this.#send(req, headers);
+    const outcome = await this.#send(req, headers, previous);
+    this.#renewed.add(entryId);
     if (outcome.kind === "not-modified") {
       // We sent no validators, so a 304 is a server bug; one plain retry is all it gets.
-      const again = await this.#send(req, { ...headers, "cache-control": "no-cache" });
+      const again = await this.#send(req, { ...headers, "cache-control": "no-cache" }, previous);
       if (again.kind === "not-modified")
-        return decode(await this.http.fetch(req.request, req.read));
-      return this.#store_(key, again, decode);
+        return decode(await this.http.fetch(req.request, (res) => req.read(res, undefined)));
+      return this.#store_(key, again, decode, entry);
     }
-    return this.#store_(key, outcome, decode);
+    return this.#store_(key, outcome, decode, entry);
   }
 
   #decodeCached<T>(
@@ -116,7 +132,11 @@ export class CachedClient {
     }
   }
 
-  async #send<P>(req: CacheableRequest<P>, headers: Record<string, string>): Promise<Outcome<P>> {
+  async #send<P>(
+    req: CacheableRequest<P>,
+    headers: Record<string, string>,
+    previous: unknown,
+  ): Promise<Outcome<P>> {
     const request: HttpRequest = { ...req.request, headers };
     return this.http.fetch(request, async (res) => {
       const policy = buildPolicy({
@@ -132,7 +152,7 @@ export class CachedClient {
         await res.body.dump();
         return { kind: "not-modified", policy };
       }
-      const payload = await req.read(res);
+      const payload = await req.read(res, previous);
       // Key the entry by the requested URL so a redirect does not make it unmatchable.
       return {
         kind: "modified",
@@ -146,9 +166,16 @@ export class CachedClient {
     key: CacheEntryKey,
     outcome: { readonly payload: P; readonly policy: CachePolicy },
     decode: (payload: P) => T,
+    entry: StoredResponse | undefined,
   ): Promise<T> {
     const value = decode(outcome.payload);
-    if (isStorable(outcome.policy)) {
+    // The same content under headers that decide nothing new (no validators, no freshness, as
+    // from servers that send neither): rewriting the entry would only cost time.
+    const unchanged =
+      entry !== undefined &&
+      entry.payload === outcome.payload &&
+      !renewalMatters(entry.policy, outcome.policy);
+    if (isStorable(outcome.policy) && !unchanged) {
       await this.#write(key, {
         storedAt: this.#now(),
         policy: outcome.policy,

@@ -8,6 +8,13 @@ export class ClientError extends UvError {
   }
 }
 
+/** A request made, or still in flight, after the client was closed (a bug in the caller). */
+export class ClientClosedError extends ClientError {
+  constructor() {
+    super("closed", "The HTTP client was closed while a request was in flight");
+  }
+}
+
 /** `Failed to fetch: <url>`: the request for `url` (shown redacted) failed; the cause says why. */
 export class FetchError extends ClientError {
   /** The redacted URL. */

@@ -1,7 +1,15 @@
+import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Agent, type Dispatcher } from "undici";
+import { createSecureContext } from "node:tls";
+import type { buildConnector as BuildConnector, Dispatcher } from "undici";
+// Deep imports, so that a run loads only these parts of undici (see `undici-parts.d.ts`).
+import undiciRequest from "undici/lib/api/api-request.js";
+import buildConnector from "undici/lib/core/connect.js";
+import Agent from "undici/lib/dispatcher/agent.js";
 import { basicAuthorization, type CredentialStore } from "./credentials.ts";
+import { memoizedLookup } from "./dns-lookup.ts";
 import {
+  ClientClosedError,
   ClientError,
   FetchError,
   HttpStatusError,
@@ -75,7 +83,9 @@ export class HttpClient {
   readonly #agent: Agent;
   readonly #credentials: CredentialStore;
   readonly #retryDelayMs: (retry: number) => number;
-  readonly #signal: AbortSignal | undefined;
+  /** Aborted by the run's signal, or by {@link close}: nothing outlives the client. */
+  readonly #lifetime = new AbortController();
+  readonly #signal: AbortSignal;
 
   constructor(options: HttpClientOptions) {
     this.retries = options.retries;
@@ -83,15 +93,39 @@ export class HttpClient {
     this.offline = options.offline ?? false;
     this.#credentials = options.credentials;
     this.#retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
-    this.#signal = options.signal;
+    this.#signal = this.#lifetime.signal;
+    // Every request in flight listens on this signal; dozens at once are expected, not a leak,
+    // and Node's warning about more than 10 listeners would reach the user's terminal.
+    setMaxListeners(0, this.#signal);
+    const outer = options.signal;
+    if (outer !== undefined) {
+      if (outer.aborted) this.#lifetime.abort(outer.reason);
+      else
+        outer.addEventListener("abort", () => this.#lifetime.abort(outer.reason), { once: true });
+    }
+    const connect = {
+      timeout: Math.min(options.connectTimeoutMs, options.timeoutMs),
+      lookup: memoizedLookup(),
+    };
+    const ca = options.ca;
+    let connector: BuildConnector.connector | undefined;
     this.#agent = new Agent({
       connections: options.connectionsPerOrigin ?? 16,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      connect: {
-        timeout: Math.min(options.connectTimeoutMs, options.timeoutMs),
-        ...(options.ca === undefined ? {} : { ca: options.ca }),
-      },
+      // With extra roots, every connection shares one TLS context, made on the first connect:
+      // given only `ca`, TLS parses the whole bundle again for each socket (~30 ms for a
+      // system bundle), and a run that never connects should not pay for it at all.
+      connect:
+        ca === undefined
+          ? connect
+          : (opts, callback) => {
+              connector ??= buildConnector({
+                ...connect,
+                secureContext: createSecureContext({ ca }),
+              });
+              connector(opts, callback);
+            },
     });
   }
 
@@ -110,12 +144,12 @@ export class HttpClient {
         const credentials = await this.#credentials.credentialsFor(url);
         if (credentials !== undefined) sent.authorization = basicAuthorization(credentials);
       }
-      const res = await this.#agent.request({
+      const res = await undiciRequest.call(this.#agent, {
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method,
         headers: sent,
-        ...(combined === undefined ? {} : { signal: combined }),
+        signal: combined,
       });
       const location = res.headers.location;
       if (!REDIRECT_STATUSES.has(res.statusCode) || location === undefined) {
@@ -174,10 +208,8 @@ export class HttpClient {
     return next;
   }
 
-  #combine(signal: AbortSignal | undefined): AbortSignal | undefined {
-    const signals = [this.#signal, signal].filter((s): s is AbortSignal => s !== undefined);
-    if (signals.length <= 1) return signals[0];
-    return AbortSignal.any(signals);
+  #combine(signal: AbortSignal | undefined): AbortSignal {
+    return signal === undefined ? this.#signal : AbortSignal.any([this.#signal, signal]);
   }
 
   /**
@@ -224,13 +256,17 @@ export class HttpClient {
       const delay = this.#retryDelayMs(retries);
       if (delay > 0) {
         const combined = this.#combine(signal);
-        await sleep(delay, undefined, combined === undefined ? {} : { signal: combined });
+        await sleep(delay, undefined, { signal: combined });
       }
     }
   }
 
-  /** Closes every pooled connection. */
+  /**
+   * Closes every pooled connection. Requests still in flight (prefetches nobody waits for any
+   * more) are aborted rather than awaited or retried, so they cannot keep the process alive.
+   */
   async close(): Promise<void> {
+    if (!this.#lifetime.signal.aborted) this.#lifetime.abort(new ClientClosedError());
     await this.#agent.close();
   }
 }

@@ -6,6 +6,7 @@ export {
   type Credentials,
   realmOf,
 } from "./credentials.ts";
+export { memoizedLookup, type ResolveAll } from "./dns-lookup.ts";
 export {
   type DownloadOptions,
   type DownloadResult,
@@ -16,6 +17,7 @@ export { type ClientEnvSettings, clientSettingsFromEnv } from "./env.ts";
 export {
   BadResponseError,
   CacheWriteError,
+  ClientClosedError,
   ClientError,
   EnvVarError,
   FetchError,
@@ -40,6 +42,7 @@ export {
   confirmsCached,
   isStorable,
   mergeNotModified,
+  renewalMatters,
   revalidationHeaders,
 } from "./http-cache/policy.ts";
 export {
@@ -80,10 +83,12 @@ export {
 } from "./registry-client.ts";
 export { defaultRetryDelayMs, isRetryableError, isRetryableStatus } from "./retry.ts";
 export {
+  decodeSimplePage,
   parseSimplePage,
   projectPageUrl,
   SIMPLE_ACCEPT,
   type SimplePage,
+  type SimplePageBody,
   type SimplePagePayload,
   simpleMediaType,
 } from "./simple.ts";

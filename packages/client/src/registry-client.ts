@@ -32,7 +32,7 @@ import type { IndexUrl } from "./index-url.ts";
 import { createLimiter } from "./limiter.ts";
 import { stripCredentials } from "./redact.ts";
 import {
-  parseSimplePage,
+  decodeSimplePage,
   projectPageUrl,
   readLocalSimplePage,
   readSimplePage,
@@ -297,7 +297,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
           cacheControlOverride: index.cacheControl?.api,
           read: readSimplePage,
         },
-        parseSimplePage,
+        decodeSimplePage,
       );
       return { kind: "found", metadata: toMetadata(index.url, "simple", name, page) };
     } catch (error) {

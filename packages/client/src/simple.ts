@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PackageName } from "@uv-ts/normalize";
@@ -21,12 +22,33 @@ import { redactUrl } from "./redact.ts";
 export const SIMPLE_ACCEPT =
   "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
 
-/** What a Simple API page is cached as: the body, its media type and the URL that served it. */
-export interface SimplePagePayload {
+/** A Simple API page as served: its body, its media type and the URL that served it. */
+export interface SimplePageBody {
   readonly url: string;
   readonly mediaType: "json" | "html";
   readonly body: string;
 }
+
+/** A file of a cached page: a {@link SimpleFile} with the upload time in epoch milliseconds. */
+type StoredSimpleFile = Omit<SimpleFile, "uploadTime"> & { readonly uploadTime?: number };
+
+/**
+ * The cached form of a page: already parsed, as uv caches pages, so a fresh or revalidated entry
+ * needs no parsing. `digest` identifies the body it was parsed from, so that a page served again
+ * byte for byte (a server or proxy without validators answers every request with the whole
+ * page) is not parsed again either.
+ */
+export interface SimplePagePayload {
+  readonly format: typeof PAGE_FORMAT;
+  readonly url: string;
+  readonly digest: string;
+  readonly files: readonly StoredSimpleFile[];
+  readonly projectStatus: ProjectStatus;
+  readonly versions?: readonly string[];
+}
+
+// Bumped when the parsed form (or the parser's output) changes: older entries are dropped.
+const PAGE_FORMAT = 1;
 
 /** A parsed project page from one index. */
 export interface SimplePage {
@@ -62,20 +84,67 @@ export function simpleMediaType(contentType: string | undefined, url: URL): "jso
   );
 }
 
-/** Reads a page response into its cache payload. */
-export async function readSimplePage(res: {
-  readonly url: URL;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: Parameters<typeof readBody>[0]["body"];
-  readonly status: number;
-}): Promise<SimplePagePayload> {
+/**
+ * Reads a page response into its cache payload, reusing `previous` (the cached payload of the
+ * same URL, if any) when the body is the one it was parsed from.
+ */
+export async function readSimplePage(
+  res: {
+    readonly url: URL;
+    readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+    readonly body: Parameters<typeof readBody>[0]["body"];
+    readonly status: number;
+  },
+  previous?: unknown,
+): Promise<SimplePagePayload> {
   const mediaType = simpleMediaType(headerValue(res, "content-type"), res.url);
-  const body = (await readBody(res)).toString("utf8");
-  return { url: res.url.href, mediaType, body };
+  const bytes = await readBody(res);
+  const url = res.url.href;
+  const digest = createHash("sha256")
+    .update(`${PAGE_FORMAT}\n${mediaType}\n${url}\n`)
+    .update(bytes)
+    .digest("base64url");
+  if (isPayload(previous) && previous.digest === digest) return previous;
+  const page = parseSimplePage({ url, mediaType, body: bytes.toString("utf8") });
+  return {
+    format: PAGE_FORMAT,
+    url,
+    digest,
+    files: page.files.map(
+      ({ uploadTime, ...file }): StoredSimpleFile =>
+        uploadTime === undefined ? file : { ...file, uploadTime: uploadTime.getTime() },
+    ),
+    projectStatus: page.projectStatus,
+    ...(page.versions === undefined ? {} : { versions: page.versions }),
+  };
 }
 
-/** Parses a cached or fresh page payload. */
-export function parseSimplePage(payload: SimplePagePayload): SimplePage {
+function isPayload(value: unknown): value is SimplePagePayload {
+  const v = value as Partial<SimplePagePayload> | undefined;
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    v.format === PAGE_FORMAT &&
+    typeof v.digest === "string" &&
+    Array.isArray(v.files) &&
+    typeof v.projectStatus === "object"
+  );
+}
+
+/** The page a cached (or just read) payload holds; throws for anything else. */
+export function decodeSimplePage(payload: unknown): SimplePage {
+  if (!isPayload(payload)) throw new Error("not a parsed Simple API page");
+  return {
+    files: payload.files.map((file) =>
+      file.uploadTime === undefined ? file : { ...file, uploadTime: new Date(file.uploadTime) },
+    ) as SimpleFile[],
+    projectStatus: payload.projectStatus,
+    ...(payload.versions === undefined ? {} : { versions: payload.versions }),
+  };
+}
+
+/** Parses a page body (PEP 691 JSON or PEP 503 HTML). */
+export function parseSimplePage(payload: SimplePageBody): SimplePage {
   if (payload.mediaType === "json") {
     try {
       const page = parseSimpleJson(payload.body, payload.url);

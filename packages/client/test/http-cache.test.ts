@@ -5,6 +5,7 @@ import {
   confirmsCached,
   isStorable,
   parseCacheControl,
+  renewalMatters,
   revalidationHeaders,
 } from "../src/index.ts";
 
@@ -80,5 +81,25 @@ describe("http cache policy", () => {
       cacheControlOverride: "no-cache",
     });
     expect(beforeRequest(p, URL_, {}, T0)).toBe("stale");
+  });
+
+  it("storing_the_same_content_again_matters_only_when_headers_could_decide_something", () => {
+    const bare = policy({ date: "Thu, 01 Jan 2026 00:00:00 GMT" });
+    const later = {
+      ...policy({ date: "Thu, 01 Jan 2026 00:05:00 GMT" }),
+      responseTime: T0 + 300_000,
+    };
+    // No validators, no freshness: a newer copy changes nothing.
+    expect(renewalMatters(bare, later)).toBe(false);
+    // A newer copy that can be fresh, or revalidated, must be stored (its time counts).
+    expect(renewalMatters(bare, policy({ "cache-control": "max-age=600" }))).toBe(true);
+    expect(renewalMatters(bare, policy({ etag: '"abc"' }))).toBe(true);
+    expect(renewalMatters(bare, policy({ "last-modified": "Wed, 31 Dec 2025 00:00:00 GMT" }))).toBe(
+      true,
+    );
+    // Different deciding headers: the newer ones replace the old.
+    expect(renewalMatters(bare, policy({ "cache-control": "no-store" }))).toBe(true);
+    expect(renewalMatters(bare, policy({ vary: "Accept" }, 200, { accept: "json" }))).toBe(true);
+    expect(renewalMatters(bare, policy({}, 200, { "cache-control": "no-cache" }))).toBe(true);
   });
 });

@@ -21,6 +21,13 @@ export class ReadWheelError extends DistributionError {
   }
 }
 
+/** An archive was refused by the extractor (unsafe member, structural problem, caps). uv's wording. */
+export class ExtractArchiveError extends DistributionError {
+  constructor(filename: string, cause: unknown) {
+    super("extract", `Failed to extract archive: ${filename}`, { cause });
+  }
+}
+
 /** `--offline` and the wheel is not in the cache. uv's wording. */
 export class OfflineWheelError extends DistributionError {
   constructor(url: string) {

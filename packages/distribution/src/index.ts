@@ -2,6 +2,7 @@ export { bestWheel, type WheelChoice } from "./best-wheel.ts";
 export {
   DistributionError,
   DownloadWheelError,
+  ExtractArchiveError,
   OfflineWheelError,
   ReadWheelError,
 } from "./errors.ts";

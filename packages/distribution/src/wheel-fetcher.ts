@@ -3,9 +3,15 @@ import { join } from "node:path";
 import type { ArchiveDigest, Cache } from "@uv-ts/cache";
 import { type RegistryClient, redactUrl } from "@uv-ts/client";
 import type { WheelFilename } from "@uv-ts/distribution-filename";
-import { extractZip, type HashAlgorithm, type HashDigest } from "@uv-ts/extract";
+import { ExtractError, extractZip, type HashAlgorithm, type HashDigest } from "@uv-ts/extract";
 import { removeAll } from "@uv-ts/fs";
-import { DownloadWheelError, OfflineWheelError, ReadWheelError } from "./errors.ts";
+import { listArchiveFiles } from "./archive-files.ts";
+import {
+  DownloadWheelError,
+  ExtractArchiveError,
+  OfflineWheelError,
+  ReadWheelError,
+} from "./errors.ts";
 import { type WheelSource, wheelPointerPath, wheelSourceUrl } from "./wheel-source.ts";
 
 /** An unpacked wheel in the archive store, ready to be linked into an environment. */
@@ -15,6 +21,8 @@ export interface LocalWheel {
   readonly filename: WheelFilename;
   /** Digests of the `.whl` file, verified when it was unpacked. */
   readonly hashes: readonly ArchiveDigest[];
+  /** The archive's files, as listed when it was unpacked (absent for older cache entries). */
+  readonly files?: readonly string[];
 }
 
 /** Options of {@link WheelFetcher}. */
@@ -125,7 +133,13 @@ export class WheelFetcher {
         return undefined;
       }
     }
-    return { path: resolved.path, filename: source.filename, hashes: resolved.pointer.hashes };
+    const { hashes, files } = resolved.pointer;
+    return {
+      path: resolved.path,
+      filename: source.filename,
+      hashes,
+      ...(files === undefined ? {} : { files }),
+    };
   }
 
   /** The wheel's archive, from the cache or fetched and unpacked into it. */
@@ -190,15 +204,23 @@ export class WheelFetcher {
           ? {}
           : { expectedHashes: { name: options.distribution, digests: expected, mode: "any" } }),
         signal: this.#signal,
+      }).catch((error: unknown) => {
+        // As uv: a refused archive names the file (a digest mismatch is no `ExtractError`).
+        if (error instanceof ExtractError) {
+          throw new ExtractArchiveError(source.filename.toString(), error);
+        }
+        throw error;
       });
+      const files = listArchiveFiles(unpacked);
       const id = await this.#cache.persistArchive(unpacked);
       const hashes = result.hashes.map((h) => ({ algorithm: h.algorithm, digest: h.digest }));
       await this.#cache.writePointer(wheelPointerPath(this.#cache, source), {
         archiveId: id,
         filename: source.filename.toString(),
         hashes,
+        files,
       });
-      return { path: this.#cache.archivePath(id), filename: source.filename, hashes };
+      return { path: this.#cache.archivePath(id), filename: source.filename, hashes, files };
     } finally {
       if (tempDir === undefined) await removeAll(temp);
     }

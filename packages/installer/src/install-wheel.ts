@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   closeSync,
-  type Dirent,
   existsSync,
   mkdirSync,
   openSync,
@@ -24,7 +23,7 @@ import { InstallIoError, InvalidWheelError } from "./install-error.ts";
 import type { Layout } from "./layout.ts";
 import { Linker } from "./linker.ts";
 import { partialDistInfoName, removePartialInstall } from "./partial-install.ts";
-import { formatRecord, parseRecord, type RecordEntry, recordHash } from "./record.ts";
+import { parseRecord, type RecordEntry, recordHash, sortRecord, writeRecord } from "./record.ts";
 import { checkDataDestination, entryPointPath, formatShebang, scriptLauncher } from "./script.ts";
 import {
   checkFilename,
@@ -63,6 +62,11 @@ export interface InstallWheelOptions {
    * tests stand in for a process killed at that point.
    */
   readonly failpoint?: (step: InstallStep) => void;
+  /**
+   * The unpacked wheel's files (anything but directories), relative and `/`-separated, as
+   * recorded when it was unpacked; without it the directory is walked.
+   */
+  readonly files?: readonly string[];
 }
 
 /** What {@link installWheel} wrote. */
@@ -77,6 +81,8 @@ export interface InstalledWheel {
 interface Placement {
   readonly source: string;
   readonly target: string;
+  /** The target's directory, created (once) before the file is linked. */
+  readonly targetDir: string;
   /** The source relative to the unpacked wheel, `/`-separated, as the wheel's RECORD spells it. */
   readonly archivePath: string;
 }
@@ -93,17 +99,43 @@ function toPosix(path: string): string {
   return sep === "/" ? path : path.split(sep).join("/");
 }
 
-function walkFiles(dir: string, prefix = ""): { path: string; entry: Dirent }[] {
-  const files: { path: string; entry: Dirent }[] = [];
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
-  for (const entry of entries) {
-    const rel = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-    if (entry.isDirectory()) files.push(...walkFiles(join(dir, entry.name), rel));
-    else files.push({ path: rel, entry });
+/** A file of an unpacked tree: its `/`-separated path and that of its directory (`""` at the top). */
+interface TreeFile {
+  readonly path: string;
+  readonly dir: string;
+}
+
+/**
+ * Every file below `root` (anything that is not a directory), in one recursive listing: the
+ * files of a directory come together, so callers create each target directory once.
+ */
+function listFiles(root: string): TreeFile[] {
+  const files: TreeFile[] = [];
+  let lastParent: string | undefined;
+  let dir = "";
+  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (entry.isDirectory()) continue;
+    const parent = entry.parentPath ?? entry.path;
+    if (parent !== lastParent) {
+      lastParent = parent;
+      dir = parent.length <= root.length ? "" : toPosix(parent.slice(root.length + 1));
+    }
+    files.push({ path: dir === "" ? entry.name : `${dir}/${entry.name}`, dir });
   }
   return files;
+}
+
+/** The {@link TreeFile}s of a recorded file list. */
+function treeOf(paths: readonly string[]): TreeFile[] {
+  return paths.map((path) => {
+    const slash = path.lastIndexOf("/");
+    return { path, dir: slash === -1 ? "" : path.slice(0, slash) };
+  });
+}
+
+/** `dir/rel` for a clean relative `/`-separated path (no `.`, `..` or empty segments). */
+function under(dir: string, rel: string): string {
+  return rel === "" ? dir : `${dir}/${rel}`;
 }
 
 /** Writes a new file through a temporary sibling, so a hard link at `path` is never written through. */
@@ -117,6 +149,14 @@ function writeNewFile(path: string, content: string | Uint8Array, executable = f
     rmSync(temp, { force: true });
     throw error;
   }
+}
+
+/**
+ * Writes a file that must not exist yet (in a directory this install just created): `wx`
+ * (O_EXCL) never follows or writes through an existing link, so no temporary file is needed.
+ */
+function createNewFile(path: string, content: string | Uint8Array): void {
+  writeFileSync(path, content, { flag: "wx", mode: 0o666 });
 }
 
 const PLACEHOLDER = Buffer.from("#!python");
@@ -181,7 +221,12 @@ export async function installWheel(
     wheelRecord.set(entry.path.replace(/^(\.\/)+/, ""), entry);
   }
 
-  const entryPointsText = readDistInfoFile(unpackedDir, prefix, "entry_points.txt");
+  const tree = options.files === undefined ? listFiles(unpackedDir) : treeOf(options.files);
+  const entryPointsPath = `${distInfoName}/entry_points.txt`;
+  const entryPointsText =
+    options.files === undefined || options.files.includes(entryPointsPath)
+      ? readDistInfoFile(unpackedDir, prefix, "entry_points.txt")
+      : undefined;
   let entryPoints: EntryPoints = { consoleScripts: [], guiScripts: [] };
   if (entryPointsText !== undefined) {
     const text = new TextDecoder("utf-8", { fatal: true });
@@ -200,17 +245,28 @@ export async function installWheel(
   }));
   const entryPointNames = new Set(launchers.map((l) => l.script.name));
 
-  // The archive root, minus the dist-info and data directories.
+  // The archive root, minus the dist-info and data directories. Paths from the listing are
+  // clean, so plain concatenation stands in for `join` (thousands of files per install).
   const placements: Placement[] = [];
-  for (const { path } of walkFiles(unpackedDir)) {
-    const top = path.split("/", 1)[0];
-    if (top === distInfoName || top === dataName) continue;
+  const distInfoFiles: string[] = [];
+  const distInfoPrefix = `${distInfoName}/`;
+  const dataPrefix = `${dataName}/`;
+  for (const { path, dir } of tree) {
+    if (path.startsWith(distInfoPrefix)) {
+      const file = path.slice(distInfoPrefix.length);
+      if (file !== "RECORD") distInfoFiles.push(file);
+      continue;
+    }
+    if (path === dataName || path.startsWith(dataPrefix)) continue;
     placements.push({
-      source: join(unpackedDir, path),
-      target: join(sitePackages, path),
+      source: under(unpackedDir, path),
+      target: under(sitePackages, path),
+      targetDir: under(sitePackages, dir),
       archivePath: path,
     });
   }
+  // Root placements are recorded by their archive path; the rest relative to site-packages.
+  const rootPlacements = placements.length;
 
   // `.data/<key>/...`: each key is a destination directory of the scheme.
   const dataScripts: Placement[] = [];
@@ -241,7 +297,12 @@ export async function installWheel(
           if (entryPointNames.has(stem)) continue;
           const target = join(layout.scheme.scripts, file.name);
           checkDataDestination(target, layout.scheme.scripts);
-          dataScripts.push({ source: path, target, archivePath: `${archiveBase}/${file.name}` });
+          dataScripts.push({
+            source: path,
+            target,
+            targetDir: dirname(target),
+            archivePath: `${archiveBase}/${file.name}`,
+          });
         }
         continue;
       }
@@ -265,84 +326,65 @@ export async function installWheel(
       if (!entry.isDirectory()) {
         throw new InvalidWheelError(`Unknown wheel data type: ${entry.name}`);
       }
-      for (const { path } of walkFiles(source)) {
+      for (const { path } of listFiles(source)) {
         const target = join(destination, path);
         checkDataDestination(target, layout.scheme.scripts);
         placements.push({
           source: join(source, path),
           target,
+          targetDir: dirname(target),
           archivePath: `${archiveBase}/${path}`,
         });
       }
     }
   }
 
-  const distInfoFiles = walkFiles(join(unpackedDir, distInfoName))
-    .map(({ path }) => path)
-    .filter((path) => path !== "RECORD");
-  const generated: string[] = [];
   const installerMetadata = options.installerMetadata ?? true;
   // An explicit `installer: undefined` means no INSTALLER file; absent means uv's `uv`.
   const installer = "installer" in options ? options.installer : "uv";
+  const generated: [file: string, content: string][] = [];
   if (installerMetadata) {
-    if (options.requested ?? true) generated.push("REQUESTED");
-    if (options.directUrl !== undefined) generated.push("direct_url.json");
-    if (options.cacheInfo !== undefined) generated.push("uv_cache.json");
-    if (installer !== undefined) generated.push("INSTALLER");
+    if (options.requested ?? true) generated.push(["REQUESTED", ""]);
+    if (options.directUrl !== undefined) {
+      generated.push(["direct_url.json", serializeDirectUrl(options.directUrl)]);
+    }
+    if (options.cacheInfo !== undefined) generated.push(["uv_cache.json", options.cacheInfo]);
+    if (installer !== undefined) generated.push(["INSTALLER", installer]);
   }
 
-  const recordPath = (target: string) => toPosix(relative(sitePackages, target));
   const finalDistInfo = join(sitePackages, distInfoName);
-  const intent: RecordEntry[] = [
-    ...placements.map((p) => ({ path: recordPath(p.target) })),
-    ...dataScripts.map((p) => ({ path: recordPath(p.target) })),
-    ...launchers.map((l) => ({ path: recordPath(l.target) })),
-    ...[...distInfoFiles, ...generated, "RECORD"].map((f) => ({ path: `${distInfoName}/${f}` })),
-  ];
-
   const staging = join(sitePackages, partialDistInfoName(prefix, randomBytes(6).toString("hex")));
   try {
-    // The staged RECORD names every target before any exists, so a crash from here on leaves
-    // a precise list of what to remove.
-    mkdirSync(staging, { recursive: true });
-    writeNewFile(join(staging, "RECORD"), formatRecord(intent));
-    failpoint("staged");
-
-    // Keyed by path: a later placement of the same target (`.data/purelib/x.py` over `x.py`)
-    // replaces the earlier file, and so its entry.
+    // The RECORD is complete before anything is written: linked files are described by the
+    // wheel's own RECORD (uv reuses it rather than hashing), and what the install writes itself
+    // (rewritten scripts, launchers, INSTALLER...) is known in advance. Keyed by path: a later
+    // placement of the same target (`.data/purelib/x.py` over `x.py`) replaces the earlier file,
+    // and so its entry.
+    const recordPath = (target: string) => toPosix(relative(sitePackages, target));
     const recorded = new Map<string, RecordEntry>();
     const addRecord = (entry: RecordEntry) => recorded.set(entry.path, entry);
-    const recordLinked = (placement: Placement) => {
-      const listed = wheelRecord.get(placement.archivePath);
+    const addContent = (path: string, content: Uint8Array) =>
+      addRecord({ path, hash: recordHash(content), size: content.length });
+    const addLinked = (path: string, source: string, archivePath: string) => {
+      const listed = wheelRecord.get(archivePath);
       if (listed?.hash !== undefined && listed.size !== undefined) {
-        addRecord({ path: recordPath(placement.target), hash: listed.hash, size: listed.size });
+        addRecord({ path, hash: listed.hash, size: listed.size });
       } else {
-        // Not (fully) listed in the wheel's RECORD: describe what was actually written.
-        const bytes = readFileSync(placement.source);
-        addRecord({
-          path: recordPath(placement.target),
-          hash: listed?.hash ?? recordHash(bytes),
-          size: bytes.length,
-        });
+        // Not (fully) listed in the wheel's RECORD: describe the file itself.
+        const bytes = readFileSync(source);
+        addRecord({ path, hash: listed?.hash ?? recordHash(bytes), size: bytes.length });
       }
     };
-
-    const made = new Set<string>();
-    const ensureDir = (dir: string) => {
-      if (made.has(dir)) return;
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
-    };
-
-    for (const placement of placements) {
-      ensureDir(dirname(placement.target));
-      linker.link(placement.source, placement.target);
-      recordLinked(placement);
+    for (let i = 0; i < placements.length; i++) {
+      const p = placements[i]!;
+      addLinked(i < rootPlacements ? p.archivePath : recordPath(p.target), p.source, p.archivePath);
     }
-    failpoint("linked");
 
+    // Scripts from `.data/scripts`: `#!python` ones are rewritten for this interpreter, others
+    // are linked (or copied, when they must be made executable).
+    const scriptWrites: { placement: Placement; content?: Buffer; mode?: number }[] = [];
     for (const placement of dataScripts) {
-      ensureDir(dirname(placement.target));
+      const path = recordPath(placement.target);
       const start = head(placement.source, PLACEHOLDER.length);
       if (start.equals(PLACEHOLDER)) {
         const bytes = readFileSync(placement.source);
@@ -352,71 +394,96 @@ export async function installWheel(
           Buffer.from(`${formatShebang(layout.sysExecutable)}\n`),
           bytes.subarray(Math.min(end + 1, bytes.length)),
         ]);
-        writeNewFile(placement.target, content, true);
-        addRecord({
-          path: recordPath(placement.target),
-          hash: recordHash(content),
-          size: content.length,
-        });
+        addContent(path, content);
+        scriptWrites.push({ placement, content });
       } else {
-        const mode = statSync(placement.source).mode;
-        if ((mode & 0o111) === 0o111) {
-          linker.link(placement.source, placement.target);
-        } else {
-          // Changing the mode of a link would change the cache's file too.
-          linker.copy(placement.source, placement.target);
-          chmodSync(placement.target, mode | 0o111);
-        }
-        recordLinked(placement);
+        addLinked(path, placement.source, placement.archivePath);
+        scriptWrites.push({ placement, mode: statSync(placement.source).mode });
+      }
+    }
+
+    const shebang = formatShebang(layout.sysExecutable);
+    const launcherWrites = launchers.map(({ script, target }) => {
+      const content = Buffer.from(scriptLauncher(script, shebang));
+      addContent(recordPath(target), content);
+      return { target, content };
+    });
+
+    const distInfoSource = join(unpackedDir, distInfoName);
+    for (const file of distInfoFiles) {
+      addLinked(`${distInfoName}/${file}`, under(distInfoSource, file), `${distInfoName}/${file}`);
+    }
+    for (const [file, content] of generated) {
+      addContent(`${distInfoName}/${file}`, Buffer.from(content));
+    }
+    addRecord({ path: `${distInfoName}/RECORD` });
+    const record = sortRecord([...recorded.values()]);
+
+    // The staged RECORD names every target before any exists, so a crash from here on leaves
+    // a precise list of what to remove.
+    mkdirSync(staging, { recursive: true });
+    createNewFile(join(staging, "RECORD"), writeRecord(record));
+    failpoint("staged");
+
+    const made = new Set<string>();
+    const ensureDir = (dir: string) => {
+      if (made.has(dir)) return;
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    };
+
+    // A tight synchronous loop: links are cheap syscalls, and awaiting each would cost more.
+    let lastDir: string | undefined;
+    for (const placement of placements) {
+      if (placement.targetDir !== lastDir) {
+        ensureDir(placement.targetDir);
+        lastDir = placement.targetDir;
+      }
+      linker.link(placement.source, placement.target);
+    }
+    failpoint("linked");
+
+    for (const { placement, content, mode } of scriptWrites) {
+      ensureDir(placement.targetDir);
+      if (content !== undefined) {
+        writeNewFile(placement.target, content, true);
+      } else if (((mode ?? 0) & 0o111) === 0o111) {
+        linker.link(placement.source, placement.target);
+      } else {
+        // Changing the mode of a link would change the cache's file too.
+        linker.copy(placement.source, placement.target);
+        chmodSync(placement.target, (mode ?? 0o644) | 0o111);
       }
     }
     failpoint("data");
 
-    for (const { script, target } of launchers) {
+    for (const { target, content } of launcherWrites) {
       ensureDir(dirname(target));
-      const content = Buffer.from(scriptLauncher(script, formatShebang(layout.sysExecutable)));
       writeNewFile(target, content, true);
-      addRecord({ path: recordPath(target), hash: recordHash(content), size: content.length });
     }
     failpoint("scripts");
 
+    const madeInStaging = new Set<string>();
     for (const file of distInfoFiles) {
-      const target = join(staging, file);
-      ensureDir(dirname(target));
-      linker.link(join(unpackedDir, distInfoName, file), target);
-      recordLinked({
-        source: join(unpackedDir, distInfoName, file),
-        target: join(finalDistInfo, file),
-        archivePath: `${distInfoName}/${file}`,
-      });
-    }
-    const writeGenerated = (file: string, content: string) => {
-      writeNewFile(join(staging, file), content);
-      const bytes = Buffer.from(content);
-      addRecord({
-        path: `${distInfoName}/${file}`,
-        hash: recordHash(bytes),
-        size: bytes.length,
-      });
-    };
-    if (installerMetadata) {
-      if (options.requested ?? true) writeGenerated("REQUESTED", "");
-      if (options.directUrl !== undefined) {
-        writeGenerated("direct_url.json", serializeDirectUrl(options.directUrl));
+      const slash = file.lastIndexOf("/");
+      if (slash !== -1) {
+        const dir = under(staging, file.slice(0, slash));
+        if (!madeInStaging.has(dir)) {
+          mkdirSync(dir, { recursive: true });
+          madeInStaging.add(dir);
+        }
       }
-      if (options.cacheInfo !== undefined) writeGenerated("uv_cache.json", options.cacheInfo);
-      if (installer !== undefined) writeGenerated("INSTALLER", installer);
+      linker.link(under(distInfoSource, file), under(staging, file));
     }
-    addRecord({ path: `${distInfoName}/RECORD` });
-    const finalRecord = formatRecord([...recorded.values()]);
-    writeNewFile(join(staging, "RECORD"), finalRecord);
+    // The staging directory is new and ours: these files cannot exist yet.
+    for (const [file, content] of generated) createNewFile(join(staging, file), content);
     failpoint("dist-info");
 
     // The only non-atomic moment: an existing dist-info of the same name (a reinstall that was
     // not uninstalled first) is replaced. A crash in between leaves the staging directory.
     if (existsSync(finalDistInfo)) rmSync(finalDistInfo, { recursive: true, force: true });
     renameSync(staging, finalDistInfo);
-    return { distInfo: finalDistInfo, record: parseRecord(finalRecord) };
+    return { distInfo: finalDistInfo, record };
   } catch (error) {
     if (error instanceof Failpoint) throw error.inner;
     // A real failure: undo what was written, best effort; the staging directory stays for the

@@ -42,6 +42,9 @@ export function parseRecord(text: string): RecordEntry[] {
 }
 
 function parseCsv(text: string): string[][] {
+  // Without quotes (nearly every RECORD) rows and fields are plain splits; empty rows come
+  // out as `[""]`, which the caller skips, as it does the slow path's.
+  if (!text.includes('"')) return text.split(/\r\n|\r|\n/).map((line) => line.split(","));
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
@@ -112,10 +115,32 @@ export function compareRecordEntries(a: RecordEntry, b: RecordEntry): number {
   return a.size - b.size;
 }
 
+// A string whose UTF-16 order is the UTF-8 byte order of `text`: the text itself when it is
+// ASCII (the usual case), else its UTF-8 bytes as Latin-1 code units.
+function byteOrderKey(text: string): string {
+  return /^[\x00-\x7f]*$/.test(text) ? text : Buffer.from(text, "utf8").toString("latin1");
+}
+
+/**
+ * `entries` ordered as {@link compareRecordEntries} orders them, computing each entry's byte
+ * order key once rather than at every comparison (a RECORD can list thousands of files).
+ */
+export function sortRecord(entries: readonly RecordEntry[]): RecordEntry[] {
+  const keyed = entries.map((entry) => ({ entry, key: byteOrderKey(entry.path) }));
+  keyed.sort((a, b) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : compareRecordEntries(a.entry, b.entry),
+  );
+  return keyed.map((k) => k.entry);
+}
+
+/** Serialises entries already in order (see {@link sortRecord}) as uv writes `RECORD`. */
+export function writeRecord(sorted: readonly RecordEntry[]): string {
+  let text = "";
+  for (const e of sorted) text += `${csvField(e.path)},${csvField(e.hash ?? "")},${e.size ?? ""}\n`;
+  return text;
+}
+
 /** Serialises `RECORD` exactly as uv writes it: sorted, `\n`-terminated, quoted only when needed. */
 export function formatRecord(entries: readonly RecordEntry[]): string {
-  return [...entries]
-    .sort(compareRecordEntries)
-    .map((e) => `${csvField(e.path)},${csvField(e.hash ?? "")},${e.size ?? ""}\n`)
-    .join("");
+  return writeRecord(sortRecord(entries));
 }

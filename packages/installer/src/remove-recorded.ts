@@ -128,7 +128,11 @@ export function removeRecorded(
       if (path.endsWith(".py")) fileCount += removeBytecode(path);
     } catch (error) {
       const code = errnoOf(error);
-      if (code === "ENOENT") continue;
+      if (code === "ENOENT") {
+        // Removed by an earlier, interrupted attempt: its directory may still need sweeping.
+        visited.add(dirname(path));
+        continue;
+      }
       if (code === "EISDIR" || code === "EPERM") {
         // A RECORD may list a directory; remove it whole, as uv does.
         rmSync(path, { recursive: true, force: true });

@@ -25,12 +25,60 @@ export interface NameAndVersion {
   readonly version: Version;
 }
 
+/**
+ * `Name` and `Version` straight from the raw header lines, for the common document whose two
+ * headers are plain ASCII lines without folding, before any other header needs a look (a
+ * METADATA can carry dozens of classifiers and requirements). `undefined` when anything is
+ * unusual, and the full header parser decides.
+ */
+function quickNameAndVersion(
+  metadata: string | Uint8Array,
+): { readonly name: string; readonly version: string } | undefined {
+  // Without any CR, the parser's only complaint (a lone CR) cannot arise past what is read here.
+  if (typeof metadata === "string" || metadata.includes(0x0d)) return undefined;
+  const bytes = Buffer.from(metadata.buffer, metadata.byteOffset, metadata.byteLength);
+  let name: string | undefined;
+  let version: string | undefined;
+  let start = 0;
+  while (start < bytes.length && (name === undefined || version === undefined)) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    if (end === start) return undefined; // The end of the headers: let the parser report.
+    const next = bytes[end + 1];
+    for (let i = start; i < end; i++) {
+      const b = bytes[i]!;
+      if (b >= 0x80 || b === 0x00) return undefined;
+    }
+    const line = bytes.toString("latin1", start, end);
+    if (line.startsWith(" ") || line.startsWith("\t")) return undefined;
+    const colon = line.indexOf(":");
+    if (colon === -1) return undefined;
+    const key = line.slice(0, colon).toLowerCase();
+    if (key === "name" || key === "version") {
+      // A continuation line would extend the value: not the plain case.
+      if (next === 0x20 || next === 0x09) return undefined;
+      // Only a single plain token is the same whatever the parser's unfolding and decoding.
+      const value = /^ *([A-Za-z0-9._+!-]+)$/.exec(line.slice(colon + 1))?.[1];
+      if (value === undefined || value === "UNKNOWN") return undefined;
+      if (key === "name") name ??= value;
+      else version ??= value;
+    }
+    start = end + 1;
+  }
+  return name === undefined || version === undefined ? undefined : { name, version };
+}
+
 /** Reads `Name` and `Version` from a metadata document's headers (uv's `Metadata10`). */
 export function readNameAndVersion(metadata: string | Uint8Array): NameAndVersion {
-  const headers = parseHeaders(metadata);
-  const name = headers.get("name")?.[0];
+  const quick = quickNameAndVersion(metadata);
+  let name = quick?.name;
+  let version = quick?.version;
+  if (quick === undefined) {
+    const headers = parseHeaders(metadata);
+    name = headers.get("name")?.[0];
+    version = headers.get("version")?.[0];
+  }
   if (name === undefined) throw new InvalidWheelError("Metadata field Name not found");
-  const version = headers.get("version")?.[0];
   if (version === undefined) throw new InvalidWheelError("Metadata field Version not found");
   let parsedName: PackageName;
   try {

@@ -138,6 +138,31 @@ export function beforeRequest(
   return ageSeconds(policy, now) < freshnessLifetimeSeconds(policy) ? "fresh" : "stale";
 }
 
+/**
+ * Whether replacing a cached response with a newer one for the same content changes any later
+ * decision: it does when the new one can be fresh for a while or be revalidated (its response
+ * time then matters), or when any header the cache reads differs.
+ */
+export function renewalMatters(old: CachePolicy, fresh: CachePolicy): boolean {
+  if (fresh.etag !== undefined || fresh.lastModified !== undefined) return true;
+  if (freshnessLifetimeSeconds(fresh) > 0) return true;
+  if (
+    old.url !== fresh.url ||
+    old.status !== fresh.status ||
+    old.cacheControl !== fresh.cacheControl ||
+    old.requestCacheControl !== fresh.requestCacheControl ||
+    old.expires !== fresh.expires
+  ) {
+    return true;
+  }
+  const oldVary = Object.keys(old.vary);
+  const freshVary = Object.keys(fresh.vary);
+  return (
+    oldVary.length !== freshVary.length ||
+    freshVary.some((name) => !(name in old.vary) || old.vary[name] !== fresh.vary[name])
+  );
+}
+
 /** The conditional headers that revalidate the cached response (strong ETags only). */
 export function revalidationHeaders(policy: CachePolicy): Record<string, string> {
   const headers: Record<string, string> = {};

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "@uv-ts/fs";
 import type { CachePolicy } from "./policy.ts";
@@ -74,7 +75,9 @@ export class FileHttpCacheStore implements HttpCacheStore {
     const path = this.pathOf(key);
     let text: string;
     try {
-      text = await readFile(path, "utf8");
+      // One blocking read: entries are local and often megabytes (a big project's page), which
+      // the promise API would read in many small chunks, each a round trip through the pool.
+      text = readFileSync(path, "utf8");
     } catch {
       return undefined;
     }

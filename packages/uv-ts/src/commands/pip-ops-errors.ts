@@ -11,3 +11,10 @@ export class NotSupportedYetError extends UvError {
 export class OperationError extends UvError {
   readonly exitCode = 1;
 }
+
+/** uv's wrapper around a wheel that could not be linked into the environment (exit code 2). */
+export class InstallWheelError extends UvError {
+  constructor(filename: string, distribution: string, cause: unknown) {
+    super("pip.install-wheel", `Failed to install: ${filename} (${distribution})`, { cause });
+  }
+}

@@ -19,7 +19,7 @@ import {
 import type { PackageName } from "@uv-ts/normalize";
 import type { CommandContext } from "../context.ts";
 import type { TargetEnvironment } from "./pip-ops-environment.ts";
-import { OperationError } from "./pip-ops-errors.ts";
+import { InstallWheelError, OperationError } from "./pip-ops-errors.ts";
 import type { Reinstall } from "./pip-ops-index.ts";
 import {
   type ChangedDist,
@@ -224,14 +224,21 @@ export async function executeInstall(op: InstallOperation): Promise<void> {
       if (wheel === undefined) throw new Error(`\`${describe(r)}\` was not prepared`);
       const failpoint = failpointFor(ctx.io.env, r.dist.name);
       const source = r.dist.source;
-      await installWheel(wheel.path, wheel.filename, env.layout, {
-        linker,
-        directUrl: r.directUrl,
-        cacheInfo: source.kind === "path" ? fileCacheInfo(source.path) : undefined,
-        onWarning: warn,
-        env: ctx.io.env,
-        ...(failpoint === undefined ? {} : { failpoint }),
-      });
+      try {
+        await installWheel(wheel.path, wheel.filename, env.layout, {
+          linker,
+          directUrl: r.directUrl,
+          cacheInfo: source.kind === "path" ? fileCacheInfo(source.path) : undefined,
+          onWarning: warn,
+          env: ctx.io.env,
+          ...(failpoint === undefined ? {} : { failpoint }),
+          ...(wheel.files === undefined ? {} : { files: wheel.files }),
+        });
+      } catch (error) {
+        if (ctx.signal.aborted) throw error;
+        const dist = `${r.dist.name}${localChange(r).specifier}`;
+        throw new InstallWheelError(wheel.filename.toString(), dist, error);
+      }
     }
     phase("install", toInstall.length, installStart);
   }

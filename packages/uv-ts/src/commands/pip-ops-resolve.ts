@@ -63,6 +63,27 @@ export interface InstallResolveContext {
   readonly warn: (message: string) => void;
 }
 
+/** Why a registry wheel's metadata was not fetched (see {@link withoutIndexMetadata}). */
+class MetadataNotNeededError extends Error {}
+
+/**
+ * The client for a resolution without dependencies (`pip sync`, `--no-deps`): the resolver then
+ * never reads a registry wheel's metadata, so, as uv, none is fetched (the resolver would only
+ * prefetch it, and its diagnostics, such as a missing extra, are not given without
+ * dependencies either). Direct URL wheels still are read: their metadata names the version.
+ */
+function withoutIndexMetadata(client: RegistryClient): RegistryClient {
+  return {
+    ...client,
+    simple: (name, options) => client.simple(name, options),
+    findLinks: (name) => client.findLinks(name),
+    wheelMetadata: (file, filename, options) =>
+      options?.index !== undefined
+        ? Promise.reject(new MetadataNotNeededError(file.url))
+        : client.wheelMetadata(file, filename, options),
+  };
+}
+
 /** The result of {@link resolveForInstall}. */
 export interface InstallResolution {
   readonly resolution: ResolvedRequirement[];
@@ -256,7 +277,9 @@ export async function resolveForInstall(
   for (const warning of unpinnedDirectWarnings(mode, [...overridden, ...constraints], rc.markers)) {
     rc.warn(warning);
   }
-  const recording = recordingClient(rc.client);
+  const recording = recordingClient(
+    rc.options.noDeps === true ? withoutIndexMetadata(rc.client) : rc.client,
+  );
   const installed = installedCandidates(recording.client, rc.sitePackages, {
     tags: rc.tags,
     upgrade: rc.options.upgrade ?? false,
