@@ -25,6 +25,16 @@ export class BuildTag {
     this.suffix = suffix;
   }
 
+  /** Like {@link BuildTag.parse}, but `undefined` for an invalid build tag (no error is built). */
+  static tryParse(text: string): BuildTag | undefined {
+    if (!/^[0-9][A-Za-z0-9_.]*$/.test(text)) return undefined;
+    const digits = /^[0-9]*/.exec(text)?.[0] ?? "";
+    const number = BigInt(digits);
+    if (number > U64_MAX) return undefined;
+    const suffix = text.slice(digits.length);
+    return new BuildTag(number, suffix.length === 0 ? undefined : suffix);
+  }
+
   /** Parses a build tag; throws {@link BuildTagError}. */
   static parse(text: string): BuildTag {
     if (text.length === 0) throw new BuildTagError("must not be empty");

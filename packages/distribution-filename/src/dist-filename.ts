@@ -1,8 +1,12 @@
 import { UvError } from "@uv-ts/error";
 import type { PackageName } from "@uv-ts/normalize";
-import { distExtensionFromPath, type ExtensionError } from "./extension.ts";
-import { SourceDistFilename, SourceDistFilenameError } from "./source-dist-filename.ts";
-import { WheelFilename, WheelFilenameError } from "./wheel-filename.ts";
+import {
+  distExtensionFromPath,
+  type ExtensionError,
+  tryDistExtensionFromPath,
+} from "./extension.ts";
+import { SourceDistFilename } from "./source-dist-filename.ts";
+import { WheelFilename } from "./wheel-filename.ts";
 
 /** A wheel or a source distribution filename. */
 export type DistFilename = WheelFilename | SourceDistFilename;
@@ -43,18 +47,12 @@ export function parseDistFilename(
   packageName?: PackageName,
 ): DistFilename | undefined {
   if (packageName !== undefined) {
-    try {
-      return parseDistFilenameWithReason(filename, packageName);
-    } catch (error) {
-      if (
-        error instanceof DistFilenameError ||
-        error instanceof WheelFilenameError ||
-        error instanceof SourceDistFilenameError
-      ) {
-        return undefined;
-      }
-      throw error;
-    }
+    // Called for every file of every index page: no error is built for the files that are not
+    // distributions of the package.
+    const extension = tryDistExtensionFromPath(filename);
+    if (extension === undefined) return undefined;
+    if (extension === "whl") return WheelFilename.tryParse(filename, packageName);
+    return SourceDistFilename.tryParse(filename, packageName);
   }
   return WheelFilename.tryParse(filename) ?? SourceDistFilename.tryParse(filename);
 }

@@ -42,8 +42,9 @@ export class ExtensionError extends UvError {
 
 /** The last component of a `/`-separated path, as Rust's `Path::file_name` (none for `..`). */
 function fileName(path: string): string | undefined {
-  const trimmed = path.replace(/\/+$/, "");
-  const name = trimmed.slice(trimmed.lastIndexOf("/") + 1);
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) end--;
+  const name = path.slice(path.lastIndexOf("/", end - 1) + 1, end);
   if (name === "" || name === "." || name === "..") return undefined;
   return name;
 }
@@ -61,13 +62,17 @@ export function pathExtension(path: string): string | undefined {
   return name === undefined ? undefined : splitExtension(name).extension;
 }
 
-/** The source distribution extension of a path; throws {@link ExtensionError}. */
-export function sourceDistExtensionFromPath(path: string): SourceDistExtension {
+/** Whether the last `/`-separated segment of `path` is longer than `suffix` and ends with it. */
+function nameEndsWith(path: string, suffix: string): boolean {
+  return path.endsWith(suffix) && path.length - path.lastIndexOf("/") - 1 > suffix.length;
+}
+
+/** The source distribution extension of a path, or `undefined` (no error is built). */
+export function trySourceDistExtensionFromPath(path: string): SourceDistExtension | undefined {
+  if (nameEndsWith(path, ".tar.gz")) return "tar.gz";
   const name = fileName(path);
-  const { stem, extension } =
-    name === undefined ? { stem: "", extension: undefined } : splitExtension(name);
-  // `.tar.<compression>`: the inner extension may be any case, as uv allows.
-  const isTar = splitExtension(stem).extension?.toLowerCase() === "tar";
+  if (name === undefined) return undefined;
+  const { stem, extension } = splitExtension(name);
   switch (extension) {
     case "zip":
     case "tar":
@@ -82,22 +87,36 @@ export function sourceDistExtensionFromPath(path: string): SourceDistExtension {
     case "lz":
     case "lzma":
     case "zst":
-      if (isTar) return `tar.${extension}`;
+      // `.tar.<compression>`: the inner extension may be any case, as uv allows.
+      if (splitExtension(stem).extension?.toLowerCase() === "tar") return `tar.${extension}`;
   }
-  throw new ExtensionError("source-dist");
+  return undefined;
+}
+
+/** The source distribution extension of a path; throws {@link ExtensionError}. */
+export function sourceDistExtensionFromPath(path: string): SourceDistExtension {
+  const extension = trySourceDistExtensionFromPath(path);
+  if (extension === undefined) throw new ExtensionError("source-dist");
+  return extension;
+}
+
+/** The distribution extension of a path (`whl` or a source one), or `undefined`. */
+export function tryDistExtensionFromPath(path: string): DistExtension | undefined {
+  // The two extensions of nearly every file on an index, without splitting the path.
+  if (nameEndsWith(path, ".whl")) return "whl";
+  if (nameEndsWith(path, ".tar.gz")) return "tar.gz";
+  const extension = pathExtension(path);
+  if (extension === undefined) return undefined;
+  if (extension === "whl") return "whl";
+  return trySourceDistExtensionFromPath(path);
 }
 
 /** The distribution extension of a path (`whl` or a source one); throws {@link ExtensionError}. */
 export function distExtensionFromPath(path: string): DistExtension {
-  const extension = pathExtension(path);
+  const extension = tryDistExtensionFromPath(path);
+  // Report the wider list: wheels were acceptable here too.
   if (extension === undefined) throw new ExtensionError("dist");
-  if (extension === "whl") return "whl";
-  try {
-    return sourceDistExtensionFromPath(path);
-  } catch {
-    // Report the wider list: wheels were acceptable here too.
-    throw new ExtensionError("dist");
-  }
+  return extension;
 }
 
 /** Whether PEP 625 allows the extension for new uploads (`tar.gz`, and `zip` for compatibility). */

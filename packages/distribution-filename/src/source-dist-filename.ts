@@ -1,7 +1,11 @@
 import { UvError } from "@uv-ts/error";
 import { distInfoName, type PackageName, parsePackageName } from "@uv-ts/normalize";
 import { Version } from "@uv-ts/pep440";
-import { type SourceDistExtension, sourceDistExtensionFromPath } from "./extension.ts";
+import {
+  type SourceDistExtension,
+  sourceDistExtensionFromPath,
+  trySourceDistExtensionFromPath,
+} from "./extension.ts";
 import { normalizedPackageNameMatches } from "./name-matches.ts";
 
 /** What was wrong with a source distribution filename. */
@@ -44,6 +48,14 @@ function parseVersion(text: string, filename: string): Version {
   }
 }
 
+function tryParseName(text: string): PackageName | undefined {
+  try {
+    return parsePackageName(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function parseName(text: string, filename: string): PackageName {
   try {
     return parsePackageName(text);
@@ -75,13 +87,38 @@ export class SourceDistFilename {
    * the last `-` (the version is assumed normalised, without `-`).
    */
   static parse(filename: string, packageName?: PackageName): SourceDistFilename {
-    let extension: SourceDistExtension;
-    try {
-      extension = sourceDistExtensionFromPath(filename);
-    } catch (error) {
-      throw new SourceDistFilenameError(filename, "extension", "File extension is invalid", error);
-    }
-    if (filename.length <= extension.length + 1) {
+    return SourceDistFilename.#parse(filename, packageName, true)!;
+  }
+
+  /**
+   * Like {@link SourceDistFilename.parse}, but returns `undefined` instead of throwing, without
+   * building an error.
+   */
+  static tryParse(filename: string, packageName?: PackageName): SourceDistFilename | undefined {
+    return SourceDistFilename.#parse(filename, packageName, false);
+  }
+
+  /** See {@link SourceDistFilename.parse}; without `strict`, failures are `undefined`. */
+  static #parse(
+    filename: string,
+    packageName: PackageName | undefined,
+    strict: boolean,
+  ): SourceDistFilename | undefined {
+    const extension = trySourceDistExtensionFromPath(filename);
+    if (extension === undefined || filename.length <= extension.length + 1) {
+      if (!strict) return undefined;
+      if (extension === undefined) {
+        try {
+          sourceDistExtensionFromPath(filename);
+        } catch (error) {
+          throw new SourceDistFilenameError(
+            filename,
+            "extension",
+            "File extension is invalid",
+            error,
+          );
+        }
+      }
       throw new SourceDistFilenameError(filename, "extension", "File extension is invalid");
     }
     const stem = filename.slice(0, filename.length - extension.length - 1);
@@ -89,7 +126,14 @@ export class SourceDistFilename {
     if (packageName === undefined) {
       const dash = stem.lastIndexOf("-");
       if (dash === -1) {
+        if (!strict) return undefined;
         throw new SourceDistFilenameError(filename, "minus", "Missing name-version separator");
+      }
+      if (!strict) {
+        const name = tryParseName(stem.slice(0, dash));
+        const version = Version.tryParse(stem.slice(dash + 1));
+        if (name === undefined || version === undefined) return undefined;
+        return new SourceDistFilename(name, version, extension);
       }
       const name = parseName(stem.slice(0, dash), filename);
       return new SourceDistFilename(name, parseVersion(stem.slice(dash + 1), filename), extension);
@@ -101,25 +145,21 @@ export class SourceDistFilename {
         "filename",
         `Name doesn't start with package name ${packageName}`,
       );
-    if (stem.length <= packageName.length + 1 || stem[packageName.length] !== "-") throw mismatch();
+    if (stem.length <= packageName.length + 1 || stem[packageName.length] !== "-") {
+      if (!strict) return undefined;
+      throw mismatch();
+    }
     const actual = stem.slice(0, packageName.length);
     if (!normalizedPackageNameMatches(actual, packageName)) {
+      if (!strict) return undefined;
       // A name that is not even valid gets the more precise error.
       parseName(actual, filename);
       throw mismatch();
     }
-    const version = parseVersion(stem.slice(packageName.length + 1), filename);
+    const versionText = stem.slice(packageName.length + 1);
+    const version = strict ? parseVersion(versionText, filename) : Version.tryParse(versionText);
+    if (version === undefined) return undefined;
     return new SourceDistFilename(packageName, version, extension);
-  }
-
-  /** Like {@link SourceDistFilename.parse}, but returns `undefined` instead of throwing. */
-  static tryParse(filename: string, packageName?: PackageName): SourceDistFilename | undefined {
-    try {
-      return SourceDistFilename.parse(filename, packageName);
-    } catch (error) {
-      if (error instanceof SourceDistFilenameError) return undefined;
-      throw error;
-    }
   }
 
   /** `{name}-{version}.{extension}` with the name as in dist-info (`-` as `_`). */

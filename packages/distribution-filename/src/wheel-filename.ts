@@ -50,26 +50,91 @@ function variantLabelProblem(label: string): string | undefined {
   return undefined;
 }
 
-/** Parses one `.`-separated tag component of a filename, dropping tags uv does not understand. */
+/**
+ * Parses one `.`-separated tag component of a filename, dropping tags uv does not understand;
+ * `undefined` when a part is not a tag at all (also the empty component and `py3..py4`).
+ */
 function parseTagSet<T>(
   component: string,
-  filename: string,
   parse: (text: string) => T | undefined,
-): T[] {
+): T[] | undefined {
   const tags: T[] = [];
   for (const part of component.split(".")) {
-    // Also rejects the empty component and empty parts (`py3..py4`).
-    if (!TAG_ATOM.test(part)) {
-      throw invalid(
-        filename,
-        "Tag components must contain only ASCII letters, digits, underscores, and periods",
-      );
-    }
+    if (!TAG_ATOM.test(part)) return undefined;
     const tag = parse(part);
     if (tag !== undefined) tags.push(tag);
   }
   return tags;
 }
+
+/** The understood tags of a wheel's three tag components. */
+interface TagLists {
+  readonly python: readonly LanguageTag[];
+  readonly abi: readonly AbiTag[];
+  readonly platform: readonly PlatformTag[];
+}
+
+/** What a wheel's three tag components parse to, read two ways (see {@link readTags}). */
+interface ParsedTags {
+  /** One understood tag of each kind (no compressed sets): printing them gives the text back. */
+  readonly single: TagLists | undefined;
+  /** The components as tag sets; `undefined` when a part is not a tag. */
+  readonly sets: TagLists | undefined;
+}
+
+function freezeTags(
+  python: readonly LanguageTag[],
+  abi: readonly AbiTag[],
+  platform: readonly PlatformTag[],
+): TagLists {
+  return Object.freeze({
+    python: Object.freeze(python),
+    abi: Object.freeze(abi),
+    platform: Object.freeze(platform),
+  });
+}
+
+function readTags(python: string, abi: string, platform: string): ParsedTags {
+  let single: TagLists | undefined;
+  if (!python.includes(".") && !abi.includes(".") && !platform.includes(".")) {
+    const p = tryParseLanguageTag(python);
+    const a = tryParseAbiTag(abi);
+    const t = tryParsePlatformTag(platform);
+    if (p !== undefined && a !== undefined && t !== undefined) single = freezeTags([p], [a], [t]);
+  }
+  const pythonTags = parseTagSet(python, tryParseLanguageTag);
+  const abiTags = pythonTags && parseTagSet(abi, tryParseAbiTag);
+  const platformTags = abiTags && parseTagSet(platform, tryParsePlatformTag);
+  const sets =
+    pythonTags === undefined || abiTags === undefined || platformTags === undefined
+      ? undefined
+      : freezeTags(pythonTags, abiTags, platformTags);
+  return { single, sets };
+}
+
+/**
+ * Memo of {@link readTags} by the tag text. An index page repeats the same few tag triples across
+ * hundreds of wheels, and the parsed tags are immutable (frozen), so instances share them. Bounded:
+ * it starts over when full, which only costs re-parsing.
+ */
+class TagMemo {
+  readonly #entries = new Map<string, ParsedTags>();
+
+  /** The tags of `text`, the three components joined by `-` as in the filename. */
+  get(text: string): ParsedTags {
+    let parsed = this.#entries.get(text);
+    if (parsed === undefined) {
+      const [python = "", abi = "", platform = ""] = text.split("-");
+      parsed = readTags(python, abi, platform);
+      if (this.#entries.size >= 4096) this.#entries.clear();
+      this.#entries.set(text, parsed);
+    }
+    return parsed;
+  }
+}
+
+// A cache of pure parse results, not state: no caller can observe whether an entry was reused.
+const TAG_MEMO = new TagMemo();
 
 /**
  * A parsed wheel filename: `{name}-{version}(-{build tag})?-{python tags}-{abi tags}-{platform
@@ -118,17 +183,16 @@ export class WheelFilename {
    */
   static parse(filename: string, packageName?: PackageName): WheelFilename {
     if (!filename.endsWith(".whl")) throw invalid(filename, "Must end with .whl");
-    return WheelFilename.#parseStem(filename.slice(0, -4), filename, packageName);
+    return WheelFilename.#parseStem(filename.slice(0, -4), filename, packageName, true)!;
   }
 
-  /** Like {@link WheelFilename.parse}, but returns `undefined` instead of throwing. */
+  /**
+   * Like {@link WheelFilename.parse}, but returns `undefined` instead of throwing, without
+   * building an error (index pages list many files that are not wheels of the package).
+   */
   static tryParse(filename: string, packageName?: PackageName): WheelFilename | undefined {
-    try {
-      return WheelFilename.parse(filename, packageName);
-    } catch (error) {
-      if (error instanceof WheelFilenameError) return undefined;
-      throw error;
-    }
+    if (!filename.endsWith(".whl")) return undefined;
+    return WheelFilename.#parseStem(filename.slice(0, -4), filename, packageName, false);
   }
 
   /** Parses a wheel stem (`foo-1.2.3-py3-none-any`, no `.whl`); throws {@link WheelFilenameError}. */
@@ -140,7 +204,7 @@ export class WheelFilename {
         `The wheel stem \`${stem}\` has an unexpected extension`,
       );
     }
-    return WheelFilename.#parseStem(stem, stem, undefined);
+    return WheelFilename.#parseStem(stem, stem, undefined, true)!;
   }
 
   /** A wheel filename with a single tag triple. */
@@ -163,24 +227,49 @@ export class WheelFilename {
     );
   }
 
-  static #parseStem(stem: string, filename: string, hint: PackageName | undefined): WheelFilename {
+  /**
+   * Parses a stem. `strict` throws {@link WheelFilenameError} with uv's message; otherwise any
+   * failure is `undefined` and no error is built.
+   */
+  static #parseStem(
+    stem: string,
+    filename: string,
+    hint: PackageName | undefined,
+    strict: boolean,
+  ): WheelFilename | undefined {
     // Five parts; six when the third is a build tag (it starts with a digit) or else the last is
-    // a variant label; seven with both.
-    const parts = stem.split("-");
-    if (parts.length < 2) throw invalid(filename, "Must have a version");
-    if (parts.length < 3) throw invalid(filename, "Must have a Python tag");
-    if (parts.length < 4) throw invalid(filename, "Must have an ABI tag");
-    if (parts.length < 5) throw invalid(filename, "Must have a platform tag");
-    if (parts.length > 7) throw invalid(filename, "Must have 5 to 7 components, but has more");
-    const [nameText = "", versionText = ""] = parts;
-    const third = parts[2] ?? "";
-    const hasBuildTag =
-      parts.length === 7 ||
-      (parts.length === 6 && third.charCodeAt(0) >= 48 && third.charCodeAt(0) <= 57);
-    const hasVariant = parts.length - (hasBuildTag ? 1 : 0) === 6;
-    const buildText = hasBuildTag ? third : undefined;
-    const variantText = hasVariant ? parts[parts.length - 1] : undefined;
-    const [pythonText = "", abiText = "", platformText = ""] = parts.slice(hasBuildTag ? 3 : 2);
+    // a variant label; seven with both. `dashes` holds where each part ends, found without
+    // splitting: parts are sliced only as needed.
+    const dashes: number[] = [];
+    for (
+      let at = stem.indexOf("-");
+      at !== -1 && dashes.length < 7;
+      at = stem.indexOf("-", at + 1)
+    ) {
+      dashes.push(at);
+    }
+    const count = dashes.length + 1;
+    if (count < 5 || count > 7) {
+      if (!strict) return undefined;
+      if (count < 2) throw invalid(filename, "Must have a version");
+      if (count < 3) throw invalid(filename, "Must have a Python tag");
+      if (count < 4) throw invalid(filename, "Must have an ABI tag");
+      if (count < 5) throw invalid(filename, "Must have a platform tag");
+      throw invalid(filename, "Must have 5 to 7 components, but has more");
+    }
+    dashes.push(stem.length);
+    /** Part `i` (0-based) of the stem. */
+    const part = (i: number): string => stem.slice(i === 0 ? 0 : dashes[i - 1]! + 1, dashes[i]);
+    const nameText = part(0);
+    const versionText = part(1);
+    const thirdCode = stem.charCodeAt(dashes[1]! + 1);
+    const hasBuildTag = count === 7 || (count === 6 && thirdCode >= 48 && thirdCode <= 57);
+    const hasVariant = count - (hasBuildTag ? 1 : 0) === 6;
+    const buildText = hasBuildTag ? part(2) : undefined;
+    const variantText = hasVariant ? part(count - 1) : undefined;
+    const tagStart = hasBuildTag ? 3 : 2;
+    // The three tag components, as one key for the memo.
+    const tagText = stem.slice(dashes[tagStart - 1]! + 1, dashes[tagStart + 2]);
 
     let name: PackageName;
     if (hint !== undefined && normalizedPackageNameMatches(nameText, hint)) {
@@ -189,6 +278,7 @@ export class WheelFilename {
       try {
         name = parsePackageName(nameText);
       } catch (error) {
+        if (!strict) return undefined;
         throw new WheelFilenameError(
           "invalid-package-name",
           filename,
@@ -198,35 +288,46 @@ export class WheelFilename {
       }
     }
 
-    let version: Version;
-    try {
-      version = Version.parse(versionText);
-    } catch (error) {
-      throw new WheelFilenameError(
-        "invalid-version",
-        filename,
-        `The wheel filename \`${filename}\` has an invalid version: ${(error as Error).message}`,
-        error,
-      );
+    let version: Version | undefined;
+    if (strict) {
+      try {
+        version = Version.parse(versionText);
+      } catch (error) {
+        throw new WheelFilenameError(
+          "invalid-version",
+          filename,
+          `The wheel filename \`${filename}\` has an invalid version: ${(error as Error).message}`,
+          error,
+        );
+      }
+    } else {
+      version = Version.tryParse(versionText);
+      if (version === undefined) return undefined;
     }
 
     let buildTag: BuildTag | undefined;
     if (buildText !== undefined) {
-      try {
-        buildTag = BuildTag.parse(buildText);
-      } catch (error) {
-        throw new WheelFilenameError(
-          "invalid-build-tag",
-          filename,
-          `The wheel filename \`${filename}\` has an invalid build tag: ${(error as Error).message}`,
-          error,
-        );
+      if (strict) {
+        try {
+          buildTag = BuildTag.parse(buildText);
+        } catch (error) {
+          throw new WheelFilenameError(
+            "invalid-build-tag",
+            filename,
+            `The wheel filename \`${filename}\` has an invalid build tag: ${(error as Error).message}`,
+            error,
+          );
+        }
+      } else {
+        buildTag = BuildTag.tryParse(buildText);
+        if (buildTag === undefined) return undefined;
       }
     }
 
     if (variantText !== undefined) {
       const problem = variantLabelProblem(variantText);
       if (problem !== undefined) {
+        if (!strict) return undefined;
         throw new WheelFilenameError(
           "invalid-variant-label",
           filename,
@@ -235,42 +336,38 @@ export class WheelFilename {
       }
     }
 
+    const tags = TAG_MEMO.get(tagText);
     // The common case: one tag of each kind, all understood. Printing them gives the text back.
-    if (
-      buildTag === undefined &&
-      variantText === undefined &&
-      !`${pythonText}${abiText}${platformText}`.includes(".")
-    ) {
-      const python = tryParseLanguageTag(pythonText);
-      const abi = tryParseAbiTag(abiText);
-      const platform = tryParsePlatformTag(platformText);
-      if (python !== undefined && abi !== undefined && platform !== undefined) {
-        return new WheelFilename(
-          name,
-          version,
-          undefined,
-          undefined,
-          [python],
-          [abi],
-          [platform],
-          undefined,
-        );
-      }
+    if (buildTag === undefined && variantText === undefined && tags.single !== undefined) {
+      const { python, abi, platform } = tags.single;
+      return new WheelFilename(
+        name,
+        version,
+        undefined,
+        undefined,
+        python,
+        abi,
+        platform,
+        undefined,
+      );
     }
-
-    const pythonTags = parseTagSet(pythonText, filename, tryParseLanguageTag);
-    const abiTags = parseTagSet(abiText, filename, tryParseAbiTag);
-    const platformTags = parseTagSet(platformText, filename, tryParsePlatformTag);
-    const tagText = parts.slice(2).join("-");
+    const sets = tags.sets;
+    if (sets === undefined) {
+      if (!strict) return undefined;
+      throw invalid(
+        filename,
+        "Tag components must contain only ASCII letters, digits, underscores, and periods",
+      );
+    }
     return new WheelFilename(
       name,
       version,
       buildTag,
       variantText,
-      pythonTags,
-      abiTags,
-      platformTags,
-      tagText,
+      sets.python,
+      sets.abi,
+      sets.platform,
+      stem.slice(dashes[1]! + 1),
     );
   }
 

@@ -15,6 +15,28 @@ const LOCAL_MAX = 2;
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
+ * Versions parsed by text. An index page spells the same version in every file of a release and
+ * the resolver parses the same specifiers again and again; versions are immutable, so equal texts
+ * can share one. Bounded: it starts over when full, which only costs re-parsing.
+ */
+class ParseMemo {
+  readonly #entries = new Map<string, Version>();
+
+  get(text: string): Version | undefined {
+    return this.#entries.get(text);
+  }
+
+  set(text: string, version: Version): Version {
+    if (this.#entries.size >= 8192) this.#entries.clear();
+    this.#entries.set(text, version);
+    return version;
+  }
+}
+
+// A cache of pure parse results, not state: no caller can observe whether an entry was reused.
+const PARSED = new ParseMemo();
+
+/**
  * A PEP 440 version such as `1.2.3`, `1!2.0rc1.post2.dev3+ubuntu.1`. Immutable.
  *
  * Parsing accepts every normalisation form of PEP 440; `toString()` gives the normalised form
@@ -40,6 +62,7 @@ export class Version {
    */
   readonly fastKey: number;
   #string: string | undefined;
+  #hashKey: string | undefined;
 
   /**
    * @internal Use {@link Version.parse} or {@link Version.fromParts}. `max` builds the
@@ -60,6 +83,8 @@ export class Version {
 
   /** Parses a version, accepting PEP 440's normalisation forms; throws {@link VersionParseError}. */
   static parse(s: string): Version {
+    const known = PARSED.get(s);
+    if (known !== undefined) return known;
     const outcome = parseVersionText(s);
     if (!outcome.ok) {
       throw new VersionParseError(
@@ -68,13 +93,15 @@ export class Version {
       );
     }
     if (outcome.wildcard) throw new VersionParseError(s, "wildcards are not allowed in a version");
-    return new Version(outcome.parts);
+    return PARSED.set(s, new Version(outcome.parts));
   }
 
   /** Like {@link Version.parse}, but `undefined` for an invalid version. */
   static tryParse(s: string): Version | undefined {
+    const known = PARSED.get(s);
+    if (known !== undefined) return known;
     const outcome = parseVersionText(s);
-    return outcome.ok && !outcome.wildcard ? new Version(outcome.parts) : undefined;
+    return outcome.ok && !outcome.wildcard ? PARSED.set(s, new Version(outcome.parts)) : undefined;
   }
 
   /** Builds a version from its parts; missing parts are absent (`epoch` defaults to 0). */
@@ -200,8 +227,11 @@ export class Version {
    * key), for use as a `Map` key.
    */
   hashKey(): string {
-    const tail = this.local.length === 0 ? "" : `+${this.local.map(localKeyPart).join(".")}`;
-    return `${this.key.join(",")}${tail}`;
+    if (this.#hashKey === undefined) {
+      const tail = this.local.length === 0 ? "" : `+${this.local.map(localKeyPart).join(".")}`;
+      this.#hashKey = `${this.key.join(",")}${tail}`;
+    }
+    return this.#hashKey;
   }
 
   /** The normalised form, e.g. `1!2.0rc1.post2.dev3+ubuntu.1`. */

@@ -46,11 +46,25 @@ function parseSplit(
   separator: string,
   kind: "invalid-fragment" | "invalid-structure",
 ): Hashes {
-  const parts = input.split(separator);
-  if (parts.length !== 2) throw new HashError(kind, input);
-  const [name, digest] = parts as [string, string];
-  if (!isHashAlgorithm(name)) throw new HashError("unsupported-algorithm", input);
-  return { [name]: digest };
+  // Exactly one separator (`split` into two parts), without building the parts array.
+  const at = input.indexOf(separator);
+  if (at === -1 || input.indexOf(separator, at + 1) !== -1) throw new HashError(kind, input);
+  const digest = input.slice(at + 1);
+  // Literal objects rather than a computed key: one shape per algorithm, built without a lookup.
+  switch (input.slice(0, at)) {
+    case "sha256":
+      return { sha256: digest };
+    case "sha512":
+      return { sha512: digest };
+    case "sha384":
+      return { sha384: digest };
+    case "blake2b":
+      return { blake2b: digest };
+    case "md5":
+      return { md5: digest };
+    default:
+      throw new HashError("unsupported-algorithm", input);
+  }
 }
 
 /** The preferred `algorithm=digest` of `hashes`, or `undefined` when it holds none. */

@@ -12,6 +12,10 @@ type Token =
 
 /** Unfolds and decodes a raw header value. */
 export function unfoldHeaderValue(raw: string): string {
+  // One line without encoded words (nearly every header): only its leading whitespace goes.
+  if (!raw.includes("\n") && !raw.includes("=?")) {
+    return trimStartRust(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
+  }
   let out = "";
   for (const token of normalizeWhitespace(tokenize(raw))) {
     if (token.kind === "newline") out += token.text ?? "";

@@ -131,27 +131,39 @@ export function parseHeaders(text: string | Uint8Array): Map<string, string[]> {
 /** Case-insensitive (ASCII) header lookups with uv's `UNKNOWN` filtering. */
 export class HeaderLookup {
   readonly #fields: readonly HeaderField[];
+  /** The lower-cased name of each field, computed once for all lookups. */
+  readonly #keys: readonly string[];
 
   constructor(fields: readonly HeaderField[]) {
     this.#fields = fields;
+    this.#keys = fields.map((f) => asciiLower(f.name));
   }
 
   /** The first header named `name`; `undefined` when absent or when its value is `UNKNOWN`. */
   first(name: string): string | undefined {
-    const key = asciiLower(name);
-    const field = this.#fields.find((f) => asciiLower(f.name) === key);
-    return field === undefined || field.value === "UNKNOWN" ? undefined : field.value;
+    const index = this.#keys.indexOf(asciiLower(name));
+    const value = index === -1 ? undefined : this.#fields[index]!.value;
+    return value === "UNKNOWN" ? undefined : value;
   }
 
   /** Every value of `name`, in order, without `UNKNOWN` ones. */
   all(name: string): string[] {
     const key = asciiLower(name);
-    return this.#fields
-      .filter((f) => asciiLower(f.name) === key && f.value !== "UNKNOWN")
-      .map((f) => f.value);
+    const values: string[] = [];
+    for (let i = 0; i < this.#keys.length; i++) {
+      if (this.#keys[i] !== key) continue;
+      const value = this.#fields[i]!.value;
+      if (value !== "UNKNOWN") values.push(value);
+    }
+    return values;
   }
 }
 
+/** ASCII lower case (other letters untouched, unlike `toLowerCase`). */
 function asciiLower(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  for (let i = 0; i < s.length; i++) {
+    // `toLowerCase` would also fold non-ASCII letters.
+    if (s.charCodeAt(i) > 0x7f) return s.replace(/[A-Z]/g, (u) => u.toLowerCase());
+  }
+  return s.toLowerCase();
 }

@@ -4,21 +4,62 @@ import { decodeHtmlEntities } from "./html-entities.ts";
 export interface HtmlStartTag {
   readonly kind: "start";
   readonly name: string;
-  readonly attributes: ReadonlyMap<string, string | undefined>;
+  readonly attributes: HtmlAttributes;
 }
 
-/** One event of {@link scanHtml}. */
-export type HtmlEvent =
-  | HtmlStartTag
-  | { readonly kind: "end"; readonly name: string }
-  | { readonly kind: "text"; readonly text: string };
+/**
+ * A tag's attributes by lower-cased name, the first occurrence of a name winning. A tag has a
+ * handful, so a list searched in order is cheaper than a `Map` per tag.
+ */
+export class HtmlAttributes {
+  readonly #names: string[] = [];
+  readonly #values: (string | undefined)[] = [];
+
+  /** The value of `name`; `undefined` when it is absent or bare (see {@link has}). */
+  get(name: string): string | undefined {
+    const i = this.#names.indexOf(name);
+    return i === -1 ? undefined : this.#values[i];
+  }
+
+  /** Whether the tag has the attribute `name`, with or without a value. */
+  has(name: string): boolean {
+    return this.#names.indexOf(name) !== -1;
+  }
+
+  /** Adds an attribute unless one of that name came before. */
+  add(name: string, value: string | undefined): void {
+    if (this.#names.indexOf(name) !== -1) return;
+    this.#names.push(name);
+    this.#values.push(value);
+  }
+}
+
+/**
+ * What {@link scanHtml} reports, in document order. `text` is optional: a reader that ignores
+ * text leaves it out, and the text is then neither sliced nor decoded.
+ */
+export interface HtmlVisitor {
+  start(tag: HtmlStartTag): void;
+  end(name: string): void;
+  text?(text: string): void;
+}
 
 // Elements whose content is not markup: an `<a` inside a script is not a link.
 const RAW_TEXT = new Set(["script", "style", "textarea", "title", "xmp", "noembed", "noframes"]);
 
-const isWs = (c: string | undefined): boolean =>
-  c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f";
-const isAlpha = (c: string | undefined): boolean => c !== undefined && /^[A-Za-z]$/.test(c);
+/** HTML whitespace: space, tab, LF, CR, FF. */
+function isWs(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+}
+
+function isAlpha(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Whether `c` ends a tag or attribute name: whitespace, `>` or `/`. */
+function endsName(c: number): boolean {
+  return isWs(c) || c === 62 || c === 47;
+}
 
 /**
  * A small, tolerant HTML tokenizer: enough of the HTML5 tokenizer for Simple API and find-links
@@ -26,90 +67,113 @@ const isAlpha = (c: string | undefined): boolean => c !== undefined && /^[A-Za-z
  * fails: anything it cannot read as a tag is text. Attribute values are returned as written
  * (entities not decoded) because uv decodes them per attribute; text is returned decoded.
  */
-export function* scanHtml(html: string): Generator<HtmlEvent> {
+export function scanHtml(html: string, visitor: HtmlVisitor): void {
   let i = 0;
   let textStart = 0;
   const n = html.length;
-  const flushText = function* (end: number): Generator<HtmlEvent> {
-    if (end > textStart)
-      yield { kind: "text", text: decodeHtmlEntities(html.slice(textStart, end)) };
+  const onText = visitor.text;
+  const flushText = (end: number): void => {
+    if (onText !== undefined && end > textStart) {
+      onText.call(visitor, decodeHtmlEntities(html.slice(textStart, end)));
+    }
   };
   while (i < n) {
     const lt = html.indexOf("<", i);
     if (lt === -1) break;
-    const next = html[lt + 1];
-    if (html.startsWith("<!--", lt)) {
-      yield* flushText(lt);
+    const next = html.charCodeAt(lt + 1);
+    if (next === 33 /* ! */ && html.startsWith("<!--", lt)) {
+      flushText(lt);
       const close = html.indexOf("-->", lt + 4);
       i = textStart = close === -1 ? n : close + 3;
-    } else if (next === "!" || next === "?") {
-      yield* flushText(lt);
+    } else if (next === 33 /* ! */ || next === 63 /* ? */) {
+      flushText(lt);
       const close = html.indexOf(">", lt + 2);
       i = textStart = close === -1 ? n : close + 1;
-    } else if (next === "/" && isAlpha(html[lt + 2])) {
-      yield* flushText(lt);
+    } else if (next === 47 /* / */ && isAlpha(html.charCodeAt(lt + 2))) {
+      flushText(lt);
       let j = lt + 2;
-      while (j < n && !isWs(html[j]) && html[j] !== ">" && html[j] !== "/") j++;
+      while (j < n && !endsName(html.charCodeAt(j))) j++;
       const name = html.slice(lt + 2, j).toLowerCase();
       const close = html.indexOf(">", j);
       i = textStart = close === -1 ? n : close + 1;
-      yield { kind: "end", name };
+      visitor.end(name);
     } else if (isAlpha(next)) {
-      yield* flushText(lt);
-      const [tag, end] = readStartTag(html, lt + 1);
-      yield tag;
-      i = textStart = end;
-      if (RAW_TEXT.has(tag.name)) {
-        const close = indexOfIgnoreCase(html, `</${tag.name}`, i);
+      flushText(lt);
+      const end = readStartTag(html, lt + 1, visitor);
+      i = textStart = end.index;
+      const name = end.name;
+      if (RAW_TEXT.has(name)) {
+        const close = indexOfIgnoreCase(html, `</${name}`, i);
         const contentEnd = close === -1 ? n : close;
-        if (tag.name === "title" || tag.name === "textarea") {
-          yield* flushText(contentEnd);
-        }
+        if (name === "title" || name === "textarea") flushText(contentEnd);
         i = textStart = contentEnd;
       }
     } else {
       i = lt + 1;
     }
   }
-  yield* flushText(n);
+  flushText(n);
 }
 
-function readStartTag(html: string, start: number): [HtmlStartTag, number] {
+/** Reads the start tag whose name begins at `start`, reports it, and returns where it ends. */
+function readStartTag(
+  html: string,
+  start: number,
+  visitor: HtmlVisitor,
+): { index: number; name: string } {
   const n = html.length;
   let i = start;
-  while (i < n && !isWs(html[i]) && html[i] !== ">" && html[i] !== "/") i++;
+  while (i < n && !endsName(html.charCodeAt(i))) i++;
   const name = html.slice(start, i).toLowerCase();
-  const attributes = new Map<string, string | undefined>();
+  const attributes = new HtmlAttributes();
+  let end: number;
   for (;;) {
-    while (i < n && (isWs(html[i]) || html[i] === "/")) i++;
-    if (i >= n) return [{ kind: "start", name, attributes }, n];
-    if (html[i] === ">") return [{ kind: "start", name, attributes }, i + 1];
+    let c = html.charCodeAt(i);
+    while (i < n && (isWs(c) || c === 47)) c = html.charCodeAt(++i);
+    if (i >= n) {
+      end = n;
+      break;
+    }
+    if (c === 62 /* > */) {
+      end = i + 1;
+      break;
+    }
     const nameStart = i;
     // A leading `=` belongs to the name (HTML5 tokenizer rule).
     i++;
-    while (i < n && !isWs(html[i]) && html[i] !== ">" && html[i] !== "/" && html[i] !== "=") i++;
+    while (i < n) {
+      const d = html.charCodeAt(i);
+      if (endsName(d) || d === 61 /* = */) break;
+      i++;
+    }
     const attrName = html.slice(nameStart, i).toLowerCase();
     let j = i;
-    while (j < n && isWs(html[j])) j++;
+    while (j < n && isWs(html.charCodeAt(j))) j++;
     let value: string | undefined;
-    if (html[j] === "=") {
+    if (html.charCodeAt(j) === 61 /* = */) {
       j++;
-      while (j < n && isWs(html[j])) j++;
-      const quote = html[j];
-      if (quote === '"' || quote === "'") {
-        const close = html.indexOf(quote, j + 1);
+      while (j < n && isWs(html.charCodeAt(j))) j++;
+      const quote = html.charCodeAt(j);
+      if (quote === 34 /* " */ || quote === 39 /* ' */) {
+        const close = html.indexOf(quote === 34 ? '"' : "'", j + 1);
         value = html.slice(j + 1, close === -1 ? n : close);
         i = close === -1 ? n : close + 1;
       } else {
         let k = j;
-        while (k < n && !isWs(html[k]) && html[k] !== ">") k++;
+        while (k < n) {
+          const d = html.charCodeAt(k);
+          if (isWs(d) || d === 62) break;
+          k++;
+        }
         value = html.slice(j, k);
         i = k;
       }
     }
     // The first occurrence of an attribute wins; later duplicates are ignored.
-    if (!attributes.has(attrName)) attributes.set(attrName, value);
+    attributes.add(attrName, value);
   }
+  visitor.start({ kind: "start", name, attributes });
+  return { index: end, name };
 }
 
 function indexOfIgnoreCase(haystack: string, needle: string, from: number): number {

@@ -86,16 +86,15 @@ function parseFile(value: unknown, path: string, baseUrl: string | URL): SimpleF
       throw invalid(`\`${path}.upload-time\` is not an RFC 3339 timestamp: \`${uploadTimeText}\``);
     }
   }
-  return {
-    filename,
-    url,
-    hashes,
-    ...(requiresPython === undefined ? {} : { requiresPython }),
-    yanked,
-    coreMetadata,
-    ...(size === undefined ? {} : { size }),
-    ...(uploadTime === undefined ? {} : { uploadTime }),
-  };
+  // Built field by field rather than with conditional spreads (much slower in V8), in the same
+  // key order: absent fields stay absent.
+  const file: { -readonly [K in keyof SimpleFile]?: SimpleFile[K] } = { filename, url, hashes };
+  if (requiresPython !== undefined) file.requiresPython = requiresPython;
+  file.yanked = yanked;
+  file.coreMetadata = coreMetadata;
+  if (size !== undefined) file.size = size;
+  if (uploadTime !== undefined) file.uploadTime = uploadTime;
+  return file as SimpleFile;
 }
 
 function parseCoreMetadataField(f: Record<string, unknown>, path: string): boolean | Hashes {

@@ -7,11 +7,23 @@ const RUST_WHITESPACE =
 
 /** Whether `ch` is whitespace in Rust's sense. */
 export function isRustWhitespace(ch: string): boolean {
+  if (ch.length === 1) {
+    // Below U+0085 (NEL) the answer is plain: space, and `\t` to `\r`; no regex needed.
+    const c = ch.charCodeAt(0);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
+    if (c < 0x85) return false;
+  }
   return RUST_WHITESPACE.test(ch);
+}
+
+/** Whether the UTF-16 unit `c` cannot be (part of) Rust whitespace: printable ASCII or above. */
+function plainCode(c: number): boolean {
+  return (c > 0x20 && c < 0x7f) || (c >= 0xa1 && c < 0x1680);
 }
 
 /** `str::trim_start` as Rust has it. */
 export function trimStartRust(s: string): string {
+  if (s.length === 0 || plainCode(s.charCodeAt(0))) return s;
   let i = 0;
   while (i < s.length && isRustWhitespace(s[i]!)) i++;
   return s.slice(i);
@@ -19,6 +31,8 @@ export function trimStartRust(s: string): string {
 
 /** `str::trim` as Rust has it. */
 export function trimRust(s: string): string {
+  if (s.length === 0) return s;
+  if (plainCode(s.charCodeAt(0)) && plainCode(s.charCodeAt(s.length - 1))) return s;
   let start = 0;
   let end = s.length;
   while (start < end && isRustWhitespace(s[start]!)) start++;
@@ -39,12 +53,9 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 
 /** Decodes bytes as Latin-1 (each byte one code point). */
 export function decodeLatin1(bytes: Uint8Array): string {
-  // `TextDecoder("latin1")` is windows-1252 per WHATWG; map bytes directly to keep 0x80-0x9F.
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 4096) {
-    out += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  }
-  return out;
+  // `TextDecoder("latin1")` is windows-1252 per WHATWG; Node's `latin1` maps each byte to the
+  // code point of the same value, keeping 0x80-0x9F.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
 }
 
 /** UTF-8 when valid, otherwise Latin-1, as mail header values are read. */
@@ -59,8 +70,10 @@ export function percentDecodeBytes(s: string): Uint8Array {
   let n = 0;
   for (let i = 0; i < input.length; i++) {
     const b = input[i]!;
-    if (b === 0x25 && i + 2 < input.length && isHex(input[i + 1]) && isHex(input[i + 2])) {
-      out[n++] = Number.parseInt(String.fromCharCode(input[i + 1]!, input[i + 2]!), 16);
+    const high = b === 0x25 && i + 2 < input.length ? hexValue(input[i + 1]!) : -1;
+    const low = high === -1 ? -1 : hexValue(input[i + 2]!);
+    if (low !== -1) {
+      out[n++] = high * 16 + low;
       i += 2;
     } else {
       out[n++] = b;
@@ -71,12 +84,24 @@ export function percentDecodeBytes(s: string): Uint8Array {
 
 /** Percent-decodes to a string, or `undefined` when the decoded bytes are not UTF-8. */
 export function percentDecodeUtf8(s: string): string | undefined {
+  // Without an escape, decoding gives the text back, unless it holds a lone surrogate (which
+  // encoding turns into U+FFFD): skip the round trip through bytes.
+  if (s.indexOf("%") === -1 && !hasSurrogate(s)) return s;
   return decodeUtf8(percentDecodeBytes(s));
 }
 
-function isHex(b: number | undefined): boolean {
-  return (
-    b !== undefined &&
-    ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66))
-  );
+function hasSurrogate(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return true;
+  }
+  return false;
+}
+
+/** The value of an ASCII hex digit, or -1. */
+function hexValue(b: number): number {
+  if (b >= 0x30 && b <= 0x39) return b - 0x30;
+  if (b >= 0x41 && b <= 0x46) return b - 0x37;
+  if (b >= 0x61 && b <= 0x66) return b - 0x57;
+  return -1;
 }

@@ -157,8 +157,9 @@ export class CandidateSelector {
         const pre = version.isPrerelease();
         if ((which === "stable" && pre) || (which === "pre" && !pre)) continue;
         if (!range.contains(version)) continue;
+        if (map.excludedByDate(version)) continue;
         const prioritized = map.get(version);
-        if (prioritized === undefined || prioritized.excludedByDate()) continue;
+        if (prioritized === undefined) continue;
         const found = candidate(version, prioritized, map, "compatible");
         if (found.dist === undefined) {
           incompatible ??= found;

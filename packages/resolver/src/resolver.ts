@@ -140,6 +140,7 @@ class PythonResolver {
   readonly #tried = new Map<PackageName, number>();
   readonly #culprit = new Map<PackageId, number>();
   readonly #affected = new Map<PackageId, number>();
+  readonly #knownVersions = new Map<PackageName, Version[]>();
   #next: PackageId = 0;
 
   constructor(request: ResolveRequest) {
@@ -317,7 +318,13 @@ class PythonResolver {
     if (name === undefined || this.#urls.has(name)) return undefined;
     const response = this.#index.versionsIfReady(name);
     if (response?.kind !== "found") return undefined;
-    return knownVersions(response.maps);
+    // Asked at every decision and conflict; the maps never change once they arrived.
+    let known = this.#knownVersions.get(name);
+    if (known === undefined) {
+      known = knownVersions(response.maps);
+      this.#knownVersions.set(name, known);
+    }
+    return known;
   }
 
   #widen(pkg: PythonPackage, version: Version): VersionRange {

@@ -1,7 +1,7 @@
 import type { RegistryDist, SimpleMetadata } from "@uv-ts/client";
 import { type SourceDistFilename, WheelFilename } from "@uv-ts/distribution-filename";
 import type { PackageName } from "@uv-ts/normalize";
-import { type Version, VersionSpecifiers } from "@uv-ts/pep440";
+import { compareVersions, type Version, VersionSpecifiers } from "@uv-ts/pep440";
 import type { Tags } from "@uv-ts/platform-tags";
 import type { SimpleFile } from "@uv-ts/pypi-types";
 import {
@@ -118,8 +118,13 @@ function wheelBetter(a: WheelCandidate, b: WheelCandidate): boolean {
 }
 
 function sourceBetter(a: SourceCandidate, b: SourceCandidate): boolean {
-  const x = a.compatibility;
-  const y = b.compatibility;
+  return sourceCompatibilityBetter(a.compatibility, b.compatibility);
+}
+
+function sourceCompatibilityBetter(
+  x: SourceCandidate["compatibility"],
+  y: SourceCandidate["compatibility"],
+): boolean {
   if (x.ok) return !y.ok;
   if (y.ok) return false;
   return sourceCloser(x.reason, y.reason);
@@ -136,69 +141,166 @@ export interface FileFilter {
   readonly allowYanked: (version: Version) => boolean;
 }
 
-/** The versions of a package on one index, oldest first, with their distributions. */
+/** The files of one version, as listed; judged only when the resolver looks at the version. */
+interface VersionEntry {
+  readonly version: Version;
+  readonly files: RegistryDist[];
+  /** Built on first use. */
+  dist: PrioritizedDist | undefined;
+  /** {@link PrioritizedDist.excludedByDate}, worked out without judging wheel tags. */
+  excluded: boolean | undefined;
+}
+
+/**
+ * The versions of a package on one index, oldest first, with their distributions. Files are
+ * grouped by version up front, but judged (tags, yanks, `--exclude-newer`) only for the versions
+ * the resolver asks about: most of a popular package's hundreds of versions are never looked at.
+ */
 export class VersionMap {
   readonly name: PackageName;
   readonly index: SimpleMetadata["index"];
   /** Every listed version, ascending. */
   readonly versions: readonly Version[];
-  readonly #dists: Map<string, PrioritizedDist>;
+  readonly #entries: Map<string, VersionEntry>;
+  readonly #filter: FileFilter;
+  #included: readonly Version[] | undefined;
 
   private constructor(
     name: PackageName,
     index: SimpleMetadata["index"],
-    dists: Map<string, PrioritizedDist>,
+    entries: Map<string, VersionEntry>,
+    filter: FileFilter,
   ) {
     this.name = name;
     this.index = index;
-    this.#dists = dists;
-    this.versions = [...dists.values()].map((d) => d.version).sort((a, b) => a.compare(b));
+    this.#entries = entries;
+    this.#filter = filter;
+    const versions: Version[] = [];
+    for (const entry of entries.values()) versions.push(entry.version);
+    this.versions = versions.sort(compareVersions);
   }
 
-  /** Sorts one index's files into versions, judging each file with `filter`. */
+  /** Sorts one index's files into versions, to be judged with `filter` when first asked for. */
   static fromSimple(name: PackageName, metadata: SimpleMetadata, filter: FileFilter): VersionMap {
-    const dists = new Map<string, PrioritizedDist>();
-    for (const dist of metadata.dists) addFile(dists, dist, metadata.index, filter);
-    return new VersionMap(name, metadata.index, dists);
+    const entries = new Map<string, VersionEntry>();
+    for (const dist of metadata.dists) {
+      const version = dist.filename.version;
+      const key = version.hashKey();
+      const entry = entries.get(key);
+      if (entry === undefined) {
+        entries.set(key, { version, files: [dist], dist: undefined, excluded: undefined });
+      } else {
+        entry.files.push(dist);
+      }
+    }
+    return new VersionMap(name, metadata.index, entries, filter);
   }
 
   /** The distributions of `version`. */
   get(version: Version): PrioritizedDist | undefined {
-    return this.#dists.get(version.hashKey());
+    const entry = this.#entries.get(version.hashKey());
+    return entry === undefined ? undefined : this.#prioritized(entry);
+  }
+
+  /** Whether every file of `version` was excluded by `--exclude-newer` (it does not exist then). */
+  excludedByDate(version: Version): boolean {
+    const entry = this.#entries.get(version.hashKey());
+    return entry !== undefined && this.#excluded(entry);
   }
 
   /** Versions that survive `--exclude-newer` (what the resolver may pick from), ascending. */
-  includedVersions(): Version[] {
-    return this.versions.filter((v) => this.get(v)?.excludedByDate() !== true);
+  includedVersions(): readonly Version[] {
+    if (this.#included === undefined) {
+      this.#included = this.versions.filter((v) => !this.excludedByDate(v));
+    }
+    return this.#included;
+  }
+
+  #prioritized(entry: VersionEntry): PrioritizedDist {
+    let dist = entry.dist;
+    if (dist === undefined) {
+      dist = new PrioritizedDist(entry.version);
+      for (const file of entry.files) addFile(dist, file, this.index, this.#filter);
+      entry.dist = dist;
+    }
+    return dist;
+  }
+
+  #excluded(entry: VersionEntry): boolean {
+    if (entry.excluded === undefined) {
+      entry.excluded =
+        entry.dist === undefined
+          ? excludedWithoutTags(entry, this.#filter)
+          : entry.dist.excludedByDate();
+    }
+    return entry.excluded;
   }
 }
 
+/**
+ * {@link PrioritizedDist.excludedByDate} for files not yet judged: every wheel is out for its
+ * upload time alone (a wheel's tags are looked at only after its date), and so is the sdist the
+ * version would keep (sdists need no tags).
+ */
+function excludedWithoutTags(entry: VersionEntry, filter: FileFilter): boolean {
+  let sdist: SourceCandidate["compatibility"] | undefined;
+  for (const { filename, file } of entry.files) {
+    if (filename instanceof WheelFilename) {
+      if (filter.noBinary || !excludedByCutoff(file, filter)) return false;
+    } else {
+      const compatibility = sourceCompatibility(file, entry.version, filter);
+      if (sdist === undefined || sourceCompatibilityBetter(compatibility, sdist)) {
+        sdist = compatibility;
+      }
+    }
+  }
+  if (sdist === undefined) return entry.files.length > 0;
+  return !sdist.ok && sdist.reason.kind === "exclude-newer";
+}
+
+function excludedByCutoff(file: SimpleFile, filter: FileFilter): boolean {
+  if (filter.excludeNewer === undefined) return false;
+  const uploadTime = file.uploadTime?.getTime();
+  return uploadTime === undefined || uploadTime >= filter.excludeNewer;
+}
+
+function yankReasonOf(file: SimpleFile): string | undefined {
+  return typeof file.yanked === "string" && file.yanked.length > 0 ? file.yanked : undefined;
+}
+
+function sourceCompatibility(
+  file: SimpleFile,
+  version: Version,
+  filter: FileFilter,
+): SourceCandidate["compatibility"] {
+  if (filter.noBuild) return { ok: false, reason: { kind: "no-build" } };
+  if (excludedByCutoff(file, filter)) {
+    return { ok: false, reason: { kind: "exclude-newer", uploadTime: file.uploadTime?.getTime() } };
+  }
+  if (file.yanked !== false && !filter.allowYanked(version)) {
+    return { ok: false, reason: { kind: "yanked", reason: yankReasonOf(file) } };
+  }
+  return { ok: true };
+}
+
 function addFile(
-  dists: Map<string, PrioritizedDist>,
+  dist: PrioritizedDist,
   { filename, file }: RegistryDist,
   index: SimpleMetadata["index"],
   filter: FileFilter,
 ): void {
-  const version = filename.version;
-  const key = version.hashKey();
-  let dist = dists.get(key);
-  if (dist === undefined) {
-    dist = new PrioritizedDist(version);
-    dists.set(key, dist);
-  }
-  const uploadTime = file.uploadTime?.getTime();
-  const excluded =
-    filter.excludeNewer !== undefined &&
-    (uploadTime === undefined || uploadTime >= filter.excludeNewer);
-  const yanked = file.yanked !== false && !filter.allowYanked(version);
-  const yankReason =
-    typeof file.yanked === "string" && file.yanked.length > 0 ? file.yanked : undefined;
+  const version = dist.version;
   if (filename instanceof WheelFilename) {
     let compatibility: WheelCandidate["compatibility"];
     if (filter.noBinary) compatibility = { ok: false, reason: { kind: "no-binary" } };
-    else if (excluded) compatibility = { ok: false, reason: { kind: "exclude-newer", uploadTime } };
-    else if (yanked) compatibility = { ok: false, reason: { kind: "yanked", reason: yankReason } };
-    else if (filter.tags === undefined) compatibility = { ok: true, priority: 0 };
+    else if (excludedByCutoff(file, filter)) {
+      compatibility = {
+        ok: false,
+        reason: { kind: "exclude-newer", uploadTime: file.uploadTime?.getTime() },
+      };
+    } else if (file.yanked !== false && !filter.allowYanked(version)) {
+      compatibility = { ok: false, reason: { kind: "yanked", reason: yankReasonOf(file) } };
+    } else if (filter.tags === undefined) compatibility = { ok: true, priority: 0 };
     else {
       const tag = filename.compatibility(filter.tags);
       compatibility = tag.compatible
@@ -207,12 +309,12 @@ function addFile(
     }
     dist.addWheel({ filename, file, index, compatibility });
   } else {
-    let compatibility: SourceCandidate["compatibility"];
-    if (filter.noBuild) compatibility = { ok: false, reason: { kind: "no-build" } };
-    else if (excluded) compatibility = { ok: false, reason: { kind: "exclude-newer", uploadTime } };
-    else if (yanked) compatibility = { ok: false, reason: { kind: "yanked", reason: yankReason } };
-    else compatibility = { ok: true };
-    dist.addSource({ filename, file, index, compatibility });
+    dist.addSource({
+      filename,
+      file,
+      index,
+      compatibility: sourceCompatibility(file, version, filter),
+    });
   }
 }
 

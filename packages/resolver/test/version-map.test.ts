@@ -1,0 +1,153 @@
+// `VersionMap` judges files lazily: only the versions the resolver asks about. These tests hold
+// the lazy answers to the eager ones.
+import type { SimpleMetadata } from "@uv-ts/client";
+import { parseDistFilename } from "@uv-ts/distribution-filename";
+import type { PackageName } from "@uv-ts/normalize";
+import { Version } from "@uv-ts/pep440";
+import type { Tags } from "@uv-ts/platform-tags";
+import type { SimpleFile } from "@uv-ts/pypi-types";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { PrioritizedDist, VersionMap } from "../src/index.ts";
+
+const NAME = "foo" as PackageName;
+const CUTOFF = Date.UTC(2024, 0, 1);
+
+/** Tags that accept `py3` wheels only, counting how often they are asked. */
+function countingTags(): { tags: Tags; calls: () => number } {
+  let calls = 0;
+  const tags = {
+    compatibility(python: readonly { toString(): string }[]) {
+      calls++;
+      return python.length > 0
+        ? { compatible: true, priority: 1 }
+        : { compatible: false, reason: "python" };
+    },
+  } as unknown as Tags;
+  return { tags, calls: () => calls };
+}
+
+interface FileSpec {
+  readonly version: string;
+  readonly wheel: boolean;
+  readonly newer: boolean | undefined;
+  readonly yanked: boolean;
+  readonly extension: string;
+}
+
+function page(specs: readonly FileSpec[]): SimpleMetadata {
+  const dists = specs.map((spec, i) => {
+    const filename = spec.wheel
+      ? `foo-${spec.version}-py3-none-any.whl`
+      : `foo-${spec.version}${spec.extension}`;
+    const file: SimpleFile = {
+      filename,
+      url: `https://example.org/${i}/${filename}`,
+      hashes: {},
+      yanked: spec.yanked,
+      coreMetadata: false,
+      ...(spec.newer === undefined
+        ? {}
+        : { uploadTime: new Date(spec.newer ? CUTOFF + i : CUTOFF - 1000 - i) }),
+    };
+    const parsed = parseDistFilename(filename, NAME);
+    if (parsed === undefined) throw new Error(filename);
+    return { filename: parsed, file };
+  });
+  return {
+    index: {} as SimpleMetadata["index"],
+    format: "simple",
+    files: dists.map((d) => d.file),
+    dists,
+    projectStatus: { status: "active" },
+  } as unknown as SimpleMetadata;
+}
+
+const specs = fc.array(
+  fc.record({
+    version: fc.constantFrom("1.0", "1.0.0", "1.1", "2.0a1", "2.0", "3.0+local"),
+    wheel: fc.boolean(),
+    newer: fc.option(fc.boolean(), { nil: undefined }),
+    yanked: fc.boolean(),
+    extension: fc.constantFrom(".tar.gz", ".zip"),
+  }),
+  { maxLength: 10 },
+);
+
+describe("version_map", () => {
+  it("excludes_by_date_without_judging_tags_as_the_full_judgement_does", () => {
+    const flags = fc.record({ noBinary: fc.boolean(), noBuild: fc.boolean(), pin: fc.boolean() });
+    fc.assert(
+      fc.property(specs, flags, (files, { noBinary, noBuild, pin }) => {
+        const { tags, calls } = countingTags();
+        const filter = {
+          tags,
+          noBinary,
+          noBuild,
+          excludeNewer: CUTOFF,
+          allowYanked: (v: Version) => pin && v.equals(Version.parse("1.0")),
+        };
+        const lazy = VersionMap.fromSimple(NAME, page(files), filter);
+        const eager = VersionMap.fromSimple(NAME, page(files), filter);
+        const excluded = lazy.versions.map((v) => lazy.excludedByDate(v));
+        expect(calls()).toBe(0);
+        // Judging every version first, then asking.
+        const judged = eager.versions.map((v) => eager.get(v));
+        expect(judged.every((d) => d instanceof PrioritizedDist)).toBe(true);
+        expect(eager.versions.map((v) => eager.excludedByDate(v))).toEqual(excluded);
+        expect(judged.map((d) => d!.excludedByDate())).toEqual(excluded);
+        expect(lazy.includedVersions().map(String)).toEqual(
+          eager.versions.filter((_, i) => !excluded[i]).map(String),
+        );
+      }),
+      { seed: 17, numRuns: 400 },
+    );
+  });
+
+  it("judges_only_the_versions_asked_for", () => {
+    const { tags, calls } = countingTags();
+    const files = ["1.0", "1.1", "2.0"].map(
+      (version): FileSpec => ({
+        version,
+        wheel: true,
+        newer: false,
+        yanked: false,
+        extension: ".tar.gz",
+      }),
+    );
+    const map = VersionMap.fromSimple(NAME, page(files), {
+      tags,
+      noBinary: false,
+      noBuild: false,
+      excludeNewer: CUTOFF,
+      allowYanked: () => false,
+    });
+    expect(map.versions.map(String)).toEqual(["1.0", "1.1", "2.0"]);
+    expect(calls()).toBe(0);
+    expect(map.get(Version.parse("2.0"))?.compatible()?.kind).toBe("wheel");
+    expect(calls()).toBe(1);
+    map.get(Version.parse("2.0"));
+    expect(calls()).toBe(1);
+  });
+
+  it("groups_equal_versions_in_page_order", () => {
+    const files: FileSpec[] = [
+      { version: "1.0", wheel: false, newer: false, yanked: false, extension: ".zip" },
+      { version: "1.0.0", wheel: true, newer: false, yanked: false, extension: ".tar.gz" },
+      { version: "1.0", wheel: false, newer: false, yanked: false, extension: ".tar.gz" },
+    ];
+    const map = VersionMap.fromSimple(NAME, page(files), {
+      tags: undefined,
+      noBinary: false,
+      noBuild: false,
+      excludeNewer: undefined,
+      allowYanked: () => false,
+    });
+    expect(map.versions).toHaveLength(1);
+    const dist = map.get(Version.parse("1"));
+    expect(dist?.files().map((f) => f.filename)).toEqual([
+      "foo-1.0.0-py3-none-any.whl",
+      "foo-1.0.zip",
+    ]);
+  });
+});
