@@ -95,7 +95,7 @@ export class Cache {
     this.#options = options;
   }
 
-  /** A persistent cache at `root` (`--cache-dir`, `UV_CACHE_DIR`, or {@link defaultCacheDir}). */
+  /** A persistent cache at `root` (`--cache-dir`, `UV_CACHE_DIR`, or the CLI's default). */
   static fromPath(root: string, options: CacheOptions = {}): Cache {
     return new Cache(root, false, options);
   }

@@ -8,7 +8,6 @@ export {
   type Freshness,
   PersistArchiveError,
 } from "./cache.ts";
-export { defaultCacheDir } from "./default-cache-dir.ts";
 export { humanReadableBytes } from "./human-bytes.ts";
 export {
   type ArchiveDigest,

@@ -21,7 +21,6 @@ import {
   type ArchivePointer,
   Cache,
   combineRefresh,
-  defaultCacheDir,
   findArchiveReferences,
   humanReadableBytes,
   PointerPathError,
@@ -467,13 +466,5 @@ describe("humanReadableBytes", () => {
     expect(humanReadableBytes(1.25 * 1024 * 1024)).toBe("1.2MiB");
     expect(humanReadableBytes(3.75 * 1024 * 1024)).toBe("3.8MiB");
     expect(humanReadableBytes(2.5 * 1024 ** 3)).toBe("2.5GiB");
-  });
-});
-
-describe("defaultCacheDir", () => {
-  it("uses_xdg_then_home_with_our_own_name", () => {
-    expect(defaultCacheDir({ XDG_CACHE_HOME: "/x" }, "linux", "/h")).toBe("/x/uv-ts");
-    expect(defaultCacheDir({ XDG_CACHE_HOME: "rel" }, "linux", "/h")).toBe("/h/.cache/uv-ts");
-    expect(defaultCacheDir({}, "darwin", "/h")).toBe("/h/.cache/uv-ts");
   });
 });

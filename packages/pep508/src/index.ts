@@ -15,6 +15,7 @@ export { Requirement } from "./requirement.ts";
 export { looksLikeArchive } from "./requirement-parse.ts";
 export {
   expandEnvVars,
+  invalidUrlReason,
   parseVerbatimUrl,
   splitScheme,
   type UrlOptions,

@@ -102,21 +102,26 @@ function stripHost(path: string): string {
   return path;
 }
 
-/** The reason the `url` crate gives for a URL it rejects, as far as it can be told apart. */
-function describeInvalidUrl(text: string): string {
-  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(text)?.[1];
-  if (authority === undefined) return "relative URL without a base";
+/**
+ * The reason Rust's `url` crate gives for a string it rejects, as far as the WHATWG parser's
+ * failure can be told apart: uv shows it as the cause of an invalid `--index-url`.
+ */
+export function invalidUrlReason(text: string): string {
+  const trimmed = text.trim();
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(trimmed)) return "relative URL without a base";
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/*([^/?#]*)/.exec(trimmed)?.[1] ?? "";
   const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
   if (hostPort.startsWith("[")) {
     const close = hostPort.indexOf("]");
-    if (close === -1) return "invalid IPv6 address";
-    const port = hostPort.slice(close + 1);
-    return port === "" || /^:\d{0,5}$/.test(port) ? "invalid IPv6 address" : "invalid port number";
+    const port = close === -1 ? "" : hostPort.slice(close + 1);
+    return close === -1 || port === "" || /^:\d{0,5}$/.test(port)
+      ? "invalid IPv6 address"
+      : "invalid port number";
   }
   const colon = hostPort.lastIndexOf(":");
   const host = colon === -1 ? hostPort : hostPort.slice(0, colon);
-  if (colon !== -1 && !/^\d*$/.test(hostPort.slice(colon + 1))) return "invalid port number";
-  if (colon !== -1 && Number(hostPort.slice(colon + 1)) > 65535) return "invalid port number";
+  const port = colon === -1 ? "" : hostPort.slice(colon + 1);
+  if (!/^\d*$/.test(port) || (port !== "" && Number(port) > 65535)) return "invalid port number";
   if (host === "") return "empty host";
   return "invalid international domain name";
 }
@@ -144,7 +149,7 @@ export function parseVerbatimUrl(
   } else if (split !== undefined && isKnownScheme(split[0])) {
     url = URL.canParse(expanded)
       ? new URL(expanded)
-      : new UrlParseFailure(describeInvalidUrl(expanded));
+      : new UrlParseFailure(invalidUrlReason(expanded));
   } else {
     const [path, fragment] = splitFragment(expanded);
     url = fromPath(path, fragment, options);

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { UvError } from "@uv-ts/error";
 import { InvalidNameError, parsePackageName } from "@uv-ts/normalize";
-import { expandEnvVars, Pep508Error, type VerbatimUrl } from "@uv-ts/pep508";
+import { expandEnvVars, invalidUrlReason, Pep508Error, type VerbatimUrl } from "@uv-ts/pep508";
 import { MakeEditableError, makeEditable } from "./parsed-url.ts";
 import { byteOffset, type LineIndex } from "./position.ts";
 import { parseRequirementsTxtRequirement } from "./requirement.ts";
@@ -15,7 +15,6 @@ import {
 } from "./requirements-txt-error.ts";
 import { isRustWhitespace, type Scanner } from "./scanner.ts";
 import { shellUnquote } from "./shell-unquote.ts";
-import { invalidUrlReason } from "./url-reason.ts";
 
 /** What one file is parsed against. */
 export interface FileContext {

@@ -1,8 +1,8 @@
+import { invalidUrlReason } from "@uv-ts/pep508";
 import { describe, expect, it } from "vitest";
 import { rustDebugOptionChar, rustDebugString } from "../src/requirements-txt-error.ts";
 import { isRustWhitespace } from "../src/scanner.ts";
 import { shellUnquote } from "../src/shell-unquote.ts";
-import { invalidUrlReason } from "../src/url-reason.ts";
 
 describe("shell_unquote", () => {
   it("basic", () => {

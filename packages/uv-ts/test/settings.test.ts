@@ -55,5 +55,7 @@ describe("global settings", () => {
   it("defaults the cache to uv-ts's own directory, apart from uv's", () => {
     expect(defaultCacheDir({ HOME: "/h" }, "/fallback")).toBe("/h/.cache/uv-ts");
     expect(defaultCacheDir({}, "/fallback")).toBe("/fallback/.cache/uv-ts");
+    expect(defaultCacheDir({ XDG_CACHE_HOME: "/x" }, "/h")).toBe("/x/uv-ts");
+    expect(defaultCacheDir({ XDG_CACHE_HOME: "rel" }, "/h")).toBe("/h/.cache/uv-ts");
   });
 });
