@@ -33,6 +33,11 @@ export const CACHE_BUCKETS = {
   binaries: "binaries-v0",
   /** Vulnerability data. */
   osv: "osv-v0",
+  /**
+   * Which certificates of an `SSL_CERT_FILE` bundle anchor each origin, so a run need not parse
+   * the whole bundle (written by `@uv-ts/client`).
+   */
+  tls: "tls-v0",
 } as const;
 
 /** A bucket's key in {@link CACHE_BUCKETS}. */

@@ -1,10 +1,8 @@
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createSecureContext } from "node:tls";
-import type { buildConnector as BuildConnector, Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 // Deep imports, so that a run loads only these parts of undici (see `undici-parts.d.ts`).
 import undiciRequest from "undici/lib/api/api-request.js";
-import buildConnector from "undici/lib/core/connect.js";
 import Agent from "undici/lib/dispatcher/agent.js";
 import { basicAuthorization, type CredentialStore } from "./credentials.ts";
 import { memoizedLookup } from "./dns-lookup.ts";
@@ -26,6 +24,7 @@ import {
   isTimeoutError,
   isTransportError,
 } from "./retry.ts";
+import { type SecureContextEvent, TrustConnector } from "./tls-trust-connector.ts";
 
 /** One HTTP request; `url` may carry credentials, which become an `Authorization` header. */
 export interface HttpRequest {
@@ -55,8 +54,20 @@ export interface HttpClientOptions {
   readonly retryDelayMs?: (retry: number) => number;
   readonly offline?: boolean;
   readonly signal?: AbortSignal;
-  /** Extra CA certificates (PEM), e.g. from `SSL_CERT_FILE`. */
+  /** The trusted CA certificates (PEM) instead of Node's default roots. */
   readonly ca?: string;
+  /**
+   * A file of trusted CA certificates instead of Node's default roots (`SSL_CERT_FILE`), read on
+   * the first TLS connection; when unreadable, the default roots stay.
+   */
+  readonly caFile?: string;
+  /**
+   * The cache root: with `caFile`, which of its certificates anchor each origin is remembered
+   * there, so later runs build a small TLS context instead of parsing the whole bundle.
+   */
+  readonly tlsCacheDir?: string;
+  /** Called for each TLS context built from `ca` or `caFile` (diagnostics and tests). */
+  readonly onSecureContext?: (event: SecureContextEvent) => void;
   /** Connections kept per origin. */
   readonly connectionsPerOrigin?: number;
 }
@@ -86,6 +97,7 @@ export class HttpClient {
   /** Aborted by the run's signal, or by {@link close}: nothing outlives the client. */
   readonly #lifetime = new AbortController();
   readonly #signal: AbortSignal;
+  readonly #trust: TrustConnector | undefined;
 
   constructor(options: HttpClientOptions) {
     this.retries = options.retries;
@@ -107,25 +119,25 @@ export class HttpClient {
       timeout: Math.min(options.connectTimeoutMs, options.timeoutMs),
       lookup: memoizedLookup(),
     };
-    const ca = options.ca;
-    let connector: BuildConnector.connector | undefined;
+    // With custom roots, connections share TLS contexts made on the first connect: given only
+    // `ca`, TLS parses the whole bundle again for each socket (~25 ms for a system bundle), and
+    // a run that never connects should not even read it.
+    if (options.ca !== undefined || options.caFile !== undefined) {
+      this.#trust = new TrustConnector({
+        connect,
+        ...(options.ca === undefined ? {} : { ca: options.ca }),
+        ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+        ...(options.tlsCacheDir === undefined ? {} : { cacheDir: options.tlsCacheDir }),
+        ...(options.onSecureContext === undefined
+          ? {}
+          : { onSecureContext: options.onSecureContext }),
+      });
+    }
     this.#agent = new Agent({
       connections: options.connectionsPerOrigin ?? 16,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      // With extra roots, every connection shares one TLS context, made on the first connect:
-      // given only `ca`, TLS parses the whole bundle again for each socket (~30 ms for a
-      // system bundle), and a run that never connects should not pay for it at all.
-      connect:
-        ca === undefined
-          ? connect
-          : (opts, callback) => {
-              connector ??= buildConnector({
-                ...connect,
-                secureContext: createSecureContext({ ca }),
-              });
-              connector(opts, callback);
-            },
+      connect: this.#trust === undefined ? connect : this.#trust.connect,
     });
   }
 
@@ -268,5 +280,6 @@ export class HttpClient {
   async close(): Promise<void> {
     if (!this.#lifetime.signal.aborted) this.#lifetime.abort(new ClientClosedError());
     await this.#agent.close();
+    await this.#trust?.flush();
   }
 }
