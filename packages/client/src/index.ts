@@ -45,6 +45,7 @@ export {
   renewalMatters,
   revalidationHeaders,
 } from "./http-cache/policy.ts";
+export { SplitPayload } from "./http-cache/split-payload.ts";
 export {
   CACHE_BUCKETS,
   type CacheBucket,
@@ -77,21 +78,31 @@ export {
   type IndexStrategy,
   type RegistryClient,
   type RegistryClientOptions,
-  type RegistryDist,
   type SimpleMetadata,
+  simpleMetadataFromFiles,
   type WheelFileRef,
 } from "./registry-client.ts";
 export { defaultRetryDelayMs, isRetryableError, isRetryableStatus } from "./retry.ts";
 export {
   decodeSimplePage,
+  type ParsedSimplePage,
   parseSimplePage,
   projectPageUrl,
+  readSimplePage,
   SIMPLE_ACCEPT,
   type SimplePage,
   type SimplePageBody,
-  type SimplePagePayload,
+  type SimplePageHead,
   simpleMediaType,
 } from "./simple.ts";
+export {
+  type DistsIndex,
+  encodeDists,
+  GroupedDists,
+  type PageDists,
+  type RegistryDist,
+  StoredDists,
+} from "./simple-dists.ts";
 export {
   fetchWheelMetadata,
   TAIL_RANGE_BYTES,

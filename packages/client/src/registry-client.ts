@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { type DistFilename, parseDistFilename, WheelFilename } from "@uv-ts/distribution-filename";
+import { parseDistFilename, WheelFilename } from "@uv-ts/distribution-filename";
 import { type PackageName, parsePackageName } from "@uv-ts/normalize";
 import type { ProjectStatus, ResolutionMetadata, SimpleFile } from "@uv-ts/pypi-types";
 import { CachedClient } from "./cached-client.ts";
@@ -39,6 +38,7 @@ import {
   SIMPLE_ACCEPT,
   type SimplePage,
 } from "./simple.ts";
+import { GroupedDists, type RegistryDist } from "./simple-dists.ts";
 import { fetchWheelMetadata } from "./wheel-metadata.ts";
 
 /**
@@ -80,22 +80,28 @@ export interface RegistryClientOptions {
   readonly now?: () => number;
 }
 
-/** A file on an index page whose name parsed as a distribution of the package. */
-export interface RegistryDist {
-  readonly filename: DistFilename;
-  readonly file: SimpleFile;
-}
-
-/** One index's answer for a package. */
+/**
+ * One index's answer for a package. Its distributions are grouped by version and decoded one
+ * version at a time, on demand ({@link SimpleMetadata.distsOf}): a resolution looks at a few
+ * versions of each package, and a big project lists thousands of files.
+ */
 export interface SimpleMetadata {
   readonly index: IndexUrl;
   readonly format: IndexFormat;
-  /** Every file the page lists, in the page's order. */
-  readonly files: readonly SimpleFile[];
-  /** The files that are wheels or sdists of this package (others are skipped, as uv does). */
-  readonly dists: readonly RegistryDist[];
   readonly projectStatus: ProjectStatus;
+  /** PEP 700 `versions`, when the page is JSON and lists them. */
   readonly versions?: readonly string[];
+  /**
+   * The distinct versions of the package's distributions on the page (files that are not wheels
+   * or sdists of this package are skipped, as uv does), ascending, as normalised text.
+   */
+  readonly distVersions: readonly string[];
+  /** The distributions of one of {@link distVersions}, in the page's order. */
+  distsOf(version: string): readonly RegistryDist[];
+  /** Every distribution, version by version; decodes the whole page (tests, small pages). */
+  readonly dists: readonly RegistryDist[];
+  /** The files of {@link dists}. */
+  readonly files: readonly SimpleFile[];
 }
 
 /** What the client learnt about indexes during this run (for the resolver's hints). */
@@ -167,25 +173,45 @@ function statusOf(error: unknown): number | undefined {
     : undefined;
 }
 
-function toMetadata(
-  index: IndexUrl,
-  format: IndexFormat,
-  name: PackageName,
-  page: SimplePage,
-): SimpleMetadata {
-  const dists: RegistryDist[] = [];
-  for (const file of page.files) {
-    const filename = parseDistFilename(file.filename, name);
-    if (filename !== undefined) dists.push({ filename, file });
-  }
+function toMetadata(index: IndexUrl, format: IndexFormat, page: SimplePage): SimpleMetadata {
+  const dists = page.dists;
+  let all: readonly RegistryDist[] | undefined;
+  const everyDist = (): readonly RegistryDist[] => {
+    all ??= dists.versions.flatMap((version) => dists.distsOf(version));
+    return all;
+  };
   return {
     index,
     format,
-    files: page.files,
-    dists,
     projectStatus: page.projectStatus,
     ...(page.versions === undefined ? {} : { versions: page.versions }),
+    distVersions: dists.versions,
+    distsOf: (version) => dists.distsOf(version),
+    get dists() {
+      return everyDist();
+    },
+    get files() {
+      return everyDist().map((d) => d.file);
+    },
   };
+}
+
+/**
+ * A {@link SimpleMetadata} made from files in memory (a page that is not an index's, such as
+ * the installed distributions' stand-ins): files that are not distributions of `name` are
+ * skipped.
+ */
+export function simpleMetadataFromFiles(options: {
+  readonly index: IndexUrl;
+  readonly format: IndexFormat;
+  readonly name: PackageName;
+  readonly files: Iterable<SimpleFile>;
+  readonly projectStatus?: ProjectStatus;
+}): SimpleMetadata {
+  return toMetadata(options.index, options.format, {
+    projectStatus: options.projectStatus ?? { status: "active" },
+    dists: GroupedDists.fromFiles(options.files, options.name),
+  });
 }
 
 /**
@@ -204,14 +230,6 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     env,
     seedUrls: locations.knownIndexes().map((i) => i.url.secretUrl),
   });
-  let ca: string | undefined;
-  if (fromEnv.sslCertFile !== undefined) {
-    try {
-      ca = readFileSync(fromEnv.sslCertFile, "utf8");
-    } catch {
-      // An unreadable certificate file leaves the default roots in place.
-    }
-  }
   const http = new HttpClient({
     credentials,
     retries: options.retries ?? fromEnv.retries ?? DEFAULT_RETRIES,
@@ -225,7 +243,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         : {}),
     offline: options.offline ?? false,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(ca === undefined ? {} : { ca }),
+    // Read on the first TLS connection; the cache remembers which of its roots each origin needs.
+    ...(fromEnv.sslCertFile === undefined ? {} : { caFile: fromEnv.sslCertFile }),
+    ...(options.cacheDir === undefined ? {} : { tlsCacheDir: options.cacheDir }),
   });
   const store =
     options.cacheStore ??
@@ -263,7 +283,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     const files = (await flatFiles(index)).filter(
       (f) => parseDistFilename(f.filename)?.name === name,
     );
-    return toMetadata(index, "flat", name, { files, projectStatus: { status: "active" } });
+    return simpleMetadataFromFiles({ index, format: "flat", name, files });
   };
 
   const searchIndex = async (
@@ -273,12 +293,14 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   ): Promise<SearchOutcome> => {
     if (index.format === "flat") {
       const metadata = await flatMetadata(index.url, name);
-      return metadata.dists.length === 0 ? { kind: "not-found" } : { kind: "found", metadata };
+      return metadata.distVersions.length === 0
+        ? { kind: "not-found" }
+        : { kind: "found", metadata };
     }
     if (index.url.kind === "path") {
       const page = await readLocalSimplePage(index.url, name);
       if (page === undefined) return { kind: "not-found" };
-      return { kind: "found", metadata: toMetadata(index.url, "simple", name, page) };
+      return { kind: "found", metadata: toMetadata(index.url, "simple", page) };
     }
     const key: CacheEntryKey = {
       bucket: "simple",
@@ -295,11 +317,11 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
           key,
           refresh: refreshFor(name),
           cacheControlOverride: index.cacheControl?.api,
-          read: readSimplePage,
+          read: (res, previous) => readSimplePage(res, previous, name),
         },
-        decodeSimplePage,
+        (payload) => decodeSimplePage(payload, name),
       );
-      return { kind: "found", metadata: toMetadata(index.url, "simple", name, page) };
+      return { kind: "found", metadata: toMetadata(index.url, "simple", page) };
     } catch (error) {
       if (error instanceof OfflineError) return { kind: "not-found" };
       const status = statusOf(error);
@@ -370,7 +392,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       const all = await Promise.all(
         locations.flatIndexes().map((index) => indexLimit(() => flatMetadata(index.url, name))),
       );
-      return all.filter((m) => m.dists.length > 0);
+      return all.filter((m) => m.distVersions.length > 0);
     },
 
     wheelMetadata(file, rawFilename, metadataOptions = {}) {

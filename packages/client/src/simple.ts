@@ -11,9 +11,17 @@ import {
 } from "@uv-ts/pypi-types";
 import { readBody } from "./body.ts";
 import { BadResponseError } from "./errors.ts";
+import { SplitPayload } from "./http-cache/split-payload.ts";
 import { headerValue } from "./http-client.ts";
 import type { IndexUrl } from "./index-url.ts";
 import { redactUrl } from "./redact.ts";
+import {
+  type DistsIndex,
+  encodeDists,
+  GroupedDists,
+  type PageDists,
+  StoredDists,
+} from "./simple-dists.ts";
 
 /**
  * uv's `Accept` for Simple API pages: PEP 691 JSON first, then the versioned HTML, then any
@@ -29,34 +37,41 @@ export interface SimplePageBody {
   readonly body: string;
 }
 
-/** A file of a cached page: a {@link SimpleFile} with the upload time in epoch milliseconds. */
-type StoredSimpleFile = Omit<SimpleFile, "uploadTime"> & { readonly uploadTime?: number };
-
-/**
- * The cached form of a page: already parsed, as uv caches pages, so a fresh or revalidated entry
- * needs no parsing. `digest` identifies the body it was parsed from, so that a page served again
- * byte for byte (a server or proxy without validators answers every request with the whole
- * page) is not parsed again either.
- */
-export interface SimplePagePayload {
-  readonly format: typeof PAGE_FORMAT;
-  readonly url: string;
-  readonly digest: string;
-  readonly files: readonly StoredSimpleFile[];
-  readonly projectStatus: ProjectStatus;
-  readonly versions?: readonly string[];
-}
-
-// Bumped when the parsed form (or the parser's output) changes: older entries are dropped.
-const PAGE_FORMAT = 1;
-
-/** A parsed project page from one index. */
-export interface SimplePage {
+/** A page as parsed, before its files are sorted into versions. */
+export interface ParsedSimplePage {
   readonly files: readonly SimpleFile[];
   readonly projectStatus: ProjectStatus;
   /** PEP 700 `versions`, when the page is JSON and lists them. */
   readonly versions?: readonly string[];
 }
+
+/** A project page from one index, its distributions grouped by version. */
+export interface SimplePage {
+  readonly projectStatus: ProjectStatus;
+  /** PEP 700 `versions`, when the page is JSON and lists them. */
+  readonly versions?: readonly string[];
+  readonly dists: PageDists;
+}
+
+/**
+ * The head of a cached page ({@link SplitPayload}); the tail holds the files, one line per
+ * version ({@link encodeDists}). Pages are cached parsed and grouped, as uv caches them, so that
+ * a fresh or revalidated entry needs no parsing, and a run decodes only the versions it looks
+ * at. `digest` identifies the body the entry was made from, so that a page served again byte for
+ * byte (a server or proxy without validators answers every request with the whole page) is
+ * neither parsed nor stored again.
+ */
+export interface SimplePageHead {
+  readonly format: typeof PAGE_FORMAT;
+  readonly url: string;
+  readonly digest: string;
+  readonly projectStatus: ProjectStatus;
+  readonly versions?: readonly string[];
+  readonly dists: DistsIndex;
+}
+
+// Bumped when the stored form (or the parser's output) changes: older entries are dropped.
+const PAGE_FORMAT = 2;
 
 /** `<index>/<name>/`: the project page URL (always with the trailing slash). */
 export function projectPageUrl(index: IndexUrl, name: PackageName): URL {
@@ -86,7 +101,7 @@ export function simpleMediaType(contentType: string | undefined, url: URL): "jso
 
 /**
  * Reads a page response into its cache payload, reusing `previous` (the cached payload of the
- * same URL, if any) when the body is the one it was parsed from.
+ * same URL, if any) when the body is the one it was made from.
  */
 export async function readSimplePage(
   res: {
@@ -95,56 +110,68 @@ export async function readSimplePage(
     readonly body: Parameters<typeof readBody>[0]["body"];
     readonly status: number;
   },
-  previous?: unknown,
-): Promise<SimplePagePayload> {
+  previous: unknown,
+  name: PackageName,
+): Promise<SplitPayload> {
   const mediaType = simpleMediaType(headerValue(res, "content-type"), res.url);
   const bytes = await readBody(res);
   const url = res.url.href;
   const digest = createHash("sha256")
-    .update(`${PAGE_FORMAT}\n${mediaType}\n${url}\n`)
+    .update(`${PAGE_FORMAT}\n${mediaType}\n${url}\n${name}\n`)
     .update(bytes)
     .digest("base64url");
-  if (isPayload(previous) && previous.digest === digest) return previous;
+  if (
+    previous instanceof SplitPayload &&
+    (previous.head as Partial<SimplePageHead> | null)?.digest === digest &&
+    openSimplePage(previous, name) !== undefined
+  ) {
+    return previous;
+  }
   const page = parseSimplePage({ url, mediaType, body: bytes.toString("utf8") });
-  return {
+  const { index, tail } = encodeDists(GroupedDists.fromFiles(page.files, name));
+  const head: SimplePageHead = {
     format: PAGE_FORMAT,
     url,
     digest,
-    files: page.files.map(
-      ({ uploadTime, ...file }): StoredSimpleFile =>
-        uploadTime === undefined ? file : { ...file, uploadTime: uploadTime.getTime() },
-    ),
     projectStatus: page.projectStatus,
     ...(page.versions === undefined ? {} : { versions: page.versions }),
+    dists: index,
   };
+  return new SplitPayload(head, tail);
 }
 
-function isPayload(value: unknown): value is SimplePagePayload {
-  const v = value as Partial<SimplePagePayload> | undefined;
-  return (
-    typeof v === "object" &&
-    v !== null &&
-    v.format === PAGE_FORMAT &&
-    typeof v.digest === "string" &&
-    Array.isArray(v.files) &&
-    typeof v.projectStatus === "object"
-  );
-}
-
-/** The page a cached (or just read) payload holds; throws for anything else. */
-export function decodeSimplePage(payload: unknown): SimplePage {
-  if (!isPayload(payload)) throw new Error("not a parsed Simple API page");
+function openSimplePage(payload: unknown, name: PackageName): SimplePage | undefined {
+  if (!(payload instanceof SplitPayload)) return undefined;
+  const head = payload.head as Partial<SimplePageHead> | null;
+  if (
+    typeof head !== "object" ||
+    head === null ||
+    head.format !== PAGE_FORMAT ||
+    typeof head.digest !== "string" ||
+    typeof head.projectStatus !== "object" ||
+    head.projectStatus === null ||
+    (head.versions !== undefined && !Array.isArray(head.versions))
+  ) {
+    return undefined;
+  }
+  const dists = StoredDists.open(head.dists, payload.tail, name);
+  if (dists === undefined) return undefined;
   return {
-    files: payload.files.map((file) =>
-      file.uploadTime === undefined ? file : { ...file, uploadTime: new Date(file.uploadTime) },
-    ) as SimpleFile[],
-    projectStatus: payload.projectStatus,
-    ...(payload.versions === undefined ? {} : { versions: payload.versions }),
+    projectStatus: head.projectStatus,
+    ...(head.versions === undefined ? {} : { versions: head.versions }),
+    dists,
   };
+}
+
+/** The page a cached (or just read) payload of `name`'s page holds; throws for anything else. */
+export function decodeSimplePage(payload: unknown, name: PackageName): SimplePage {
+  const page = openSimplePage(payload, name);
+  if (page === undefined) throw new Error("not a cached Simple API page");
+  return page;
 }
 
 /** Parses a page body (PEP 691 JSON or PEP 503 HTML). */
-export function parseSimplePage(payload: SimplePageBody): SimplePage {
+export function parseSimplePage(payload: SimplePageBody): ParsedSimplePage {
   if (payload.mediaType === "json") {
     try {
       const page = parseSimpleJson(payload.body, payload.url);
@@ -194,5 +221,6 @@ export async function readLocalSimplePage(
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  return parseSimplePage({ url: pageUrl.href, mediaType: "html", body: text });
+  const page = parseSimplePage({ url: pageUrl.href, mediaType: "html", body: text });
+  return { projectStatus: page.projectStatus, dists: GroupedDists.fromFiles(page.files, name) };
 }

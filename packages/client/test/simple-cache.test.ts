@@ -1,5 +1,5 @@
 import type { LookupAddress } from "node:dns";
-import { readdir, stat } from "node:fs/promises";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -86,6 +86,49 @@ describe("simple page cache", () => {
       const offline = client({ offline: true });
       const [d] = await offline.simple("pkg");
       expect(d?.files.map((f) => f.filename)).toEqual(c?.files.map((f) => f.filename));
+    } finally {
+      await server.close();
+    }
+  });
+  it("a_truncated_page_entry_is_dropped_and_fetched_again", async () => {
+    const server = await startServer(() => ({
+      status: 200,
+      headers: { "content-type": "text/html" },
+      body: page(["1.0.0", "2.0.0"]),
+    }));
+    const cacheDir = join(tmp.path, `cache-${caseNo++}`);
+    const client = (options: Partial<RegistryClientOptions> = {}) =>
+      createRegistryClient({
+        indexes: IndexLocations.fromArgs({ indexUrl: `${server.url}/simple/` }),
+        cacheDir,
+        retryDelayMs: () => 0,
+        netrcPath: null,
+        env: {},
+        ...options,
+      });
+    try {
+      await client().simple("pkg");
+      const bucket = join(cacheDir, "simple-v0");
+      const [shard] = await readdir(bucket);
+      const file = join(bucket, shard as string, "pkg.json");
+      const whole = await readFile(file);
+      await writeFile(file, whole.subarray(0, whole.length - 5));
+
+      // Offline, a broken entry is no entry.
+      const offline = await client({ offline: true })
+        .simple("pkg")
+        .catch((e: unknown) => e);
+      expect(String(offline)).toContain("Network connectivity is disabled");
+
+      await writeFile(file, whole.subarray(0, whole.length - 5));
+      const [again] = await client().simple("pkg");
+      expect(server.requests).toHaveLength(2);
+      expect(again?.distVersions).toEqual(["1.0.0", "2.0.0"]);
+      expect((await readFile(file)).equals(whole)).toBe(false);
+      const [cached] = await client({ offline: true }).simple("pkg");
+      expect(cached?.distsOf("2.0.0").map((d) => d.file.filename)).toEqual([
+        "pkg-2.0.0-py3-none-any.whl",
+      ]);
     } finally {
       await server.close();
     }

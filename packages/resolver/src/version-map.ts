@@ -1,7 +1,7 @@
 import type { RegistryDist, SimpleMetadata } from "@uv-ts/client";
 import { type SourceDistFilename, WheelFilename } from "@uv-ts/distribution-filename";
 import type { PackageName } from "@uv-ts/normalize";
-import { compareVersions, type Version, VersionSpecifiers } from "@uv-ts/pep440";
+import { compareVersions, Version, VersionSpecifiers } from "@uv-ts/pep440";
 import type { Tags } from "@uv-ts/platform-tags";
 import type { SimpleFile } from "@uv-ts/pypi-types";
 import {
@@ -141,10 +141,11 @@ export interface FileFilter {
   readonly allowYanked: (version: Version) => boolean;
 }
 
-/** The files of one version, as listed; judged only when the resolver looks at the version. */
+/** One version of the page; its files are decoded and judged only when the resolver asks. */
 interface VersionEntry {
   readonly version: Version;
-  readonly files: RegistryDist[];
+  /** The page's texts of the version (one, unless a page groups by something finer). */
+  readonly texts: string[];
   /** Built on first use. */
   dist: PrioritizedDist | undefined;
   /** {@link PrioritizedDist.excludedByDate}, worked out without judging wheel tags. */
@@ -152,48 +153,53 @@ interface VersionEntry {
 }
 
 /**
- * The versions of a package on one index, oldest first, with their distributions. Files are
- * grouped by version up front, but judged (tags, yanks, `--exclude-newer`) only for the versions
- * the resolver asks about: most of a popular package's hundreds of versions are never looked at.
+ * The versions of a package on one index, oldest first, with their distributions. The page
+ * comes grouped by version; a version's files are decoded and judged (tags, yanks,
+ * `--exclude-newer`) only when the resolver asks about it: most of a popular package's hundreds
+ * of versions are never looked at.
  */
 export class VersionMap {
   readonly name: PackageName;
   readonly index: SimpleMetadata["index"];
   /** Every listed version, ascending. */
   readonly versions: readonly Version[];
+  readonly #metadata: SimpleMetadata;
   readonly #entries: Map<string, VersionEntry>;
   readonly #filter: FileFilter;
   #included: readonly Version[] | undefined;
 
   private constructor(
     name: PackageName,
-    index: SimpleMetadata["index"],
+    metadata: SimpleMetadata,
     entries: Map<string, VersionEntry>,
     filter: FileFilter,
   ) {
     this.name = name;
-    this.index = index;
+    this.index = metadata.index;
+    this.#metadata = metadata;
     this.#entries = entries;
     this.#filter = filter;
     const versions: Version[] = [];
     for (const entry of entries.values()) versions.push(entry.version);
+    // Pages list their versions in order already, which makes this a single pass.
     this.versions = versions.sort(compareVersions);
   }
 
-  /** Sorts one index's files into versions, to be judged with `filter` when first asked for. */
+  /** One index's versions, whose files are judged with `filter` when first asked for. */
   static fromSimple(name: PackageName, metadata: SimpleMetadata, filter: FileFilter): VersionMap {
     const entries = new Map<string, VersionEntry>();
-    for (const dist of metadata.dists) {
-      const version = dist.filename.version;
+    for (const text of metadata.distVersions) {
+      const version = Version.tryParse(text);
+      if (version === undefined) continue;
       const key = version.hashKey();
       const entry = entries.get(key);
       if (entry === undefined) {
-        entries.set(key, { version, files: [dist], dist: undefined, excluded: undefined });
+        entries.set(key, { version, texts: [text], dist: undefined, excluded: undefined });
       } else {
-        entry.files.push(dist);
+        entry.texts.push(text);
       }
     }
-    return new VersionMap(name, metadata.index, entries, filter);
+    return new VersionMap(name, metadata, entries, filter);
   }
 
   /** The distributions of `version`. */
@@ -216,11 +222,20 @@ export class VersionMap {
     return this.#included;
   }
 
+  #files(entry: VersionEntry): readonly RegistryDist[] {
+    const [text, ...more] = entry.texts;
+    if (text === undefined) return [];
+    const files = this.#metadata.distsOf(text);
+    return more.length === 0
+      ? files
+      : [...files, ...more.flatMap((t) => this.#metadata.distsOf(t))];
+  }
+
   #prioritized(entry: VersionEntry): PrioritizedDist {
     let dist = entry.dist;
     if (dist === undefined) {
       dist = new PrioritizedDist(entry.version);
-      for (const file of entry.files) addFile(dist, file, this.index, this.#filter);
+      for (const file of this.#files(entry)) addFile(dist, file, this.index, this.#filter);
       entry.dist = dist;
     }
     return dist;
@@ -229,9 +244,11 @@ export class VersionMap {
   #excluded(entry: VersionEntry): boolean {
     if (entry.excluded === undefined) {
       entry.excluded =
-        entry.dist === undefined
-          ? excludedWithoutTags(entry, this.#filter)
-          : entry.dist.excludedByDate();
+        entry.dist !== undefined
+          ? entry.dist.excludedByDate()
+          : // Without a cut-off nothing is excluded by date: no need to decode the files.
+            this.#filter.excludeNewer !== undefined &&
+            excludedWithoutTags(entry.version, this.#files(entry), this.#filter);
     }
     return entry.excluded;
   }
@@ -242,19 +259,23 @@ export class VersionMap {
  * upload time alone (a wheel's tags are looked at only after its date), and so is the sdist the
  * version would keep (sdists need no tags).
  */
-function excludedWithoutTags(entry: VersionEntry, filter: FileFilter): boolean {
+function excludedWithoutTags(
+  version: Version,
+  files: readonly RegistryDist[],
+  filter: FileFilter,
+): boolean {
   let sdist: SourceCandidate["compatibility"] | undefined;
-  for (const { filename, file } of entry.files) {
+  for (const { filename, file } of files) {
     if (filename instanceof WheelFilename) {
       if (filter.noBinary || !excludedByCutoff(file, filter)) return false;
     } else {
-      const compatibility = sourceCompatibility(file, entry.version, filter);
+      const compatibility = sourceCompatibility(file, version, filter);
       if (sdist === undefined || sourceCompatibilityBetter(compatibility, sdist)) {
         sdist = compatibility;
       }
     }
   }
-  if (sdist === undefined) return entry.files.length > 0;
+  if (sdist === undefined) return files.length > 0;
   return !sdist.ok && sdist.reason.kind === "exclude-newer";
 }
 

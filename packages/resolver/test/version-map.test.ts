@@ -1,7 +1,12 @@
 // `VersionMap` judges files lazily: only the versions the resolver asks about. These tests hold
 // the lazy answers to the eager ones.
-import type { SimpleMetadata } from "@uv-ts/client";
-import { parseDistFilename } from "@uv-ts/distribution-filename";
+import {
+  encodeDists,
+  GroupedDists,
+  type SimpleMetadata,
+  StoredDists,
+  simpleMetadataFromFiles,
+} from "@uv-ts/client";
 import type { PackageName } from "@uv-ts/normalize";
 import { Version } from "@uv-ts/pep440";
 import type { Tags } from "@uv-ts/platform-tags";
@@ -36,7 +41,7 @@ interface FileSpec {
 }
 
 function page(specs: readonly FileSpec[]): SimpleMetadata {
-  const dists = specs.map((spec, i) => {
+  const files = specs.map((spec, i) => {
     const filename = spec.wheel
       ? `foo-${spec.version}-py3-none-any.whl`
       : `foo-${spec.version}${spec.extension}`;
@@ -50,17 +55,29 @@ function page(specs: readonly FileSpec[]): SimpleMetadata {
         ? {}
         : { uploadTime: new Date(spec.newer ? CUTOFF + i : CUTOFF - 1000 - i) }),
     };
-    const parsed = parseDistFilename(filename, NAME);
-    if (parsed === undefined) throw new Error(filename);
-    return { filename: parsed, file };
+    return file;
   });
-  return {
+  const metadata = simpleMetadataFromFiles({
     index: {} as SimpleMetadata["index"],
     format: "simple",
-    files: dists.map((d) => d.file),
-    dists,
-    projectStatus: { status: "active" },
-  } as unknown as SimpleMetadata;
+    name: NAME,
+    files,
+  });
+  expect(metadata.files).toHaveLength(files.length);
+  return metadata;
+}
+
+/** {@link page} as read back from the cache. */
+function storedPage(specs: readonly FileSpec[]): SimpleMetadata {
+  const inMemory = page(specs);
+  const { index, tail } = encodeDists(GroupedDists.fromFiles(inMemory.files, NAME));
+  const stored = StoredDists.open(index, tail, NAME);
+  if (stored === undefined) throw new Error("unreadable");
+  return {
+    ...inMemory,
+    distVersions: stored.versions,
+    distsOf: (version: string) => stored.distsOf(version),
+  };
 }
 
 const specs = fc.array(
@@ -99,6 +116,16 @@ describe("version_map", () => {
         expect(lazy.includedVersions().map(String)).toEqual(
           eager.versions.filter((_, i) => !excluded[i]).map(String),
         );
+        // The same page read back from the cache judges alike.
+        const stored = VersionMap.fromSimple(NAME, storedPage(files), filter);
+        expect(stored.versions.map(String)).toEqual(eager.versions.map(String));
+        expect(stored.versions.map((v) => stored.excludedByDate(v))).toEqual(excluded);
+        const summary = (d: PrioritizedDist | undefined) => [
+          d?.files().map((f) => [f.filename, f.uploadTime?.getTime(), f.yanked]),
+          d?.compatible()?.kind,
+          d?.incompatibility(),
+        ];
+        expect(stored.versions.map((v) => summary(stored.get(v)))).toEqual(judged.map(summary));
       }),
       { seed: 17, numRuns: 400 },
     );
@@ -128,6 +155,59 @@ describe("version_map", () => {
     expect(calls()).toBe(1);
     map.get(Version.parse("2.0"));
     expect(calls()).toBe(1);
+  });
+
+  it("decodes_the_files_of_a_stored_page_only_for_the_versions_asked_for", () => {
+    const files = Array.from({ length: 40 }, (_, i): SimpleFile => {
+      const filename = i < 20 ? `foo-${i}.0.tar.gz` : `foo-${i - 20}.0.0-py3-none-any.whl`;
+      return {
+        filename,
+        url: `https://e/${filename}`,
+        hashes: {},
+        yanked: false,
+        coreMetadata: false,
+      };
+    });
+    const { index, tail } = encodeDists(GroupedDists.fromFiles(files, NAME));
+    const stored = StoredDists.open(index, tail, NAME);
+    if (stored === undefined) throw new Error("unreadable");
+    const asked: string[] = [];
+    const metadata = {
+      ...simpleMetadataFromFiles({
+        index: {} as SimpleMetadata["index"],
+        format: "simple",
+        name: NAME,
+        files: [],
+      }),
+      distVersions: stored.versions,
+      distsOf: (version: string) => {
+        asked.push(version);
+        return stored.distsOf(version);
+      },
+    };
+    const filter = {
+      tags: undefined,
+      noBinary: false,
+      noBuild: false,
+      excludeNewer: undefined,
+      allowYanked: () => false,
+    };
+    const map = VersionMap.fromSimple(NAME, metadata, filter);
+    expect(map.versions.map(String)).toEqual(Array.from({ length: 20 }, (_, i) => `${i}.0`));
+    // Without `--exclude-newer`, nothing needs decoding to know what is included.
+    expect(map.includedVersions()).toHaveLength(20);
+    expect(asked).toEqual([]);
+    // `7.0` and `7.0.0` are one version, named after its first file.
+    expect(
+      map
+        .get(Version.parse("7.0.0"))
+        ?.files()
+        .map((f) => f.filename),
+    ).toEqual(["foo-7.0.0-py3-none-any.whl", "foo-7.0.tar.gz"]);
+    expect(asked).toEqual(["7.0"]);
+    const dated = VersionMap.fromSimple(NAME, metadata, { ...filter, excludeNewer: CUTOFF });
+    expect(dated.excludedByDate(Version.parse("3"))).toBe(true);
+    expect(asked).toEqual(["7.0", "3.0"]);
   });
 
   it("groups_equal_versions_in_page_order", () => {

@@ -2,8 +2,10 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { crc32 } from "node:zlib";
 import { writeFileAtomic } from "@uv-ts/fs";
 import type { CachePolicy } from "./policy.ts";
+import { SplitPayload } from "./split-payload.ts";
 
 /** The buckets the client owns, each versioned so a format change never reads old entries. */
 export const CACHE_BUCKETS = {
@@ -27,7 +29,14 @@ export interface StoredResponse {
   /** Epoch milliseconds; `--refresh` revalidates entries stored before the run started. */
   readonly storedAt: number;
   readonly policy: CachePolicy;
+  /** JSON-serialisable, or a {@link SplitPayload} (which a store gives back as one). */
   readonly payload: unknown;
+}
+
+/** What the first line of a file with a split payload says about the bytes after it. */
+interface TailInfo {
+  readonly size: number;
+  readonly crc32: number;
 }
 
 /**
@@ -53,7 +62,12 @@ function safeSegment(segment: string): string {
   return segment;
 }
 
-/** JSON files under `<root>/<bucket>/...`, written atomically (temp file + rename). */
+/**
+ * Files under `<root>/<bucket>/...`, written atomically (temp file + rename). An entry is one
+ * JSON document; with a {@link SplitPayload} it is a JSON line (the entry with the payload's head,
+ * and the size and CRC-32 of the tail) followed by the tail's bytes, so that reading it parses
+ * only the line. A file whose tail does not match its line (truncated, damaged) is broken.
+ */
 export class FileHttpCacheStore implements HttpCacheStore {
   readonly root: string;
 
@@ -73,33 +87,67 @@ export class FileHttpCacheStore implements HttpCacheStore {
 
   async read(key: CacheEntryKey): Promise<StoredResponse | undefined> {
     const path = this.pathOf(key);
-    let text: string;
+    let bytes: Buffer;
     try {
       // One blocking read: entries are local and often megabytes (a big project's page), which
       // the promise API would read in many small chunks, each a round trip through the pool.
-      text = readFileSync(path, "utf8");
+      bytes = readFileSync(path);
     } catch {
       return undefined;
     }
-    try {
-      const entry = JSON.parse(text) as StoredResponse;
-      if (typeof entry.storedAt !== "number" || typeof entry.policy?.url !== "string") {
-        throw new Error("not a cache entry");
-      }
-      return entry;
-    } catch {
-      await rm(path, { force: true });
-      return undefined;
-    }
+    const entry = parseEntry(bytes);
+    if (entry === undefined) await rm(path, { force: true });
+    return entry;
   }
 
   async write(key: CacheEntryKey, entry: StoredResponse): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomic(path, JSON.stringify(entry));
+    await writeFileAtomic(path, serializeEntry(entry));
   }
 
   async remove(key: CacheEntryKey): Promise<void> {
     await rm(this.pathOf(key), { force: true });
   }
+}
+
+/** The bytes of an entry file (see {@link FileHttpCacheStore}). */
+export function serializeEntry(entry: StoredResponse): string | Buffer {
+  const payload = entry.payload;
+  if (!(payload instanceof SplitPayload)) return JSON.stringify(entry);
+  const tail: TailInfo = { size: payload.tail.length, crc32: crc32(payload.tail) };
+  // `JSON.stringify` escapes every line break, so the first one in the file ends the head.
+  const head = JSON.stringify({ ...entry, payload: payload.head, tail });
+  return Buffer.concat([Buffer.from(`${head}\n`, "utf8"), payload.tail]);
+}
+
+/** Reads an entry file's bytes; `undefined` when they are not a whole, intact entry. */
+export function parseEntry(bytes: Buffer): StoredResponse | undefined {
+  const newline = bytes.indexOf(0x0a);
+  let entry: StoredResponse & { readonly tail?: TailInfo };
+  try {
+    entry = JSON.parse(bytes.toString("utf8", 0, newline < 0 ? bytes.length : newline));
+  } catch {
+    return undefined;
+  }
+  if (
+    typeof entry !== "object" ||
+    entry === null ||
+    typeof entry.storedAt !== "number" ||
+    typeof entry.policy?.url !== "string"
+  ) {
+    return undefined;
+  }
+  const info = entry.tail;
+  if (info === undefined) return newline < 0 ? entry : undefined;
+  if (newline < 0 || typeof info.size !== "number" || typeof info.crc32 !== "number") {
+    return undefined;
+  }
+  const tail = bytes.subarray(newline + 1);
+  if (tail.length !== info.size || crc32(tail) !== info.crc32) return undefined;
+  return {
+    storedAt: entry.storedAt,
+    policy: entry.policy,
+    payload: new SplitPayload(entry.payload, tail),
+  };
 }

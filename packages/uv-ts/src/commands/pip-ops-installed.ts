@@ -7,6 +7,7 @@ import {
   OfflineError,
   PackageNotFoundError,
   type SimpleMetadata,
+  simpleMetadataFromFiles,
 } from "@uv-ts/client";
 import { WheelFilename } from "@uv-ts/distribution-filename";
 import { type InstalledDist, parseWheelFile, type SitePackages } from "@uv-ts/installer";
@@ -106,13 +107,7 @@ export function installedCandidates(
       uploadTime: new Date(0),
     };
     byUrl.set(url, dist);
-    const page: SimpleMetadata = {
-      index,
-      format: "flat",
-      files: [file],
-      dists: [{ filename, file }],
-      projectStatus: { status: "active" },
-    };
+    const page = simpleMetadataFromFiles({ index, format: "flat", name, files: [file] });
     pages.set(name, page);
     return page;
   };

@@ -1,0 +1,179 @@
+// A page served again byte for byte reuses the cached entry: it is neither parsed nor stored
+// again. The page parsers are wrapped to count how often a body is parsed.
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { PackageName } from "@uv-ts/normalize";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  createRegistryClient,
+  decodeSimplePage,
+  FileHttpCacheStore,
+  IndexLocations,
+  readSimplePage,
+  SplitPayload,
+  urlDigest,
+} from "../src/index.ts";
+import { startServer, tempDir } from "./helpers.ts";
+
+const parsed = vi.hoisted(() => ({ json: 0, html: 0 }));
+
+vi.mock("@uv-ts/pypi-types", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@uv-ts/pypi-types")>();
+  return {
+    ...actual,
+    parseSimpleJson: (...args: Parameters<typeof actual.parseSimpleJson>) => {
+      parsed.json++;
+      return actual.parseSimpleJson(...args);
+    },
+    parseSimpleHtml: (...args: Parameters<typeof actual.parseSimpleHtml>) => {
+      parsed.html++;
+      return actual.parseSimpleHtml(...args);
+    },
+  };
+});
+
+const NAME = "pkg" as PackageName;
+const SHA = "a".repeat(64);
+const JSON_TYPE = "application/vnd.pypi.simple.v1+json";
+
+function jsonPage(versions: readonly string[]): string {
+  return JSON.stringify({
+    meta: { "api-version": "1.1" },
+    name: "pkg",
+    versions,
+    files: versions.flatMap((v) => [
+      {
+        filename: `pkg-${v}-py3-none-any.whl`,
+        url: `/files/pkg-${v}-py3-none-any.whl`,
+        hashes: { sha256: SHA },
+        "upload-time": "2024-01-02T03:04:05.678Z",
+      },
+      { filename: `pkg-${v}.tar.gz`, url: `/files/pkg-${v}.tar.gz`, hashes: { sha256: SHA } },
+    ]),
+  });
+}
+
+function response(body: string, contentType = JSON_TYPE) {
+  const bytes = Buffer.from(body, "utf8");
+  return {
+    url: new URL("https://index.example/simple/pkg/"),
+    status: 200,
+    headers: { "content-type": contentType },
+    body: {
+      arrayBuffer: async () =>
+        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+    } as unknown as Parameters<typeof readSimplePage>[0]["body"],
+  };
+}
+
+let tmp: { path: string; cleanup: () => Promise<void> };
+beforeAll(async () => {
+  tmp = await tempDir();
+});
+afterAll(async () => {
+  await tmp.cleanup();
+});
+
+describe("simple page reuse", () => {
+  it("an_identical_body_reuses_the_cached_payload_without_parsing", async () => {
+    parsed.json = 0;
+    const first = await readSimplePage(response(jsonPage(["1.0", "2.0"])), undefined, NAME);
+    expect(parsed.json).toBe(1);
+    // The cached copy, as the store gives it back.
+    const store = new FileHttpCacheStore(join(tmp.path, "reuse"));
+    const key = { bucket: "simple", shard: ["i"], file: "pkg.json" } as const;
+    const policy = {
+      url: "https://index.example/simple/pkg/",
+      status: 200,
+      responseTime: 0,
+      vary: {},
+    };
+    await store.write(key, { storedAt: 0, policy, payload: first });
+    const cached = (await store.read(key))?.payload;
+    expect(cached).toBeInstanceOf(SplitPayload);
+
+    const again = await readSimplePage(response(jsonPage(["1.0", "2.0"])), cached, NAME);
+    expect(again).toBe(cached);
+    expect(parsed.json).toBe(1);
+    const page = decodeSimplePage(again, NAME);
+    expect(page.versions).toEqual(["1.0", "2.0"]);
+    expect(page.dists.distsOf("2.0").map((d) => d.file.filename)).toEqual([
+      "pkg-2.0-py3-none-any.whl",
+      "pkg-2.0.tar.gz",
+    ]);
+
+    // Another body, another media type, or another package's page: parsed.
+    const changed = await readSimplePage(response(jsonPage(["1.0", "3.0"])), cached, NAME);
+    expect(changed).not.toBe(cached);
+    expect(parsed.json).toBe(2);
+    expect(decodeSimplePage(changed, NAME).dists.versions).toEqual(["1.0", "3.0"]);
+    const other = await readSimplePage(
+      response(jsonPage(["1.0", "2.0"])),
+      cached,
+      "other" as PackageName,
+    );
+    expect(other).not.toBe(cached);
+    expect(parsed.json).toBe(3);
+  });
+
+  it("a_cached_payload_that_cannot_be_opened_is_not_reused", async () => {
+    parsed.json = 0;
+    const first = await readSimplePage(response(jsonPage(["1.0"])), undefined, NAME);
+    const broken = new SplitPayload(first.head, Buffer.from("garbage\n"));
+    const again = await readSimplePage(response(jsonPage(["1.0"])), broken, NAME);
+    expect(again).not.toBe(broken);
+    expect(parsed.json).toBe(2);
+    expect(decodeSimplePage(again, NAME).dists.versions).toEqual(["1.0"]);
+  });
+
+  it("a_proxy_resending_the_same_page_costs_no_parse_and_no_write", async () => {
+    // Neither validators nor freshness: every run asks again and gets the whole page.
+    const body = jsonPage(["1.0", "1.1"]);
+    const server = await startServer(() => ({
+      status: 200,
+      headers: { "content-type": JSON_TYPE },
+      body,
+    }));
+    const cacheDir = join(tmp.path, "proxy");
+    const client = (offline = false) =>
+      createRegistryClient({
+        indexes: IndexLocations.fromArgs({ indexUrl: `${server.url}/simple/` }),
+        cacheDir,
+        offline,
+        retryDelayMs: () => 0,
+        netrcPath: null,
+        env: {},
+      });
+    try {
+      parsed.json = 0;
+      const one = client();
+      const [a] = await one.simple("pkg");
+      await one.close();
+      expect(parsed.json).toBe(1);
+      const path = new FileHttpCacheStore(cacheDir).pathOf({
+        bucket: "simple",
+        shard: [urlDigest(`${server.url}/simple`)],
+        file: "pkg.json",
+      });
+      const before = await stat(path);
+
+      const two = client();
+      const [b] = await two.simple("pkg");
+      await two.close();
+      expect(server.requests).toHaveLength(2);
+      expect(parsed.json).toBe(1);
+      expect(b?.distVersions).toEqual(["1.0", "1.1"]);
+      expect(b?.distsOf("1.1").map((d) => d.file)).toEqual(a?.distsOf("1.1").map((d) => d.file));
+      const after = await stat(path);
+      expect(after.ino).toBe(before.ino);
+      expect(after.mtimeMs).toBe(before.mtimeMs);
+
+      const three = client(true);
+      const [c] = await three.simple("pkg");
+      expect(parsed.json).toBe(1);
+      expect(c?.files.map((f) => f.filename)).toEqual(a?.files.map((f) => f.filename));
+    } finally {
+      await server.close();
+    }
+  });
+});
