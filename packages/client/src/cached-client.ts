@@ -23,7 +23,8 @@ export interface CacheableRequest<P> {
   /** An index's `cache-control` setting, replacing the server's header. */
   readonly cacheControlOverride?: string | undefined;
   /**
-   * Reads a successful response into a JSON-serialisable payload (the thing cached).
+   * Reads a successful response into the payload that is cached: JSON-serialisable, or a
+   * `SplitPayload` whose tail is decoded piece by piece.
    * `previous` is the cached payload of the same URL, when there is one: a reader may return
    * it as is when the response carries the same content, which spares decoding it again.
    */
