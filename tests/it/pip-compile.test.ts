@@ -3,7 +3,8 @@
 // uv's tests resolve). Where the reference uv is installed, every case also runs the real
 // `uv pip compile` with the same arguments and requires the same output (with `uv` spelled
 // `uv-ts`), so the snapshots below are uv's own.
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
@@ -1661,6 +1662,20 @@ describe.skipIf(!hasFeature("python"))("pip compile", { concurrent: true }, () =
           # via anyio
       `,
     );
+  });
+
+  // `-o /dev/null` must write through the device, not rename a temporary file over it (which
+  // replaced the machine's /dev/null once). Making a device node needs root.
+  it.skipIf(process.getuid?.() !== 0)("output_file_device_is_written_through", async () => {
+    await using ctx = await TestContext.create({ python: ["3.12"] });
+    await write(ctx, "requirements.in", "anyio==3.7.0");
+    const device = join(ctx.tempDir, "null.txt");
+    execFileSync("mknod", ["-m", "666", device, "c", "1", "3"]);
+    assertSnapshot(
+      await compile(ctx, ["requirements.in", "--quiet", "-o", "null.txt"]),
+      `exit_code: 0 (success)`,
+    );
+    expect(statSync(device).isCharacterDevice()).toBe(true);
   });
 
   it("compile_invalid_output_file", async () => {

@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import { mkdir, readlink } from "node:fs/promises";
+import { mkdir, readlink, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, resolve } from "node:path";
 import { elapsed } from "@uv-ts/console";
 import { UvError } from "@uv-ts/error";
@@ -34,13 +34,22 @@ function toggle(ctx: CommandContext, on: string, off: string, fallback: boolean)
   return fallback;
 }
 
-/** Writes the output file atomically, creating its directory; a symlink's target is replaced. */
+/**
+ * Writes the output file atomically, creating its directory; a symlink's target is replaced.
+ * Something that is not a regular file (`-o /dev/null`, a pipe) is written through, as uv does:
+ * renaming a temporary file over it would replace the device itself.
+ */
 async function writeOutput(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const target = await readlink(path).then(
     (link) => resolve(dirname(path), link),
     () => path,
   );
+  const existing = await stat(target).catch(() => undefined);
+  if (existing !== undefined && !existing.isFile() && !existing.isDirectory()) {
+    await writeFile(target, text);
+    return;
+  }
   await writeFileAtomic(target, text);
 }
 
