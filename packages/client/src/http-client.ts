@@ -1,9 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
-// Deep imports, so that a run loads only these parts of undici (see `undici-parts.d.ts`).
-import undiciRequest from "undici/lib/api/api-request.js";
-import Agent from "undici/lib/dispatcher/agent.js";
 import { basicAuthorization, type CredentialStore } from "./credentials.ts";
 import { memoizedLookup } from "./dns-lookup.ts";
 import {
@@ -25,6 +22,7 @@ import {
   isTransportError,
 } from "./retry.ts";
 import { type SecureContextEvent, TrustConnector } from "./tls-trust-connector.ts";
+import { Agent, undiciRequest } from "./undici-lazy.ts";
 
 /** One HTTP request; `url` may carry credentials, which become an `Authorization` header. */
 export interface HttpRequest {

@@ -7,9 +7,9 @@ import {
   type TLSSocket,
 } from "node:tls";
 import type { buildConnector as BuildConnector } from "undici";
-import buildConnector from "undici/lib/core/connect.js";
 import { type AnchorRecord, type BundleIdentity, TlsAnchorStore } from "./tls-anchor-store.ts";
 import { derFingerprint, pemFingerprint, splitPemCertificates } from "./tls-bundle.ts";
+import { buildConnector } from "./undici-lazy.ts";
 
 /** A TLS context the connector built: from the whole bundle, or from remembered anchors only. */
 export interface SecureContextEvent {

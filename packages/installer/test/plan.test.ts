@@ -1,4 +1,4 @@
-import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type PackageName, parsePackageName } from "@uv-ts/normalize";
@@ -198,5 +198,33 @@ describe("plan", () => {
     expect(anyio?.requested).toBe(false);
     expect(anyio?.hasRecord).toBe(true);
     expect(broken?.hasRecord).toBe(false);
+  });
+
+  it("site_packages_reads_each_optional_file_that_exists", () => {
+    installed("anyio-4.0.0", {
+      directUrl: { kind: "archive", url: "https://example.org/anyio.whl", archiveInfo: {} },
+      cacheInfo: '{"timestamp":1}',
+    });
+    writeFileSync(join(layout.scheme.purelib, "anyio-4.0.0.dist-info", "REQUESTED"), "");
+    installed("idna-3.7");
+    // A directory name that does not parse: name and version come from METADATA.
+    installed("weird_name-1.0");
+    renameSync(
+      join(layout.scheme.purelib, "weird_name-1.0.dist-info"),
+      join(layout.scheme.purelib, "weird.dist-info"),
+    );
+    const site = SitePackages.read(layout);
+    const anyio = site.get(parsePackageName("anyio"))[0];
+    expect(anyio?.requested).toBe(true);
+    expect(anyio?.directUrl?.url).toBe("https://example.org/anyio.whl");
+    expect(anyio?.cacheInfo).toBe('{"timestamp":1}');
+    const idna = site.get(parsePackageName("idna"))[0];
+    expect(idna).toMatchObject({ requested: false, directUrl: undefined, cacheInfo: undefined });
+    // `INSTALLER` is read when asked for, and reflects the file at that moment.
+    writeFileSync(join(layout.scheme.purelib, "idna-3.7.dist-info", "INSTALLER"), "pip\n");
+    expect(idna?.installer).toBe("pip");
+    const weird = site.get(parsePackageName("weird-name"))[0];
+    expect(weird?.version.toString()).toBe("1.0");
+    expect(weird?.hasRecord).toBe(true);
   });
 });

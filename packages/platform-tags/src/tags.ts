@@ -87,20 +87,38 @@ function isFreethreadedCompatibleAbi(abi: AbiTag): boolean {
   );
 }
 
+/**
+ * A run of an interpreter's tags: one Python tag and one ABI tag on each of `platforms`, in order.
+ * The tags come in such runs, so their texts are formatted once per run (and once per platform
+ * tag) rather than once per tag: an interpreter has a thousand tags or more.
+ */
+interface TagRun {
+  readonly python: LanguageTag;
+  readonly abi: AbiTag;
+  readonly platforms: readonly PlatformTag[];
+  /** `formatPlatformTag` of each of `platforms`. */
+  readonly platformKeys: readonly string[];
+}
+
 /** The interpreter's tag list, best first, as uv orders it (see `Tags.fromEnvironment`). */
 function environmentTags(
   platformTags: readonly PlatformTag[],
   options: TagsOptions,
   implementation: Implementation,
-): TagTriple[] {
+): TagRun[] {
   const [major, minor] = options.pythonVersion;
-  const tags: TagTriple[] = [];
+  const runs: TagRun[] = [];
+  const platformKeys = platformTags.map(formatPlatformTag);
   const forEachPlatform = (python: LanguageTag, abi: AbiTag): void => {
-    for (const platform of platformTags) tags.push({ python, abi, platform });
+    runs.push({ python, abi, platforms: platformTags, platformKeys });
   };
   const own = languageTagFor(implementation, major, minor);
   const none: AbiTag = { kind: "none" };
-  const any: PlatformTag = { kind: "any" };
+  const any: readonly PlatformTag[] = [{ kind: "any" }];
+  const anyKeys = ["any"];
+  const pure = (python: LanguageTag): void => {
+    runs.push({ python, abi: none, platforms: any, platformKeys: anyKeys });
+  };
 
   // 1. The interpreter's exact ABI.
   forEachPlatform(
@@ -135,13 +153,12 @@ function environmentTags(
     if (m === minor) forEachPlatform({ kind: "python", major, minor: undefined }, none);
   }
   // 4. Pure Python.
-  if (implementation.kind === "cpython") tags.push({ python: own, abi: none, platform: any });
+  if (implementation.kind === "cpython") pure(own);
   for (let m = minor; m >= 0; m--) {
-    tags.push({ python: { kind: "python", major, minor: m }, abi: none, platform: any });
-    if (m === minor)
-      tags.push({ python: { kind: "python", major, minor: undefined }, abi: none, platform: any });
+    pure({ kind: "python", major, minor: m });
+    if (m === minor) pure({ kind: "python", major, minor: undefined });
   }
-  return tags;
+  return runs;
 }
 
 /**
@@ -151,8 +168,12 @@ function environmentTags(
 export class Tags {
   /** Python tag -> ABI tag -> platform tag -> priority, all keyed by the tags' text. */
   readonly #map: Map<string, Map<string, Map<string, number>>>;
-  /** Distinct tags, best first. */
-  readonly #ordered: readonly PrioritizedTag[];
+  /** The tags, best first, in runs (duplicates included). */
+  readonly #runs: readonly TagRun[];
+  /** How many tags `#runs` holds. */
+  readonly #count: number;
+  /** Distinct tags, best first; made when first asked for (most runs only look tags up). */
+  #ordered: readonly PrioritizedTag[] | undefined;
   /** The platform the tags were made for, for messages. */
   readonly platform: Platform;
   /** The Python version the tags were made for, for messages. */
@@ -163,7 +184,7 @@ export class Tags {
   readonly isFreethreaded: boolean;
 
   private constructor(
-    tags: readonly TagTriple[],
+    runs: readonly TagRun[],
     platform: Platform,
     pythonVersion: readonly [number, number],
     isCross: boolean,
@@ -173,15 +194,17 @@ export class Tags {
     this.pythonVersion = pythonVersion;
     this.isCross = isCross;
     this.isFreethreaded = isFreethreaded;
+    this.#runs = runs;
     this.#map = new Map();
-    const ordered: PrioritizedTag[] = [];
+    let count = 0;
+    for (const run of runs) count += run.platforms.length;
+    this.#count = count;
     // The last tag gets priority 1; a tag listed twice keeps its lower priority (as uv does).
-    for (let index = tags.length - 1; index >= 0; index--) {
-      const tag = tags[index] as TagTriple;
-      const priority = tags.length - index;
-      const python = formatLanguageTag(tag.python);
-      const abi = formatAbiTag(tag.abi);
-      const platformTag = formatPlatformTag(tag.platform);
+    let priority = 0;
+    for (let r = runs.length - 1; r >= 0; r--) {
+      const run = runs[r] as TagRun;
+      const python = formatLanguageTag(run.python);
+      const abi = formatAbiTag(run.abi);
       let abis = this.#map.get(python);
       if (abis === undefined) {
         abis = new Map();
@@ -192,12 +215,35 @@ export class Tags {
         platforms = new Map();
         abis.set(abi, platforms);
       }
-      if (!platforms.has(platformTag)) {
-        platforms.set(platformTag, priority);
-        ordered.push({ ...tag, priority });
+      const keys = run.platformKeys;
+      for (let p = keys.length - 1; p >= 0; p--) {
+        priority++;
+        const key = keys[p] as string;
+        if (!platforms.has(key)) platforms.set(key, priority);
       }
     }
-    this.#ordered = ordered.reverse();
+  }
+
+  /** The distinct tags, best first: each where the map kept its priority. */
+  #orderedTags(): readonly PrioritizedTag[] {
+    if (this.#ordered !== undefined) return this.#ordered;
+    const ordered: PrioritizedTag[] = [];
+    let priority = this.#count + 1;
+    for (const run of this.#runs) {
+      const platforms = this.#map.get(formatLanguageTag(run.python))?.get(formatAbiTag(run.abi));
+      for (let p = 0; p < run.platforms.length; p++) {
+        priority--;
+        if (platforms?.get(run.platformKeys[p] as string) !== priority) continue;
+        ordered.push({
+          python: run.python,
+          abi: run.abi,
+          platform: run.platforms[p] as PlatformTag,
+          priority,
+        });
+      }
+    }
+    this.#ordered = ordered;
+    return ordered;
   }
 
   /**
@@ -238,9 +284,8 @@ export class Tags {
     if (platform.os.kind === "manylinux" && !options.manylinuxCompatible) {
       platformTags = platformTags.filter((tag) => !isManylinuxTag(tag));
     }
-    const tags = environmentTags(platformTags, options, implementation);
     return new Tags(
-      tags,
+      environmentTags(platformTags, options, implementation),
       platform,
       options.pythonVersion,
       options.isCross === true,
@@ -334,21 +379,23 @@ export class Tags {
 
   /** The best tag, or `undefined` when there are none. */
   best(): PrioritizedTag | undefined {
-    return this.#ordered[0];
+    return this.#orderedTags()[0];
   }
 
   /** The number of distinct tags. */
   get size(): number {
-    return this.#ordered.length;
+    return this.#orderedTags().length;
   }
 
   /** The tags, best first. */
   [Symbol.iterator](): Iterator<PrioritizedTag> {
-    return this.#ordered[Symbol.iterator]();
+    return this.#orderedTags()[Symbol.iterator]();
   }
 
   /** One tag per line, best first (`cp312-cp312-manylinux_2_39_x86_64`, ...). */
   toString(): string {
-    return this.#ordered.map((tag) => `${formatTagTriple(tag)}\n`).join("");
+    return this.#orderedTags()
+      .map((tag) => `${formatTagTriple(tag)}\n`)
+      .join("");
   }
 }

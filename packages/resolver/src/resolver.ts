@@ -359,7 +359,7 @@ class PythonResolver {
       return { kind: "requires-python", version: candidate.version, requiresPython };
     }
     this.#pins.set(`${name}@${candidate.version.hashKey()}`, dist);
-    if (pkg.kind === "package") this.#index.prefetchMetadata(dist);
+    if (pkg.kind === "package") this.#prefetchMetadata(dist);
     this.#batchPrefetch(name, candidate.version, range, maps);
     return { kind: "version", version: candidate.version };
   }
@@ -392,6 +392,16 @@ class PythonResolver {
   }
 
   /**
+   * Starts fetching a registry distribution's metadata, unless dependencies are not wanted
+   * (`--no-deps`, `pip sync`): then, as in uv's direct mode, nothing reads it, and fetching it
+   * would cost a read and a parse (or a request) per package.
+   */
+  #prefetchMetadata(dist: CompatibleDist): void {
+    if (this.#options.noDeps === true) return;
+    this.#index.prefetchMetadata(dist);
+  }
+
+  /**
    * After several versions of a package were tried (backtracking through it), fetch the metadata
    * of the next candidates in one batch rather than one round-trip per attempt.
    */
@@ -414,7 +424,7 @@ class PythonResolver {
         if (!range.contains(v)) continue;
         const dist = map.get(v)?.compatible();
         if (dist === undefined) continue;
-        this.#index.prefetchMetadata(dist);
+        this.#prefetchMetadata(dist);
         fetched++;
       }
     }
@@ -602,7 +612,7 @@ class PythonResolver {
           response.maps,
           this.#preferences.get(name) ?? [],
         );
-        if (candidate?.dist !== undefined) this.#index.prefetchMetadata(candidate.dist);
+        if (candidate?.dist !== undefined) this.#prefetchMetadata(candidate.dist);
       },
       () => {},
     );

@@ -79,3 +79,27 @@ describe("prefetch_and_memoisation", () => {
     expect(counting.maxInFlight()).toBeLessThanOrEqual(3);
   });
 });
+
+describe("direct_mode", () => {
+  it("no_deps_fetches_pages_but_no_registry_metadata", async () => {
+    // uv's `DependencyMode::Direct` (`pip sync`, `--no-deps`): nothing reads a registry wheel's
+    // metadata, so none is fetched, not even in the background.
+    const counting = countingClient(localClient(server));
+    const resolution = await resolve({
+      manifest: {
+        requirements: ["bt-a", "ext-a[fast]", "many-a"].map((r) => Requirement.parse(r)),
+      },
+      target: target(),
+      client: counting.client,
+      options: { noDeps: true },
+    });
+    expect(resolution.packages.map((p) => p.name).sort()).toEqual(["bt-a", "ext-a", "many-a"]);
+    const keys = [...counting.calls.keys()];
+    expect(keys.filter((k) => k.startsWith("metadata:"))).toEqual([]);
+    expect(keys.filter((k) => k.startsWith("simple:")).sort()).toEqual([
+      "simple:bt-a",
+      "simple:ext-a",
+      "simple:many-a",
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import { UvError } from "@uv-ts/error";
 import { COMMANDS } from "./commands/registry.ts";
 import type { CommandContext, CommandRun } from "./context.ts";
 import { resolveGlobalSettings } from "./settings.ts";
+import { type OutputStream, processOutput } from "./stdio.ts";
 import { VERSION } from "./version.ts";
 
 /** The streams and environment a run of the CLI works with (tests pass their own). */
@@ -17,8 +18,8 @@ export interface Io {
   readonly argv: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
   /** Aborted when the run should stop (SIGINT/SIGTERM); never aborted when absent. */
   readonly signal?: AbortSignal;
 }
@@ -212,13 +213,9 @@ export function runFromProcess(): void {
     env: process.env,
     cwd: process.cwd(),
     // Node builds a stdio stream on first use, which costs start-up time (loading `stream`, and
-    // `net` for a pipe): only the streams a run writes to are built.
-    get stdout() {
-      return process.stdout;
-    },
-    get stderr() {
-      return process.stderr;
-    },
+    // `net` for a pipe): pipes and files are written directly (see `processOutput`).
+    stdout: processOutput(1, () => process.stdout),
+    stderr: processOutput(2, () => process.stderr),
     signal: controller.signal,
   }).then(
     (code) => {

@@ -84,6 +84,26 @@ describe("createLoader", () => {
     expect(loader.unsavedCaches).toBe(0);
   });
 
+  it("resolves parent and dotted relative ids to the same modules as plain ones", () => {
+    mkdirSync(join(dir, "chunks"));
+    writeFileSync(join(dir, "top.cjs"), moduleText('exports.id = require("./chunks/.x.cjs");'));
+    writeFileSync(join(dir, "chunks", ".x.cjs"), moduleText("exports.value = {};"));
+    writeFileSync(
+      join(dir, "chunks", "c.cjs"),
+      moduleText(
+        'exports.top = require("../top.cjs"); exports.x = require("./.x.cjs"); exports.self = require("../chunks/c.cjs");',
+      ),
+    );
+    const loader = createLoader({ codeCache: false });
+    const c = loader.load(join(dir, "chunks", "c.cjs")) as {
+      top: { id: unknown };
+      x: unknown;
+      self: unknown;
+    };
+    expect(c.top.id).toBe(c.x);
+    expect(c.self).toBe(c);
+  });
+
   it("writes a code cache at the end of a run and uses it in the next", () => {
     const file = join(dir, "m.cjs");
     writeFileSync(file, moduleText("exports.answer = () => 42; exports.answer();"));

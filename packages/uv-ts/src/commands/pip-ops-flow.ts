@@ -243,9 +243,27 @@ export async function runInstallFlow(
   checkExternallyManaged(ctx, env);
   const markers: MarkerEnvironment = env.interpreter.markers;
 
-  const lock = await lockEnvironment(env.root, { cwd: ctx.cwd });
+  const refresh = refreshPolicy(ctx, reinstall, options.upgrade);
+  // Unless `pip install` may find nothing to do, the cache is opened while the environment is
+  // locked and read: all three mostly wait on the file system. It is disposed of on every way
+  // out, and its failure is reported when it is needed, as before.
+  let opening = options.checkSatisfied ? undefined : openCache(ctx, refresh);
+  opening?.catch(() => {});
+  const disposeCache = async (): Promise<void> => {
+    await opening?.then(
+      (cache) => cache.dispose(),
+      () => {},
+    );
+  };
+  let lock: Awaited<ReturnType<typeof lockEnvironment>>;
   try {
-    let sitePackages = SitePackages.read(env.layout);
+    lock = await lockEnvironment(env.root, { cwd: ctx.cwd });
+  } catch (error) {
+    await disposeCache();
+    throw error;
+  }
+  try {
+    const sitePackages = SitePackages.read(env.layout);
     if (
       options.checkSatisfied &&
       reinstall === false &&
@@ -258,7 +276,8 @@ export async function runInstallFlow(
     }
     if (requireHashMode) requireHashes(spec.requirements, markers);
 
-    const cache = await openCache(ctx, refreshPolicy(ctx, reinstall, options.upgrade));
+    opening ??= openCache(ctx, refresh);
+    const cache = await opening;
     const client = createPipClient(ctx, indexLocations(ctx, spec), cache);
     try {
       const tags = interpreterTags(env.interpreter.info);
@@ -281,8 +300,8 @@ export async function runInstallFlow(
       );
       if (requireHashMode) requireResolvedHashes(resolution);
       reportResolved(ctx, count, options.start);
-      // The resolution may have taken long enough for another process to change the env.
-      sitePackages = SitePackages.read(env.layout);
+      // The environment is not read again: it is locked, so what was read above still holds (uv
+      // reads it once too).
       const fetcher = new WheelFetcher({ cache, client, offline: ctx.offline, signal: ctx.signal });
       await executeInstall({
         ctx,
@@ -305,9 +324,9 @@ export async function runInstallFlow(
       return 0;
     } finally {
       await client.close();
-      await cache.dispose();
     }
   } finally {
+    await disposeCache();
     await lock.release();
   }
 }

@@ -1,0 +1,77 @@
+import type {
+  Dispatcher,
+  Agent as UndiciAgent,
+  buildConnector as UndiciBuildConnector,
+} from "undici";
+
+// Stand-ins for undici's `Agent`, `buildConnector` and `request` that load undici only when a
+// request is actually sent. Loading it costs every run ~10 ms (its own modules plus Node's
+// `http`, `http2`, `net`, `assert`, `perf_hooks`...), and an offline run, or one answered from
+// the cache, never sends one. The transport calls them exactly as it would undici's own.
+
+type UndiciModules = typeof import("./undici-modules.ts");
+
+function loadUndici(): Promise<UndiciModules> {
+  return import("./undici-modules.ts");
+}
+
+/**
+ * An undici `Agent` made on first use: constructing one is free, and closing one that never
+ * sent anything loads nothing.
+ */
+export class Agent {
+  readonly #options: UndiciAgent.Options;
+  #agent: Promise<UndiciAgent> | undefined;
+
+  constructor(options: UndiciAgent.Options = {}) {
+    this.#options = options;
+  }
+
+  /** The real agent, made (and undici loaded) on the first call. */
+  dispatcher(): Promise<UndiciAgent> {
+    this.#agent ??= loadUndici().then((undici) => new undici.Agent(this.#options));
+    return this.#agent;
+  }
+
+  /** Closes the real agent's connections, if it was ever made. */
+  async close(): Promise<void> {
+    if (this.#agent === undefined) return;
+    await (await this.#agent).close();
+  }
+}
+
+/**
+ * undici's `request` for an {@link Agent} given as `this` (as undici's own is called on a
+ * dispatcher).
+ */
+export async function undiciRequest(
+  this: Agent,
+  options: Dispatcher.RequestOptions,
+): Promise<Dispatcher.ResponseData> {
+  const [undici, dispatcher] = await Promise.all([loadUndici(), this.dispatcher()]);
+  return undici.request.call(dispatcher, options);
+}
+
+/**
+ * undici's `buildConnector`, for an agent's `connect` option. Only undici calls the connector,
+ * so undici is loaded by then; the real connector is built on its first call, with `options`
+ * evaluated by the caller (a TLS context, say) once.
+ */
+export function buildConnector(
+  options: UndiciBuildConnector.BuildOptions,
+): UndiciBuildConnector.connector {
+  let connector: UndiciBuildConnector.connector | undefined;
+  return (opts, callback) => {
+    if (connector !== undefined) {
+      connector(opts, callback);
+      return;
+    }
+    loadUndici().then(
+      (undici) => {
+        connector ??= undici.buildConnector(options);
+        connector(opts, callback);
+      },
+      (error: Error) => callback(error, null),
+    );
+  };
+}
