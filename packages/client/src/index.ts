@@ -102,6 +102,7 @@ export {
   type PageDists,
   type RegistryDist,
   StoredDists,
+  type VersionUploads,
 } from "./simple-dists.ts";
 export {
   fetchWheelMetadata,

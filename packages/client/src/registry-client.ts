@@ -38,7 +38,7 @@ import {
   SIMPLE_ACCEPT,
   type SimplePage,
 } from "./simple.ts";
-import { GroupedDists, type RegistryDist } from "./simple-dists.ts";
+import { GroupedDists, type RegistryDist, type VersionUploads } from "./simple-dists.ts";
 import { fetchWheelMetadata } from "./wheel-metadata.ts";
 
 /**
@@ -98,6 +98,11 @@ export interface SimpleMetadata {
   readonly distVersions: readonly string[];
   /** The distributions of one of {@link distVersions}, in the page's order. */
   distsOf(version: string): readonly RegistryDist[];
+  /**
+   * When the files of one of {@link distVersions} were uploaded, without decoding them
+   * (`--exclude-newer`); `undefined` when the page cannot say.
+   */
+  uploadsOf(version: string): VersionUploads | undefined;
   /** Every distribution, version by version; decodes the whole page (tests, small pages). */
   readonly dists: readonly RegistryDist[];
   /** The files of {@link dists}. */
@@ -187,6 +192,7 @@ function toMetadata(index: IndexUrl, format: IndexFormat, page: SimplePage): Sim
     ...(page.versions === undefined ? {} : { versions: page.versions }),
     distVersions: dists.versions,
     distsOf: (version) => dists.distsOf(version),
+    uploadsOf: (version) => dists.uploadsOf(version),
     get dists() {
       return everyDist();
     },
@@ -261,6 +267,16 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   const forbidden = new Set<string>();
   const noRangeRequests = new Set<string>();
   const flatMemo = new Map<string, Promise<SimpleFile[]>>();
+  // Every page and wheel of an index shares its cache shard: one digest per index and run.
+  const indexDigests = new Map<IndexUrl, string>();
+  const indexDigest = (url: IndexUrl): string => {
+    let digest = indexDigests.get(url);
+    if (digest === undefined) {
+      digest = urlDigest(indexKey(url));
+      indexDigests.set(url, digest);
+    }
+    return digest;
+  };
 
   const refreshFor = (name: PackageName | undefined): boolean => {
     const refresh = options.refresh;
@@ -304,7 +320,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     }
     const key: CacheEntryKey = {
       bucket: "simple",
-      shard: [urlDigest(indexKey(index.url))],
+      shard: [indexDigest(index.url)],
       file: `${name}.json`,
     };
     try {
@@ -402,8 +418,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       const fileUrl = stripCredentials(file.url);
       fileUrl.hash = "";
       const capabilityKey = index === undefined ? fileUrl.origin : indexKey(index);
-      const shard =
-        index === undefined ? ["url", urlDigest(fileUrl.href)] : [urlDigest(indexKey(index))];
+      const shard = index === undefined ? ["url", urlDigest(fileUrl.href)] : [indexDigest(index)];
       const config = index === undefined ? undefined : locations.indexFor(index);
       return limit(() =>
         fetchWheelMetadata(

@@ -1,4 +1,4 @@
-import { type DistFilename, parseDistFilename } from "@uv-ts/distribution-filename";
+import { type DistFilename, parseDistFilename, WheelFilename } from "@uv-ts/distribution-filename";
 import type { PackageName } from "@uv-ts/normalize";
 import type { Version } from "@uv-ts/pep440";
 import type { SimpleFile } from "@uv-ts/pypi-types";
@@ -22,6 +22,46 @@ export interface PageDists {
   readonly versions: readonly string[];
   /** The distributions of one of {@link versions}, in page order; empty for any other text. */
   distsOf(version: string): readonly RegistryDist[];
+  /**
+   * When the files of one of {@link versions} were uploaded, known without decoding them;
+   * `undefined` for any other text, or when the page cannot say.
+   */
+  uploadsOf(version: string): VersionUploads | undefined;
+}
+
+/**
+ * The upload times (epoch ms) that bound a version's wheels and its sdists: what
+ * `--exclude-newer` needs to decide whether the version exists, for all but the versions whose
+ * files straddle the cutoff. A file without an upload time counts as `Infinity`, since every
+ * cutoff excludes it.
+ */
+export interface VersionUploads {
+  /** The earliest of the wheels; `undefined` without wheels. */
+  readonly firstWheel: number | undefined;
+  /** The earliest of the sdists; `undefined` without sdists. */
+  readonly firstSdist: number | undefined;
+  /** The latest of the sdists; `undefined` without sdists. */
+  readonly lastSdist: number | undefined;
+}
+
+/** {@link VersionUploads} of `dists`; `undefined` when an upload time is not a time. */
+export function uploadsOfDists(dists: readonly RegistryDist[]): VersionUploads | undefined {
+  let firstWheel: number | undefined;
+  let firstSdist: number | undefined;
+  let lastSdist: number | undefined;
+  for (const { filename, file } of dists) {
+    const time =
+      file.uploadTime === undefined ? Number.POSITIVE_INFINITY : file.uploadTime.getTime();
+    // An invalid date is never excluded, unlike a missing one; leave such pages to the files.
+    if (Number.isNaN(time)) return undefined;
+    if (filename instanceof WheelFilename) {
+      if (firstWheel === undefined || time < firstWheel) firstWheel = time;
+    } else {
+      if (firstSdist === undefined || time < firstSdist) firstSdist = time;
+      if (lastSdist === undefined || time > lastSdist) lastSdist = time;
+    }
+  }
+  return { firstWheel, firstSdist, lastSdist };
 }
 
 /** Groups files into versions now, in memory (local and find-links pages, fresh downloads). */
@@ -56,10 +96,25 @@ export class GroupedDists implements PageDists {
   distsOf(version: string): readonly RegistryDist[] {
     return this.#groups.get(version) ?? [];
   }
+
+  uploadsOf(version: string): VersionUploads | undefined {
+    const dists = this.#groups.get(version);
+    return dists === undefined ? undefined : uploadsOfDists(dists);
+  }
 }
 
 /** A {@link SimpleFile} as stored: the upload time in epoch milliseconds. */
 type StoredFile = Omit<SimpleFile, "uploadTime"> & { readonly uploadTime?: number };
+
+/**
+ * {@link VersionUploads} as stored: `[firstWheel, firstSdist, lastSdist]`, `null` for a kind the
+ * version lacks and {@link UNDATED} for a file without an upload time (JSON has no `Infinity`).
+ * A version stored as `null` has no summary.
+ */
+export type StoredUploads = readonly [number | null, number | null, number | null] | null;
+
+// Later than any `Date` (at most 8.64e15 ms), so it never stands for a real upload time.
+const UNDATED = Number.MAX_SAFE_INTEGER;
 
 /** Where each version's files are in an encoded tail. */
 export interface DistsIndex {
@@ -67,6 +122,39 @@ export interface DistsIndex {
   readonly versions: readonly string[];
   /** Byte offsets: version `i`'s files are `tail[offsets[i]..offsets[i + 1]]`. */
   readonly offsets: readonly number[];
+  /** Version `i`'s {@link VersionUploads}. */
+  readonly uploads: readonly StoredUploads[];
+}
+
+function storeTime(time: number | undefined): number | null {
+  if (time === undefined) return null;
+  return time === Number.POSITIVE_INFINITY ? UNDATED : time;
+}
+
+function storeUploads(uploads: VersionUploads | undefined): StoredUploads {
+  if (uploads === undefined) return null;
+  return [
+    storeTime(uploads.firstWheel),
+    storeTime(uploads.firstSdist),
+    storeTime(uploads.lastSdist),
+  ];
+}
+
+/** A stored time, or `false` when the value is not one. */
+function loadTime(value: unknown): number | undefined | false {
+  if (value === null) return undefined;
+  if (typeof value !== "number") return false;
+  return value === UNDATED ? Number.POSITIVE_INFINITY : value;
+}
+
+function loadUploads(value: unknown): VersionUploads | undefined {
+  if (!Array.isArray(value) || value.length !== 3) return undefined;
+  const firstWheel = loadTime(value[0]);
+  const firstSdist = loadTime(value[1]);
+  const lastSdist = loadTime(value[2]);
+  if (firstWheel === false || firstSdist === false || lastSdist === false) return undefined;
+  if ((firstSdist === undefined) !== (lastSdist === undefined)) return undefined;
+  return { firstWheel, firstSdist, lastSdist };
 }
 
 const OPEN_BRACKET = 0x5b;
@@ -79,9 +167,12 @@ const NEWLINE = 0x0a;
 export function encodeDists(dists: PageDists): { index: DistsIndex; tail: Buffer } {
   const lines: Buffer[] = [];
   const offsets = [0];
+  const uploads: StoredUploads[] = [];
   let offset = 0;
   for (const version of dists.versions) {
-    const files = dists.distsOf(version).map(({ file }): StoredFile => {
+    const group = dists.distsOf(version);
+    uploads.push(storeUploads(uploadsOfDists(group)));
+    const files = group.map(({ file }): StoredFile => {
       const { uploadTime, ...rest } = file;
       return uploadTime === undefined ? rest : { ...rest, uploadTime: uploadTime.getTime() };
     });
@@ -90,21 +181,30 @@ export function encodeDists(dists: PageDists): { index: DistsIndex; tail: Buffer
     offset += line.length;
     offsets.push(offset);
   }
-  return { index: { versions: dists.versions, offsets }, tail: Buffer.concat(lines, offset) };
+  return {
+    index: { versions: dists.versions, offsets, uploads },
+    tail: Buffer.concat(lines, offset),
+  };
 }
 
 /** Distributions read from storage ({@link encodeDists}), a version's line decoded on demand. */
 export class StoredDists implements PageDists {
   readonly versions: readonly string[];
   readonly #offsets: readonly number[];
+  readonly #uploads: readonly unknown[];
   readonly #tail: Buffer;
   readonly #name: PackageName;
   #positions: Map<string, number> | undefined;
   readonly #decoded = new Map<string, readonly RegistryDist[]>();
 
-  private constructor(index: DistsIndex, tail: Buffer, name: PackageName) {
+  private constructor(
+    index: { versions: string[]; offsets: number[]; uploads: unknown[] },
+    tail: Buffer,
+    name: PackageName,
+  ) {
     this.versions = index.versions;
     this.#offsets = index.offsets;
+    this.#uploads = index.uploads;
     this.#tail = tail;
     this.#name = name;
   }
@@ -114,9 +214,13 @@ export class StoredDists implements PageDists {
    * The bytes themselves were checked by the store, so only the layout is checked here.
    */
   static open(index: unknown, tail: Buffer, name: PackageName): StoredDists | undefined {
-    const { versions, offsets } = (index ?? {}) as Partial<Record<keyof DistsIndex, unknown>>;
+    const { versions, offsets, uploads } = (index ?? {}) as Partial<
+      Record<keyof DistsIndex, unknown>
+    >;
     if (!Array.isArray(versions) || !Array.isArray(offsets)) return undefined;
     if (offsets.length !== versions.length + 1 || offsets[0] !== 0) return undefined;
+    // Summaries are checked when asked for: a malformed one only means decoding the files.
+    if (!Array.isArray(uploads) || uploads.length !== versions.length) return undefined;
     if (offsets[versions.length] !== tail.length) return undefined;
     for (let i = 0; i < versions.length; i++) {
       const start = offsets[i] as unknown;
@@ -126,19 +230,26 @@ export class StoredDists implements PageDists {
       if (tail[start] !== OPEN_BRACKET || tail[end - 1] !== NEWLINE) return undefined;
     }
     return new StoredDists(
-      { versions: versions as string[], offsets: offsets as number[] },
+      { versions: versions as string[], offsets: offsets as number[], uploads },
       tail,
       name,
     );
   }
 
+  #position(version: string): number | undefined {
+    this.#positions ??= new Map(this.versions.map((v, i) => [v, i]));
+    return this.#positions.get(version);
+  }
+
+  uploadsOf(version: string): VersionUploads | undefined {
+    const i = this.#position(version);
+    return i === undefined ? undefined : loadUploads(this.#uploads[i]);
+  }
+
   distsOf(version: string): readonly RegistryDist[] {
     const known = this.#decoded.get(version);
     if (known !== undefined) return known;
-    if (this.#positions === undefined) {
-      this.#positions = new Map(this.versions.map((v, i) => [v, i]));
-    }
-    const i = this.#positions.get(version);
+    const i = this.#position(version);
     if (i === undefined) return [];
     const text = this.#tail.toString("utf8", this.#offsets[i], this.#offsets[i + 1]);
     const dists: RegistryDist[] = [];

@@ -71,7 +71,7 @@ export interface SimplePageHead {
 }
 
 // Bumped when the stored form (or the parser's output) changes: older entries are dropped.
-const PAGE_FORMAT = 2;
+const PAGE_FORMAT = 3;
 
 /** `<index>/<name>/`: the project page URL (always with the trailing slash). */
 export function projectPageUrl(index: IndexUrl, name: PackageName): URL {

@@ -1,7 +1,14 @@
+import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { WheelFilename } from "@uv-ts/distribution-filename";
-import { parseResolutionMetadata, type ResolutionMetadata } from "@uv-ts/pypi-types";
+import {
+  parseResolutionMetadata,
+  parseResolutionMetadataRecord,
+  type ResolutionMetadata,
+  type ResolutionMetadataRecord,
+  resolutionMetadataFromRecord,
+} from "@uv-ts/pypi-types";
 import { readBody } from "./body.ts";
 import type { CachedClient } from "./cached-client.ts";
 import { FetchError, HttpStatusError, WheelMetadataError } from "./errors.ts";
@@ -21,9 +28,82 @@ import {
 /** How many trailing bytes the first range request asks for (uv's central directory guess). */
 export const TAIL_RANGE_BYTES = 16_384;
 
-/** What the wheel-metadata cache entry holds. */
-interface MetadataPayload {
-  readonly metadata: string;
+/**
+ * What the wheel-metadata cache entry holds: the metadata as parsed, which reads back without
+ * parsing the document again; or, when it could not be parsed, the document itself, so that
+ * every read reports the same error as the first. `digest` identifies the document.
+ */
+type MetadataPayload =
+  | {
+      readonly format: typeof METADATA_FORMAT;
+      readonly digest: string;
+      readonly record: ResolutionMetadataRecord;
+    }
+  | { readonly format: typeof METADATA_FORMAT; readonly digest: string; readonly metadata: string };
+
+// Bumped when the stored form changes: older entries are dropped and fetched again.
+const METADATA_FORMAT = 1;
+
+/**
+ * Makes the payloads of one wheel's metadata and decodes them. A document served again byte
+ * for byte (a server or proxy without validators answers each revalidation with the whole file)
+ * gives back the cached payload, which is then neither parsed nor stored again.
+ */
+class MetadataPayloads {
+  readonly #filename: WheelFilename;
+  readonly #shownUrl: string;
+  /** A cached payload handed back by {@link make}, with what it decoded to. */
+  #reused: { readonly payload: unknown; readonly metadata: ResolutionMetadata } | undefined;
+
+  constructor(filename: WheelFilename, shownUrl: string) {
+    this.#filename = filename;
+    this.#shownUrl = shownUrl;
+  }
+
+  /** The payload to store for a `METADATA` document; `previous` is the cached one, if any. */
+  make(text: string, previous: unknown): MetadataPayload {
+    const digest = createHash("sha256")
+      .update(`${METADATA_FORMAT}\n`)
+      .update(text)
+      .digest("base64url");
+    const cached = previous as Partial<Record<"format" | "digest" | "record", unknown>> | null;
+    if (
+      typeof cached === "object" &&
+      cached !== null &&
+      cached.format === METADATA_FORMAT &&
+      cached.digest === digest &&
+      cached.record !== undefined
+    ) {
+      try {
+        const metadata = resolutionMetadataFromRecord(cached.record);
+        this.#reused = { payload: previous, metadata };
+        return previous as MetadataPayload;
+      } catch {
+        // A damaged entry: replaced by the document's own record below.
+      }
+    }
+    try {
+      const { record } = parseResolutionMetadataRecord(text);
+      return { format: METADATA_FORMAT, digest, record };
+    } catch {
+      // Reported by `decode`, as for a document read from the cache.
+      return { format: METADATA_FORMAT, digest, metadata: text };
+    }
+  }
+
+  /** The metadata a payload holds; throws uv's errors for a document that does not parse. */
+  decode(payload: MetadataPayload): ResolutionMetadata {
+    const reused = this.#reused;
+    if (reused !== undefined && reused.payload === payload) {
+      return checkName(reused.metadata, this.#filename);
+    }
+    const stored = payload as Partial<Record<"format" | "record" | "metadata", unknown>>;
+    if (stored.format !== METADATA_FORMAT) throw new Error("not a stored wheel metadata entry");
+    if (typeof stored.metadata === "string") {
+      return parseMetadata(stored.metadata, this.#filename, this.#shownUrl);
+    }
+    return checkName(resolutionMetadataFromRecord(stored.record), this.#filename);
+  }
 }
 
 /** Everything {@link fetchWheelMetadata} needs from the client. */
@@ -54,6 +134,10 @@ function parseMetadata(
       { cause: error },
     );
   }
+  return checkName(metadata, filename);
+}
+
+function checkName(metadata: ResolutionMetadata, filename: WheelFilename): ResolutionMetadata {
   if (metadata.name !== filename.name) {
     throw new WheelMetadataError(
       "name-mismatch",
@@ -127,7 +211,8 @@ export async function fetchWheelMetadata(
   if (url.protocol === "file:") return localWheelMetadata(url, filename);
   const shown = redactUrl(url);
   const tail = ctx.tailBytes ?? TAIL_RANGE_BYTES;
-  const decode = (payload: MetadataPayload) => parseMetadata(payload.metadata, filename, shown);
+  const payloads = new MetadataPayloads(filename, shown);
+  const decode = (payload: MetadataPayload) => payloads.decode(payload);
   const base = {
     key: ctx.key,
     refresh: ctx.refresh,
@@ -141,7 +226,8 @@ export async function fetchWheelMetadata(
       {
         ...base,
         request: { url: metadataUrl },
-        read: async (res) => ({ metadata: (await readBody(res)).toString("utf8") }),
+        read: async (res, previous) =>
+          payloads.make((await readBody(res)).toString("utf8"), previous),
       },
       decode,
     );
@@ -154,9 +240,11 @@ export async function fetchWheelMetadata(
       {
         ...base,
         request: { url, headers: identity },
-        read: async (res) => ({
-          metadata: await fromZip(bufferSource(await readBody(res)), filename, shown, tail),
-        }),
+        read: async (res, previous) =>
+          payloads.make(
+            await fromZip(bufferSource(await readBody(res)), filename, shown, tail),
+            previous,
+          ),
       },
       decode,
     );
@@ -180,12 +268,15 @@ export async function fetchWheelMetadata(
       {
         ...base,
         request: { url, headers: { ...identity, range: `bytes=-${tail}` } },
-        read: async (res) => {
+        read: async (res, previous) => {
           const body = Buffer.from(await res.body.arrayBuffer());
           if (res.status === 200) {
             // The server ignored `Range` and sent the whole wheel: use it as it is.
             ctx.onRangeUnsupported?.();
-            return { metadata: await fromZip(bufferSource(body), filename, shown, tail) };
+            return payloads.make(
+              await fromZip(bufferSource(body), filename, shown, tail),
+              previous,
+            );
           }
           const range = contentRange(res);
           if (
@@ -199,7 +290,7 @@ export async function fetchWheelMetadata(
             start: range.start,
             bytes: body,
           });
-          return { metadata: await fromZip(reader, filename, shown, body.length) };
+          return payloads.make(await fromZip(reader, filename, shown, body.length), previous);
         },
       },
       decode,

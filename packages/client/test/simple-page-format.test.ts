@@ -52,7 +52,7 @@ function storedPage(files: readonly SimpleFile[]): StoredResponse {
     policy: { url: "https://pypi.org/simple/foo/", status: 200, responseTime: T, vary: {} },
     payload: new SplitPayload(
       {
-        format: 2,
+        format: 3,
         url: "https://pypi.org/simple/foo/",
         digest: "d",
         projectStatus: { status: "active" },
@@ -109,6 +109,48 @@ describe("stored page", () => {
     expect(page.dists.distsOf("1.0")).toBe(page.dists.distsOf("1.0"));
   });
 
+  it("summarises_each_versions_upload_times_without_decoding_it", () => {
+    const files = [
+      ...FILES,
+      file("foo-10.0rc1-py3-none-any.whl", { uploadTime: new Date(T - 5) }),
+      file("foo-10.0rc1.tar.gz", { uploadTime: new Date(T + 7) }),
+    ];
+    const grouped = GroupedDists.fromFiles(files, NAME);
+    const entry = parseEntry(Buffer.from(serializeEntry(storedPage(files))));
+    const page = decodeSimplePage(entry?.payload, NAME);
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      // An undated file counts as later than any cut-off.
+      const expected = {
+        "1.0": { firstWheel: Infinity, firstSdist: Infinity, lastSdist: Infinity },
+        "2.0": { firstWheel: T, firstSdist: undefined, lastSdist: undefined },
+        "10.0rc1": { firstWheel: T - 5, firstSdist: T + 1, lastSdist: T + 7 },
+      };
+      for (const [version, uploads] of Object.entries(expected)) {
+        expect(page.dists.uploadsOf(version)).toEqual(uploads);
+        expect(grouped.uploadsOf(version)).toEqual(uploads);
+      }
+      expect(page.dists.uploadsOf("3.0")).toBeUndefined();
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it("leaves_malformed_summaries_to_the_files", () => {
+    const { index, tail } = encodeDists(GroupedDists.fromFiles(FILES, NAME));
+    const broken = { ...index, uploads: [[1, "x", 2], null, [1, 2]] };
+    const dists = StoredDists.open(broken, tail, NAME);
+    expect(dists?.versions).toEqual(["1.0", "2.0", "10.0rc1"]);
+    expect(dists?.uploadsOf("1.0")).toBeUndefined();
+    expect(dists?.uploadsOf("2.0")).toBeUndefined();
+    expect(dists?.uploadsOf("10.0rc1")).toBeUndefined();
+    expect(names(dists?.distsOf("2.0") ?? [])).toEqual(["foo-2.0-py3-none-any.whl"]);
+    // A summary per version is part of the layout.
+    expect(StoredDists.open({ ...index, uploads: [] }, tail, NAME)).toBeUndefined();
+    expect(StoredDists.open({ ...index, uploads: undefined }, tail, NAME)).toBeUndefined();
+  });
+
   it("decodes_only_the_version_asked_for", () => {
     const many = Array.from({ length: 50 }, (_, i) => file(`foo-${i}.0.tar.gz`));
     const { payload } = storedPage(many);
@@ -145,7 +187,7 @@ describe("stored page", () => {
     expect(StoredDists.open({ ...index, offsets: shifted }, tail, NAME)).toBeUndefined();
     expect(StoredDists.open({ ...index, versions: [1, 2, 3] }, tail, NAME)).toBeUndefined();
     expect(StoredDists.open(null, tail, NAME)).toBeUndefined();
-    expect(() => decodeSimplePage({ format: 2 }, NAME)).toThrow();
+    expect(() => decodeSimplePage({ format: 3 }, NAME)).toThrow();
     // Entries of the previous format (the whole page as one JSON document) are not pages now.
     const old = { format: 1, url: "u", digest: "d", files: [], projectStatus: {} };
     expect(() => decodeSimplePage(old, NAME)).toThrow();

@@ -7,7 +7,7 @@ import {
 import { Version, type VersionSpecifiers } from "@uv-ts/pep440";
 import type { Requirement } from "@uv-ts/pep508";
 import { HeaderLookup, parseHeaderDocument } from "./headers.ts";
-import { parseLenientRequirement, parseLenientVersionSpecifiers } from "./lenient.ts";
+import { lenientRequirement, lenientVersionSpecifiers } from "./lenient.ts";
 import { MetadataError } from "./metadata-error.ts";
 import { decodeUtf8, trimRust } from "./text.ts";
 
@@ -155,11 +155,20 @@ export function parseVersion(raw: string): Version {
   }
 }
 
-/** Every `Requires-Dist`, leniently; the first failure is reported with its parser's message. */
-export function parseRequiresDist(h: HeaderLookup, options: MetadataParseOptions): Requirement[] {
+/**
+ * Every `Requires-Dist`, leniently; the first failure is reported with its parser's message.
+ * `parsed` collects the text each one parsed from (after uv's repairs).
+ */
+export function parseRequiresDist(
+  h: HeaderLookup,
+  options: MetadataParseOptions,
+  parsed?: string[],
+): Requirement[] {
   return h.all("Requires-Dist").map((raw) => {
     try {
-      return parseLenientRequirement(raw, options);
+      const result = lenientRequirement(raw, options);
+      parsed?.push(result.patched);
+      return result.value;
     } catch (error) {
       throw new MetadataError("invalid-requires-dist", (error as Error).message, {
         cause: error,
@@ -169,15 +178,18 @@ export function parseRequiresDist(h: HeaderLookup, options: MetadataParseOptions
   });
 }
 
-/** The first `Requires-Python`, leniently. */
+/** The first `Requires-Python`, leniently; `parsed` is told the text it parsed from. */
 export function parseRequiresPython(
   h: HeaderLookup,
   options: MetadataParseOptions,
+  parsed?: (text: string) => void,
 ): VersionSpecifiers | undefined {
   const raw = h.first("Requires-Python");
   if (raw === undefined) return undefined;
   try {
-    return parseLenientVersionSpecifiers(raw, options);
+    const result = lenientVersionSpecifiers(raw, options);
+    parsed?.(result.patched);
+    return result.value;
   } catch (error) {
     throw new MetadataError("invalid-requires-python", (error as Error).message, {
       cause: error,

@@ -44,7 +44,10 @@ export {
   parseMetadataVersion,
   parsePkgInfoResolutionMetadata,
   parseResolutionMetadata,
+  parseResolutionMetadataRecord,
   type ResolutionMetadata,
+  type ResolutionMetadataRecord,
+  resolutionMetadataFromRecord,
   toResolutionMetadata,
 } from "./resolution-metadata.ts";
 export {

@@ -90,9 +90,17 @@ function warnFixed(
 
 /** `Requirement.parse` with uv's repairs for common mistakes in published metadata. */
 export function parseLenientRequirement(input: string, options: LenientOptions = {}): Requirement {
+  return lenientRequirement(input, options).value;
+}
+
+/** {@link parseLenientRequirement}, with the text that parsed. */
+export function lenientRequirement(
+  input: string,
+  options: LenientOptions = {},
+): LenientParse<Requirement> {
   const result = parseWithFixups(input, (s) => Requirement.parse(s));
   warnFixed("requirement", input, result, options);
-  return result.value;
+  return result;
 }
 
 /** `VersionSpecifiers.parse` with uv's repairs (`>=3.6,`, `>=2.7,!=3.0*`, `>= '2.7'`, ...). */
@@ -100,7 +108,15 @@ export function parseLenientVersionSpecifiers(
   input: string,
   options: LenientOptions = {},
 ): VersionSpecifiers {
+  return lenientVersionSpecifiers(input, options).value;
+}
+
+/** {@link parseLenientVersionSpecifiers}, with the text that parsed. */
+export function lenientVersionSpecifiers(
+  input: string,
+  options: LenientOptions = {},
+): LenientParse<VersionSpecifiers> {
   const result = parseWithFixups(input, (s) => VersionSpecifiers.parse(s));
   warnFixed("version specifier", input, result, options);
-  return result.value;
+  return result;
 }

@@ -1,6 +1,6 @@
-import type { ExtraName, PackageName } from "@uv-ts/normalize";
-import type { Version, VersionSpecifiers } from "@uv-ts/pep440";
-import type { Requirement } from "@uv-ts/pep508";
+import { type ExtraName, type PackageName, parseExtraName } from "@uv-ts/normalize";
+import { type Version, VersionSpecifiers } from "@uv-ts/pep440";
+import { Requirement } from "@uv-ts/pep508";
 import {
   type CoreMetadata,
   type MetadataParseOptions,
@@ -33,16 +33,93 @@ export function parseResolutionMetadata(
   text: string | Uint8Array,
   options: MetadataParseOptions = {},
 ): ResolutionMetadata {
+  return readResolutionMetadata(text, options).metadata;
+}
+
+/**
+ * {@link parseResolutionMetadata}, and a {@link ResolutionMetadataRecord} of the result: the
+ * form to store, which reads back ({@link resolutionMetadataFromRecord}) into the same values
+ * without the header parser or uv's repairs.
+ */
+export function parseResolutionMetadataRecord(
+  text: string | Uint8Array,
+  options: MetadataParseOptions = {},
+): { readonly metadata: ResolutionMetadata; readonly record: ResolutionMetadataRecord } {
+  return readResolutionMetadata(text, options);
+}
+
+function readResolutionMetadata(
+  text: string | Uint8Array,
+  options: MetadataParseOptions,
+): { metadata: ResolutionMetadata; record: ResolutionMetadataRecord } {
   const h = new HeaderLookup(parseHeaderDocument(text).fields);
-  const name = parseName(required(h, "Name"));
-  const version = parseVersion(required(h, "Version"));
+  const rawName = required(h, "Name");
+  const rawVersion = required(h, "Version");
+  const name = parseName(rawName);
+  const version = parseVersion(rawVersion);
+  const requiresDistTexts: string[] = [];
+  const requiresDist = parseRequiresDist(h, options, requiresDistTexts);
+  let requiresPythonText: string | null = null;
+  const requiresPython = parseRequiresPython(h, options, (t) => {
+    requiresPythonText = t;
+  });
+  const providesExtra = parseProvidesExtra(h, options);
+  const dynamic = h.all("Dynamic").includes("Version");
   return {
-    name,
-    version,
-    requiresDist: parseRequiresDist(h, options),
-    requiresPython: parseRequiresPython(h, options),
-    providesExtra: parseProvidesExtra(h, options),
-    dynamic: h.all("Dynamic").includes("Version"),
+    metadata: { name, version, requiresDist, requiresPython, providesExtra, dynamic },
+    record: {
+      name: rawName,
+      version: rawVersion,
+      requiresDist: requiresDistTexts,
+      requiresPython: requiresPythonText,
+      providesExtra,
+      dynamic,
+    },
+  };
+}
+
+/**
+ * {@link ResolutionMetadata} as JSON-ready text: each field as it parsed (`Requires-Dist` and
+ * `Requires-Python` after uv's repairs, `Provides-Extra` normalised), so that reading it back is
+ * a strict parse of each value.
+ */
+export interface ResolutionMetadataRecord {
+  readonly name: string;
+  readonly version: string;
+  readonly requiresDist: readonly string[];
+  readonly requiresPython: string | null;
+  readonly providesExtra: readonly string[];
+  readonly dynamic: boolean;
+}
+
+function isStringArray(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string");
+}
+
+/**
+ * Reads a {@link ResolutionMetadataRecord} (untrusted JSON) back; throws `MetadataError` when
+ * it is not one.
+ */
+export function resolutionMetadataFromRecord(value: unknown): ResolutionMetadata {
+  const record = (value ?? {}) as Partial<Record<keyof ResolutionMetadataRecord, unknown>>;
+  const { name, version, requiresDist, requiresPython, providesExtra, dynamic } = record;
+  if (
+    typeof name !== "string" ||
+    typeof version !== "string" ||
+    !isStringArray(requiresDist) ||
+    (requiresPython !== null && typeof requiresPython !== "string") ||
+    !isStringArray(providesExtra) ||
+    typeof dynamic !== "boolean"
+  ) {
+    throw new MetadataError("invalid-record", "Not a stored metadata record");
+  }
+  return {
+    name: parseName(name),
+    version: parseVersion(version),
+    requiresDist: requiresDist.map((text) => Requirement.parse(text)),
+    requiresPython: requiresPython === null ? undefined : VersionSpecifiers.parse(requiresPython),
+    providesExtra: providesExtra.map((extra) => parseExtraName(extra)),
+    dynamic,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { RegistryDist, SimpleMetadata } from "@uv-ts/client";
+import type { RegistryDist, SimpleMetadata, VersionUploads } from "@uv-ts/client";
 import { type SourceDistFilename, WheelFilename } from "@uv-ts/distribution-filename";
 import type { PackageName } from "@uv-ts/normalize";
 import { compareVersions, Version, VersionSpecifiers } from "@uv-ts/pep440";
@@ -243,15 +243,65 @@ export class VersionMap {
 
   #excluded(entry: VersionEntry): boolean {
     if (entry.excluded === undefined) {
-      entry.excluded =
-        entry.dist !== undefined
-          ? entry.dist.excludedByDate()
-          : // Without a cut-off nothing is excluded by date: no need to decode the files.
-            this.#filter.excludeNewer !== undefined &&
-            excludedWithoutTags(entry.version, this.#files(entry), this.#filter);
+      const cutoff = this.#filter.excludeNewer;
+      if (entry.dist !== undefined) entry.excluded = entry.dist.excludedByDate();
+      // Without a cut-off nothing is excluded by date: no need to decode the files.
+      else if (cutoff === undefined) entry.excluded = false;
+      else {
+        // The page's summary decides for every version but those straddling the cut-off.
+        const uploads = this.#uploads(entry);
+        entry.excluded =
+          (uploads === undefined ? undefined : excludedByUploads(uploads, cutoff, this.#filter)) ??
+          excludedWithoutTags(entry.version, this.#files(entry), this.#filter);
+      }
     }
     return entry.excluded;
   }
+
+  #uploads(entry: VersionEntry): VersionUploads | undefined {
+    let all: VersionUploads | undefined;
+    for (const text of entry.texts) {
+      const uploads = this.#metadata.uploadsOf(text);
+      if (uploads === undefined) return undefined;
+      all = all === undefined ? uploads : mergeUploads(all, uploads);
+    }
+    return all;
+  }
+}
+
+function mergeUploads(a: VersionUploads, b: VersionUploads): VersionUploads {
+  const min = (x: number | undefined, y: number | undefined) =>
+    x === undefined ? y : y === undefined ? x : Math.min(x, y);
+  const max = (x: number | undefined, y: number | undefined) =>
+    x === undefined ? y : y === undefined ? x : Math.max(x, y);
+  return {
+    firstWheel: min(a.firstWheel, b.firstWheel),
+    firstSdist: min(a.firstSdist, b.firstSdist),
+    lastSdist: max(a.lastSdist, b.lastSdist),
+  };
+}
+
+/**
+ * {@link excludedWithoutTags} from the upload times alone; `undefined` when they do not decide
+ * (some sdists are before the cut-off and some not: which one the version keeps depends on yanks).
+ */
+function excludedByUploads(
+  uploads: VersionUploads,
+  cutoff: number,
+  filter: FileFilter,
+): boolean | undefined {
+  const { firstWheel, firstSdist, lastSdist } = uploads;
+  const hasWheel = firstWheel !== undefined;
+  const hasSdist = firstSdist !== undefined && lastSdist !== undefined;
+  // A `--no-binary` wheel or a `--no-build` sdist is out for that, not for its date.
+  if (hasWheel && filter.noBinary) return false;
+  if (hasSdist && filter.noBuild) return false;
+  // A wheel from before the cut-off.
+  if (hasWheel && firstWheel < cutoff) return false;
+  if (!hasSdist) return hasWheel;
+  if (lastSdist < cutoff) return false;
+  if (firstSdist >= cutoff) return true;
+  return undefined;
 }
 
 /**

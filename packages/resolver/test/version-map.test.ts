@@ -35,7 +35,8 @@ function countingTags(): { tags: Tags; calls: () => number } {
 interface FileSpec {
   readonly version: string;
   readonly wheel: boolean;
-  readonly newer: boolean | undefined;
+  /** Seconds from {@link CUTOFF}; `undefined` for a file without an upload time. */
+  readonly upload: number | undefined;
   readonly yanked: boolean;
   readonly extension: string;
 }
@@ -51,9 +52,7 @@ function page(specs: readonly FileSpec[]): SimpleMetadata {
       hashes: {},
       yanked: spec.yanked,
       coreMetadata: false,
-      ...(spec.newer === undefined
-        ? {}
-        : { uploadTime: new Date(spec.newer ? CUTOFF + i : CUTOFF - 1000 - i) }),
+      ...(spec.upload === undefined ? {} : { uploadTime: new Date(CUTOFF + spec.upload * 1000) }),
     };
     return file;
   });
@@ -67,16 +66,23 @@ function page(specs: readonly FileSpec[]): SimpleMetadata {
   return metadata;
 }
 
-/** {@link page} as read back from the cache. */
-function storedPage(specs: readonly FileSpec[]): SimpleMetadata {
+/**
+ * {@link page} as read back from the cache (through JSON, as the store keeps it); `decoded`
+ * collects the versions whose files were decoded.
+ */
+function storedPage(specs: readonly FileSpec[], decoded: string[] = []): SimpleMetadata {
   const inMemory = page(specs);
   const { index, tail } = encodeDists(GroupedDists.fromFiles(inMemory.files, NAME));
-  const stored = StoredDists.open(index, tail, NAME);
+  const stored = StoredDists.open(JSON.parse(JSON.stringify(index)), tail, NAME);
   if (stored === undefined) throw new Error("unreadable");
   return {
     ...inMemory,
     distVersions: stored.versions,
-    distsOf: (version: string) => stored.distsOf(version),
+    distsOf: (version: string) => {
+      decoded.push(version);
+      return stored.distsOf(version);
+    },
+    uploadsOf: (version: string) => stored.uploadsOf(version),
   };
 }
 
@@ -84,24 +90,39 @@ const specs = fc.array(
   fc.record({
     version: fc.constantFrom("1.0", "1.0.0", "1.1", "2.0a1", "2.0", "3.0+local"),
     wheel: fc.boolean(),
-    newer: fc.option(fc.boolean(), { nil: undefined }),
+    // Around the cut-off (which the test moves too), so that times meet it exactly.
+    upload: fc.option(fc.integer({ min: -3, max: 3 }), { nil: undefined }),
     yanked: fc.boolean(),
     extension: fc.constantFrom(".tar.gz", ".zip"),
   }),
   { maxLength: 10 },
 );
 
+/** Whether `files` of one version have sdists on both sides of `cutoff` (undated ones after). */
+function straddles(files: readonly FileSpec[], cutoff: number): boolean {
+  const sdists = files.filter((f) => !f.wheel);
+  const before = sdists.filter((f) => f.upload !== undefined && CUTOFF + f.upload * 1000 < cutoff);
+  return before.length > 0 && before.length < sdists.length;
+}
+
 describe("version_map", () => {
   it("excludes_by_date_without_judging_tags_as_the_full_judgement_does", () => {
-    const flags = fc.record({ noBinary: fc.boolean(), noBuild: fc.boolean(), pin: fc.boolean() });
+    const flags = fc.record({
+      noBinary: fc.boolean(),
+      noBuild: fc.boolean(),
+      pin: fc.boolean(),
+      // Seconds from `CUTOFF`, in steps that land on the files' times, or none at all.
+      cutoff: fc.option(fc.integer({ min: -8, max: 8 }), { nil: undefined }),
+    });
     fc.assert(
-      fc.property(specs, flags, (files, { noBinary, noBuild, pin }) => {
+      fc.property(specs, flags, (files, { noBinary, noBuild, pin, cutoff }) => {
         const { tags, calls } = countingTags();
+        const excludeNewer = cutoff === undefined ? undefined : CUTOFF + cutoff * 500;
         const filter = {
           tags,
           noBinary,
           noBuild,
-          excludeNewer: CUTOFF,
+          excludeNewer,
           allowYanked: (v: Version) => pin && v.equals(Version.parse("1.0")),
         };
         const lazy = VersionMap.fromSimple(NAME, page(files), filter);
@@ -116,10 +137,17 @@ describe("version_map", () => {
         expect(lazy.includedVersions().map(String)).toEqual(
           eager.versions.filter((_, i) => !excluded[i]).map(String),
         );
-        // The same page read back from the cache judges alike.
-        const stored = VersionMap.fromSimple(NAME, storedPage(files), filter);
+        // The same page read back from the cache judges alike, decoding only the versions
+        // whose sdists straddle the cut-off.
+        const decoded: string[] = [];
+        const stored = VersionMap.fromSimple(NAME, storedPage(files, decoded), filter);
         expect(stored.versions.map(String)).toEqual(eager.versions.map(String));
         expect(stored.versions.map((v) => stored.excludedByDate(v))).toEqual(excluded);
+        for (const text of decoded) {
+          const version = Version.parse(text);
+          const own = files.filter((f) => Version.parse(f.version).equals(version));
+          expect(excludeNewer !== undefined && straddles(own, excludeNewer)).toBe(true);
+        }
         const summary = (d: PrioritizedDist | undefined) => [
           d?.files().map((f) => [f.filename, f.uploadTime?.getTime(), f.yanked]),
           d?.compatible()?.kind,
@@ -127,7 +155,7 @@ describe("version_map", () => {
         ];
         expect(stored.versions.map((v) => summary(stored.get(v)))).toEqual(judged.map(summary));
       }),
-      { seed: 17, numRuns: 400 },
+      { seed: 17, numRuns: 1000 },
     );
   });
 
@@ -137,7 +165,7 @@ describe("version_map", () => {
       (version): FileSpec => ({
         version,
         wheel: true,
-        newer: false,
+        upload: -1,
         yanked: false,
         extension: ".tar.gz",
       }),
@@ -184,6 +212,7 @@ describe("version_map", () => {
         asked.push(version);
         return stored.distsOf(version);
       },
+      uploadsOf: (version: string) => stored.uploadsOf(version),
     };
     const filter = {
       tags: undefined,
@@ -205,16 +234,18 @@ describe("version_map", () => {
         .map((f) => f.filename),
     ).toEqual(["foo-7.0.0-py3-none-any.whl", "foo-7.0.tar.gz"]);
     expect(asked).toEqual(["7.0"]);
+    // Nor with it: the page's summary says that undated files are all after any cut-off.
     const dated = VersionMap.fromSimple(NAME, metadata, { ...filter, excludeNewer: CUTOFF });
     expect(dated.excludedByDate(Version.parse("3"))).toBe(true);
-    expect(asked).toEqual(["7.0", "3.0"]);
+    expect(dated.includedVersions()).toEqual([]);
+    expect(asked).toEqual(["7.0"]);
   });
 
   it("groups_equal_versions_in_page_order", () => {
     const files: FileSpec[] = [
-      { version: "1.0", wheel: false, newer: false, yanked: false, extension: ".zip" },
-      { version: "1.0.0", wheel: true, newer: false, yanked: false, extension: ".tar.gz" },
-      { version: "1.0", wheel: false, newer: false, yanked: false, extension: ".tar.gz" },
+      { version: "1.0", wheel: false, upload: -1, yanked: false, extension: ".zip" },
+      { version: "1.0.0", wheel: true, upload: -1, yanked: false, extension: ".tar.gz" },
+      { version: "1.0", wheel: false, upload: -1, yanked: false, extension: ".tar.gz" },
     ];
     const map = VersionMap.fromSimple(NAME, page(files), {
       tags: undefined,
