@@ -16,6 +16,7 @@ export {
   RecordError,
   ReservedScriptNameError,
 } from "./install-error.ts";
+export { installInOrder } from "./install-in-order.ts";
 export {
   type InstalledWheel,
   type InstallStep,
@@ -23,6 +24,7 @@ export {
   installWheel,
 } from "./install-wheel.ts";
 export type { Layout, Scheme } from "./layout.ts";
+export { LinkWorker, LinkWorkerError, type LinkWorkerFailure } from "./link-worker.ts";
 export { Linker, type LinkerOptions } from "./linker.ts";
 export {
   type PartialInstall,

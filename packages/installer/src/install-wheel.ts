@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   closeSync,
@@ -21,9 +20,10 @@ import { type DirectUrl, serializeDirectUrl } from "@uv-ts/pypi-types";
 import { type EntryPoints, parseEntryPoints } from "./entry-points.ts";
 import { InstallIoError, InvalidWheelError } from "./install-error.ts";
 import type { Layout } from "./layout.ts";
-import { Linker } from "./linker.ts";
+import { type LinkWorker, LinkWorkerError } from "./link-worker.ts";
+import { Linker, tempId } from "./linker.ts";
 import { partialDistInfoName, removePartialInstall } from "./partial-install.ts";
-import { parseRecord, type RecordEntry, recordHash, sortRecord, writeRecord } from "./record.ts";
+import { byteOrderKey, parseRecord, type RecordEntry, recordHash, recordRow } from "./record.ts";
 import { checkDataDestination, entryPointPath, formatShebang, scriptLauncher } from "./script.ts";
 import {
   checkFilename,
@@ -33,6 +33,7 @@ import {
   skipFilenameCheck,
 } from "./wheel-contents.ts";
 import { parseWheelFile } from "./wheel-file.ts";
+import { sortsAsRow, WheelRecord } from "./wheel-record.ts";
 
 /** A point in {@link installWheel} after which a test can simulate a crash. */
 export type InstallStep = "staged" | "linked" | "data" | "scripts" | "dist-info";
@@ -67,6 +68,11 @@ export interface InstallWheelOptions {
    * recorded when it was unpacked; without it the directory is walked.
    */
   readonly files?: readonly string[];
+  /**
+   * A thread that links part of the archive root's files while this one goes on (see
+   * {@link LinkWorker}); the install then awaits it before completing the `.dist-info`.
+   */
+  readonly linkWorker?: LinkWorker | undefined;
 }
 
 /** What {@link installWheel} wrote. */
@@ -99,38 +105,21 @@ function toPosix(path: string): string {
   return sep === "/" ? path : path.split(sep).join("/");
 }
 
-/** A file of an unpacked tree: its `/`-separated path and that of its directory (`""` at the top). */
-interface TreeFile {
-  readonly path: string;
-  readonly dir: string;
-}
-
-/**
- * Every file below `root` (anything that is not a directory), in one recursive listing: the
- * files of a directory come together, so callers create each target directory once.
- */
-function listFiles(root: string): TreeFile[] {
-  const files: TreeFile[] = [];
+/** Every file below `root` (anything that is not a directory), relative and `/`-separated. */
+function listFiles(root: string): string[] {
+  const files: string[] = [];
   let lastParent: string | undefined;
-  let dir = "";
+  let prefix = "";
   for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
     if (entry.isDirectory()) continue;
     const parent = entry.parentPath ?? entry.path;
     if (parent !== lastParent) {
       lastParent = parent;
-      dir = parent.length <= root.length ? "" : toPosix(parent.slice(root.length + 1));
+      prefix = parent.length <= root.length ? "" : `${toPosix(parent.slice(root.length + 1))}/`;
     }
-    files.push({ path: dir === "" ? entry.name : `${dir}/${entry.name}`, dir });
+    files.push(`${prefix}${entry.name}`);
   }
   return files;
-}
-
-/** The {@link TreeFile}s of a recorded file list. */
-function treeOf(paths: readonly string[]): TreeFile[] {
-  return paths.map((path) => {
-    const slash = path.lastIndexOf("/");
-    return { path, dir: slash === -1 ? "" : path.slice(0, slash) };
-  });
 }
 
 /** `dir/rel` for a clean relative `/`-separated path (no `.`, `..` or empty segments). */
@@ -140,7 +129,7 @@ function under(dir: string, rel: string): string {
 
 /** Writes a new file through a temporary sibling, so a hard link at `path` is never written through. */
 function writeNewFile(path: string, content: string | Uint8Array, executable = false): void {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${tempId()}.tmp`);
   try {
     writeFileSync(temp, content, { mode: 0o666 });
     if (executable) chmodSync(temp, statSync(temp).mode | 0o111);
@@ -216,17 +205,28 @@ export async function installWheel(
   if (!skipFilenameCheck(options.env ?? process.env)) checkFilename(metadata, filename);
 
   const recordText = readDistInfoFile(unpackedDir, prefix, "RECORD");
-  const wheelRecord = new Map<string, RecordEntry>();
-  for (const entry of recordText === undefined ? [] : parseRecord(recordText.toString("utf8"))) {
-    wheelRecord.set(entry.path.replace(/^(\.\/)+/, ""), entry);
+  const wheelRecord = new WheelRecord(recordText === undefined ? "" : recordText.toString("utf8"));
+
+  // The archive root, minus the dist-info and data directories: linked by their archive path
+  // below site-packages. Paths from the listing are clean, so plain concatenation stands in for
+  // `join` (thousands of files per install).
+  const rootFiles: string[] = [];
+  const distInfoFiles: string[] = [];
+  const distInfoPrefix = `${distInfoName}/`;
+  const dataPrefix = `${dataName}/`;
+  for (const path of options.files ?? listFiles(unpackedDir)) {
+    if (path.startsWith(distInfoPrefix)) {
+      const file = path.slice(distInfoPrefix.length);
+      if (file !== "RECORD") distInfoFiles.push(file);
+      continue;
+    }
+    if (path === dataName || path.startsWith(dataPrefix)) continue;
+    rootFiles.push(path);
   }
 
-  const tree = options.files === undefined ? listFiles(unpackedDir) : treeOf(options.files);
-  const entryPointsPath = `${distInfoName}/entry_points.txt`;
-  const entryPointsText =
-    options.files === undefined || options.files.includes(entryPointsPath)
-      ? readDistInfoFile(unpackedDir, prefix, "entry_points.txt")
-      : undefined;
+  const entryPointsText = distInfoFiles.includes("entry_points.txt")
+    ? readDistInfoFile(unpackedDir, prefix, "entry_points.txt")
+    : undefined;
   let entryPoints: EntryPoints = { consoleScripts: [], guiScripts: [] };
   if (entryPointsText !== undefined) {
     const text = new TextDecoder("utf-8", { fatal: true });
@@ -245,28 +245,8 @@ export async function installWheel(
   }));
   const entryPointNames = new Set(launchers.map((l) => l.script.name));
 
-  // The archive root, minus the dist-info and data directories. Paths from the listing are
-  // clean, so plain concatenation stands in for `join` (thousands of files per install).
+  // Files of `.data/<key>/` other than scripts, linked after (and over) the root's.
   const placements: Placement[] = [];
-  const distInfoFiles: string[] = [];
-  const distInfoPrefix = `${distInfoName}/`;
-  const dataPrefix = `${dataName}/`;
-  for (const { path, dir } of tree) {
-    if (path.startsWith(distInfoPrefix)) {
-      const file = path.slice(distInfoPrefix.length);
-      if (file !== "RECORD") distInfoFiles.push(file);
-      continue;
-    }
-    if (path === dataName || path.startsWith(dataPrefix)) continue;
-    placements.push({
-      source: under(unpackedDir, path),
-      target: under(sitePackages, path),
-      targetDir: under(sitePackages, dir),
-      archivePath: path,
-    });
-  }
-  // Root placements are recorded by their archive path; the rest relative to site-packages.
-  const rootPlacements = placements.length;
 
   // `.data/<key>/...`: each key is a destination directory of the scheme.
   const dataScripts: Placement[] = [];
@@ -326,7 +306,7 @@ export async function installWheel(
       if (!entry.isDirectory()) {
         throw new InvalidWheelError(`Unknown wheel data type: ${entry.name}`);
       }
-      for (const { path } of listFiles(source)) {
+      for (const path of listFiles(source)) {
         const target = join(destination, path);
         checkDataDestination(target, layout.scheme.scripts);
         placements.push({
@@ -353,32 +333,41 @@ export async function installWheel(
   }
 
   const finalDistInfo = join(sitePackages, distInfoName);
-  const staging = join(sitePackages, partialDistInfoName(prefix, randomBytes(6).toString("hex")));
+  const staging = join(sitePackages, partialDistInfoName(prefix, tempId()));
   try {
     // The RECORD is complete before anything is written: linked files are described by the
     // wheel's own RECORD (uv reuses it rather than hashing), and what the install writes itself
     // (rewritten scripts, launchers, INSTALLER...) is known in advance. Keyed by path: a later
     // placement of the same target (`.data/purelib/x.py` over `x.py`) replaces the earlier file,
-    // and so its entry.
+    // and so its row. Rows the wheel's RECORD already has in uv's form are reused as text.
     const recordPath = (target: string) => toPosix(relative(sitePackages, target));
-    const recorded = new Map<string, RecordEntry>();
-    const addRecord = (entry: RecordEntry) => recorded.set(entry.path, entry);
+    const rows = new Map<string, string>();
+    let rowsSortByPath = wheelRecord.rowsSortByPath;
+    const addEntry = (entry: RecordEntry) => {
+      if (rowsSortByPath && !sortsAsRow(entry.path)) rowsSortByPath = false;
+      rows.set(entry.path, recordRow(entry));
+    };
     const addContent = (path: string, content: Uint8Array) =>
-      addRecord({ path, hash: recordHash(content), size: content.length });
+      addEntry({ path, hash: recordHash(content), size: content.length });
     const addLinked = (path: string, source: string, archivePath: string) => {
-      const listed = wheelRecord.get(archivePath);
+      if (path === archivePath) {
+        const row = wheelRecord.row(path);
+        if (row !== undefined) {
+          rows.set(path, row);
+          return;
+        }
+      }
+      const listed = wheelRecord.entry(archivePath);
       if (listed?.hash !== undefined && listed.size !== undefined) {
-        addRecord({ path, hash: listed.hash, size: listed.size });
+        addEntry({ path, hash: listed.hash, size: listed.size });
       } else {
         // Not (fully) listed in the wheel's RECORD: describe the file itself.
         const bytes = readFileSync(source);
-        addRecord({ path, hash: listed?.hash ?? recordHash(bytes), size: bytes.length });
+        addEntry({ path, hash: listed?.hash ?? recordHash(bytes), size: bytes.length });
       }
     };
-    for (let i = 0; i < placements.length; i++) {
-      const p = placements[i]!;
-      addLinked(i < rootPlacements ? p.archivePath : recordPath(p.target), p.source, p.archivePath);
-    }
+    for (const path of rootFiles) addLinked(path, under(unpackedDir, path), path);
+    for (const p of placements) addLinked(recordPath(p.target), p.source, p.archivePath);
 
     // Scripts from `.data/scripts`: `#!python` ones are rewritten for this interpreter, others
     // are linked (or copied, when they must be made executable).
@@ -411,19 +400,31 @@ export async function installWheel(
 
     const distInfoSource = join(unpackedDir, distInfoName);
     for (const file of distInfoFiles) {
-      addLinked(`${distInfoName}/${file}`, under(distInfoSource, file), `${distInfoName}/${file}`);
+      const path = `${distInfoName}/${file}`;
+      addLinked(path, under(distInfoSource, file), path);
     }
     for (const [file, content] of generated) {
       addContent(`${distInfoName}/${file}`, Buffer.from(content));
     }
-    addRecord({ path: `${distInfoName}/RECORD` });
-    const record = sortRecord([...recorded.values()]);
+    addEntry({ path: `${distInfoName}/RECORD` });
+    const recordText = sortedRows(rows, rowsSortByPath);
 
     // The staged RECORD names every target before any exists, so a crash from here on leaves
     // a precise list of what to remove.
     mkdirSync(staging, { recursive: true });
-    createNewFile(join(staging, "RECORD"), writeRecord(record));
+    createNewFile(join(staging, "RECORD"), recordText);
     failpoint("staged");
+
+    // A tight synchronous loop: links are cheap syscalls, and awaiting each would cost more.
+    // Part of it may go to the worker thread; its share is awaited here.
+    const rootLinked = linkRootFiles(
+      rootFiles,
+      unpackedDir,
+      sitePackages,
+      linker,
+      options.linkWorker,
+    );
+    if (rootLinked !== undefined) await rootLinked;
 
     const made = new Set<string>();
     const ensureDir = (dir: string) => {
@@ -431,14 +432,8 @@ export async function installWheel(
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     };
-
-    // A tight synchronous loop: links are cheap syscalls, and awaiting each would cost more.
-    let lastDir: string | undefined;
     for (const placement of placements) {
-      if (placement.targetDir !== lastDir) {
-        ensureDir(placement.targetDir);
-        lastDir = placement.targetDir;
-      }
+      ensureDir(placement.targetDir);
       linker.link(placement.source, placement.target);
     }
     failpoint("linked");
@@ -483,7 +478,15 @@ export async function installWheel(
     // not uninstalled first) is replaced. A crash in between leaves the staging directory.
     if (existsSync(finalDistInfo)) rmSync(finalDistInfo, { recursive: true, force: true });
     renameSync(staging, finalDistInfo);
-    return { distInfo: finalDistInfo, record };
+    let record: RecordEntry[] | undefined;
+    return {
+      distInfo: finalDistInfo,
+      // Few callers look at it: parsed from the text on demand.
+      get record() {
+        record ??= parseRecord(recordText);
+        return record;
+      },
+    };
   } catch (error) {
     if (error instanceof Failpoint) throw error.inner;
     // A real failure: undo what was written, best effort; the staging directory stays for the
@@ -498,5 +501,154 @@ export async function installWheel(
       `Failed to install: ${filename.toString()} (${metadata.name}==${metadata.version.toString()})`,
       error,
     );
+  }
+}
+
+/** The `RECORD` text of `rows` (path to row), in uv's order: by the paths' UTF-8 bytes. */
+function sortedRows(rows: Map<string, string>, rowsSortByPath: boolean): string {
+  let sorted: string[];
+  if (rowsSortByPath) {
+    // Plain string order of the rows is their paths' order (see `sortsAsRow`).
+    sorted = [...rows.values()].sort();
+  } else {
+    const keyed = [...rows].map(([path, row]) => ({ key: byteOrderKey(path), row }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    sorted = keyed.map((k) => k.row);
+  }
+  return `${sorted.join("\n")}\n`;
+}
+
+/** Files per chunk of the root's links: the unit of work the worker thread takes. */
+const CHUNK_FILES = 96;
+/**
+ * The worker takes a chunk while it has fewer files than this left to link. It only links,
+ * while this thread also reads, plans and writes each wheel's metadata, so it gets up to two
+ * chunks for each one linked here; when all is handed out, this thread waits for at most that.
+ */
+const WORKER_BACKLOG = 2 * CHUNK_FILES;
+
+/**
+ * Links `rels` (the archive root's files) from `from` into `to`, creating their directories in
+ * tree order with plain `mkdir`s. When a worker thread is ready, idle enough, and the link mode
+ * is proven, whole chunks go to it instead; the result is then the promise of its share (all of
+ * it settled, even after a failure, so that a rollback never races the worker), else
+ * `undefined`, everything having been done here. A failure is that of the earliest chunk, with
+ * the error this thread's linker would have thrown.
+ */
+function linkRootFiles(
+  rels: readonly string[],
+  from: string,
+  to: string,
+  linker: Linker,
+  worker: LinkWorker | undefined,
+): Promise<void> | undefined {
+  // Directories this thread made (they exist), and those handed to the worker (it makes them
+  // before any later chunk of its own needs them, but this thread cannot count on them).
+  const madeHere = new Set<string>();
+  const madeThere = new Set<string>();
+  const ensureHere = (dir: string): void => {
+    if (madeHere.has(dir)) return;
+    const slash = dir.lastIndexOf("/");
+    if (slash !== -1) ensureHere(dir.slice(0, slash));
+    makeDir(`${to}/${dir}`);
+    madeHere.add(dir);
+  };
+  const linkHere = (start: number, end: number) => {
+    let lastDir = "";
+    for (let i = start; i < end; i++) {
+      const rel = rels[i]!;
+      const slash = rel.lastIndexOf("/");
+      const dir = slash === -1 ? "" : rel.slice(0, slash);
+      if (dir !== lastDir) {
+        if (dir !== "") ensureHere(dir);
+        lastDir = dir;
+      }
+      linker.link(`${from}/${rel}`, `${to}/${rel}`);
+    }
+  };
+  /** The directories the worker must make for `rels[start..end)`, parents first, and where. */
+  const dirsThere = (start: number, end: number) => {
+    const dirs: string[] = [];
+    const at: number[] = [];
+    const known = (dir: string) => madeHere.has(dir) || madeThere.has(dir);
+    const add = (dir: string, index: number): void => {
+      if (known(dir)) return;
+      const slash = dir.lastIndexOf("/");
+      if (slash !== -1) add(dir.slice(0, slash), index);
+      dirs.push(dir);
+      at.push(index - start);
+      madeThere.add(dir);
+    };
+    let lastDir = "";
+    for (let i = start; i < end; i++) {
+      const rel = rels[i]!;
+      const slash = rel.lastIndexOf("/");
+      const dir = slash === -1 ? "" : rel.slice(0, slash);
+      if (dir !== lastDir) {
+        if (dir !== "") add(dir, i);
+        lastDir = dir;
+      }
+    }
+    return { dirs, at };
+  };
+
+  const delegated: Promise<unknown>[] = [];
+  const failures: { chunk: number; error: unknown }[] = [];
+  for (let start = 0, chunk = 0; start < rels.length; start += CHUNK_FILES, chunk++) {
+    const end = Math.min(start + CHUNK_FILES, rels.length);
+    const mode = worker?.ready === true ? linker.delegableMode : undefined;
+    if (worker !== undefined && mode !== undefined && worker.backlog < WORKER_BACKLOG) {
+      const index = chunk;
+      const { dirs, at } = dirsThere(start, end);
+      const handOver = worker
+        .link(mode, from, to, rels.slice(start, end), dirs, at)
+        .catch((error: unknown) => {
+          if (error instanceof LinkWorkerError) {
+            const { op, src, dst, error: cause } = error.failure;
+            const failure = op === "link" ? linker.failure(src, dst, cause) : cause;
+            failures.push({ chunk: index, error: failure });
+            return;
+          }
+          // The thread is gone (it never fails otherwise): link the chunk here, replacing what
+          // it may have linked already.
+          try {
+            linkHere(start, end);
+          } catch (inner) {
+            failures.push({ chunk: index, error: inner });
+          }
+        });
+      delegated.push(handOver);
+      continue;
+    }
+    try {
+      linkHere(start, end);
+    } catch (error) {
+      failures.push({ chunk, error });
+      break;
+    }
+  }
+  if (delegated.length === 0) {
+    if (failures.length > 0) throw failures[0]!.error;
+    return undefined;
+  }
+  return Promise.all(delegated).then(() => {
+    if (failures.length === 0) return;
+    failures.sort((a, b) => a.chunk - b.chunk);
+    throw failures[0]!.error;
+  });
+}
+
+/**
+ * `mkdir` of a directory whose parent exists. One that already exists (a namespace package, or
+ * the other thread's) is fine, which the recursive call confirms; it also reports anything else
+ * exactly as before.
+ */
+function makeDir(path: string): void {
+  try {
+    mkdirSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EEXIST" && code !== "ENOENT") throw error;
+    mkdirSync(path, { recursive: true });
   }
 }

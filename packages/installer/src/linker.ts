@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { constants, copyFileSync, linkSync, renameSync, symlinkSync, unlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { UvError } from "@uv-ts/error";
@@ -26,6 +26,11 @@ export interface LinkerOptions {
   readonly operations?: Partial<LinkOperations>;
 }
 
+/** A random hex id for a temporary name (`randomUUID` draws from a pooled entropy buffer). */
+export function tempId(): string {
+  return randomUUID().replaceAll("-", "").slice(0, 12);
+}
+
 function errnoOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
@@ -48,11 +53,15 @@ export class Linker {
   readonly #warned = new Set<string>();
   readonly #onWarning: (message: string) => void;
   readonly #ops: LinkOperations;
+  readonly #native: boolean;
+  /** The proven mode's operation, for the common case of a file that does not exist yet. */
+  #fast: ((src: string, dst: string) => void) | undefined;
 
   constructor(mode: LinkMode, options: LinkerOptions = {}) {
     this.#mode = mode;
     this.#onWarning = options.onWarning ?? (() => {});
     this.#ops = { ...NODE_OPERATIONS, ...options.operations };
+    this.#native = options.operations === undefined;
   }
 
   /** The mode in effect now (after any fallback). */
@@ -60,24 +69,47 @@ export class Linker {
     return this.#mode;
   }
 
+  /**
+   * The mode another thread may link with on this linker's behalf (see `LinkWorker`): once
+   * a file has proven it, and only with the real file operations.
+   */
+  get delegableMode(): LinkMode | undefined {
+    return this.#proven && this.#native ? this.#mode : undefined;
+  }
+
   /** Links `src` to `dst`; the parent of `dst` must exist. */
   link(src: string, dst: string): void {
+    const fast = this.#fast;
+    if (fast !== undefined) {
+      try {
+        fast(src, dst);
+        return;
+      } catch (error) {
+        if (errnoOf(error) !== "EEXIST") throw this.failure(src, dst, error);
+      }
+    }
     for (;;) {
       try {
         this.#replacing(dst, (to) => this.#once(src, to));
         this.#proven = true;
+        if (this.#native) this.#fast = this.#ops[this.#mode];
         return;
       } catch (error) {
         if (this.#proven || this.#mode === "copy" || errnoOf(error) === "ENOENT") {
-          throw new UvError(
-            "installer.link",
-            `Failed to ${this.#mode === "clone" ? "clone" : this.#mode} \`${src}\` to \`${dst}\``,
-            { cause: error },
-          );
+          throw this.failure(src, dst, error);
         }
         this.#fallBack();
       }
     }
+  }
+
+  /** The error {@link link} throws when the proven mode fails for `src` (`cause`). */
+  failure(src: string, dst: string, cause: unknown): UvError {
+    return new UvError(
+      "installer.link",
+      `Failed to ${this.#mode === "clone" ? "clone" : this.#mode} \`${src}\` to \`${dst}\``,
+      { cause },
+    );
   }
 
   /** Copies `src` to `dst` whatever the mode, for files that will be modified. */
@@ -120,7 +152,7 @@ export class Linker {
     } catch (error) {
       if (errnoOf(error) !== "EEXIST") throw error;
     }
-    const temp = join(dirname(dst), `.${basename(dst)}.${randomBytes(6).toString("hex")}.tmp`);
+    const temp = join(dirname(dst), `.${basename(dst)}.${tempId()}.tmp`);
     create(temp);
     try {
       renameSync(temp, dst);

@@ -33,7 +33,7 @@ export function parseRecord(text: string): RecordEntry[] {
       parsedSize = Number(size);
     }
     entries.push({
-      path: path.replace(/^\/+/, ""),
+      path: path.startsWith("/") ? path.replace(/^\/+/, "") : path,
       hash: hash === "" ? undefined : hash,
       size: parsedSize,
     });
@@ -115,9 +115,11 @@ export function compareRecordEntries(a: RecordEntry, b: RecordEntry): number {
   return a.size - b.size;
 }
 
-// A string whose UTF-16 order is the UTF-8 byte order of `text`: the text itself when it is
-// ASCII (the usual case), else its UTF-8 bytes as Latin-1 code units.
-function byteOrderKey(text: string): string {
+/**
+ * A string whose UTF-16 order is the UTF-8 byte order of `text`: the text itself when it is
+ * ASCII (the usual case), else its UTF-8 bytes as Latin-1 code units.
+ */
+export function byteOrderKey(text: string): string {
   return /^[\x00-\x7f]*$/.test(text) ? text : Buffer.from(text, "utf8").toString("latin1");
 }
 
@@ -133,10 +135,15 @@ export function sortRecord(entries: readonly RecordEntry[]): RecordEntry[] {
   return keyed.map((k) => k.entry);
 }
 
+/** One `RECORD` row as uv writes it, without the line end. */
+export function recordRow(entry: RecordEntry): string {
+  return `${csvField(entry.path)},${csvField(entry.hash ?? "")},${entry.size ?? ""}`;
+}
+
 /** Serialises entries already in order (see {@link sortRecord}) as uv writes `RECORD`. */
 export function writeRecord(sorted: readonly RecordEntry[]): string {
   let text = "";
-  for (const e of sorted) text += `${csvField(e.path)},${csvField(e.hash ?? "")},${e.size ?? ""}\n`;
+  for (const e of sorted) text += `${recordRow(e)}\n`;
   return text;
 }
 

@@ -1,0 +1,34 @@
+/**
+ * Runs `install` for each of `items`, in order, as a sequential loop would, except that with
+ * `overlap` an item that waits (for the links a `LinkWorker` took) lets the next one start
+ * meanwhile. After a failure no further item starts; those already started settle (completed or
+ * rolled back), and the failure of the earliest item is thrown, the one a sequential loop would
+ * have met first among them.
+ */
+export async function installInOrder<T>(
+  items: readonly T[],
+  install: (item: T) => Promise<unknown>,
+  overlap: boolean,
+): Promise<void> {
+  if (!overlap) {
+    for (const item of items) await install(item);
+    return;
+  }
+  let failure: { index: number; error: unknown } | undefined;
+  const running: Promise<void>[] = [];
+  for (let index = 0; index < items.length && failure === undefined; index++) {
+    const settled = install(items[index]!).then(
+      () => {},
+      (error: unknown) => {
+        if (failure === undefined || index < failure.index) failure = { index, error };
+      },
+    );
+    running.push(settled);
+    // A turn of the event loop: by then an item that failed without waiting has settled (every
+    // promise reaction runs first), and the worker's replies for earlier items are delivered,
+    // so that those complete now rather than at the end.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(running);
+  if (failure !== undefined) throw failure.error;
+}

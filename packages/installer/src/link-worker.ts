@@ -1,0 +1,274 @@
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import type { LinkMode } from "@uv-ts/fs";
+
+/** What went wrong with one file of a chunk the worker linked. */
+export interface LinkWorkerFailure {
+  /** `mkdir` for a parent directory, `link` for the file itself (through the link mode). */
+  readonly op: "mkdir" | "link";
+  readonly src: string;
+  readonly dst: string;
+  /** The file system error, rebuilt with the message and fields the worker saw. */
+  readonly error: Error;
+}
+
+/** A chunk the worker could not finish (rejects {@link LinkWorker.link}). */
+export class LinkWorkerError extends Error {
+  readonly failure: LinkWorkerFailure;
+  constructor(failure: LinkWorkerFailure) {
+    super(failure.error.message);
+    this.failure = failure;
+  }
+}
+
+interface Chunk {
+  readonly id: number;
+  readonly mode: LinkMode;
+  readonly src: string;
+  readonly dst: string;
+  readonly rels: readonly string[];
+  /** Directories (below `dst`) to create, each just before the file at the same index of `at`. */
+  readonly dirs: readonly string[];
+  readonly at: readonly number[];
+}
+
+interface SerializedError {
+  readonly message: string;
+  readonly code?: string;
+  readonly errno?: number;
+  readonly syscall?: string;
+  readonly path?: string;
+  readonly dest?: string;
+}
+
+interface Reply {
+  readonly id: number;
+  readonly failure?: {
+    readonly op: "mkdir" | "link";
+    readonly src: string;
+    readonly dst: string;
+    readonly error: SerializedError;
+  };
+}
+
+interface WorkerData {
+  readonly port: MessagePort;
+  readonly state: Int32Array;
+}
+
+/** `state` slots shared with the worker (which has its own copy of these numbers). */
+const READY = 0;
+const DONE = 1;
+
+/**
+ * The worker's whole program. It runs from its source text (`eval`), in the bundle and under the
+ * test runner alike, so it must be self-contained: no imports, only what `load` (the worker's
+ * `require`) gives. It mirrors what the installer does on the main thread for one file: create
+ * the parents (an existing directory is fine; anything else gets the recursive call's verdict),
+ * then link with the given mode, replacing an existing file through a temporary sibling.
+ */
+function workerMain(load: (id: string) => unknown): void {
+  const threads = load("node:worker_threads") as typeof import("node:worker_threads");
+  const fs = load("node:fs") as typeof import("node:fs");
+  const { port, state } = threads.workerData as WorkerData;
+  // The module's constants are out of reach here.
+  const ready = 0;
+  const done = 1;
+  const create: Record<LinkMode, (src: string, dst: string) => void> = {
+    clone: (src, dst) =>
+      fs.copyFileSync(src, dst, fs.constants.COPYFILE_FICLONE_FORCE | fs.constants.COPYFILE_EXCL),
+    hardlink: (src, dst) => fs.linkSync(src, dst),
+    symlink: (src, dst) => fs.symlinkSync(src, dst),
+    copy: (src, dst) => fs.copyFileSync(src, dst, fs.constants.COPYFILE_EXCL),
+  };
+  const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code;
+  const makeDir = (path: string) => {
+    try {
+      fs.mkdirSync(path);
+    } catch (error) {
+      const code = codeOf(error);
+      if (code !== "EEXIST" && code !== "ENOENT") throw error;
+      fs.mkdirSync(path, { recursive: true });
+    }
+  };
+  const place = (op: (src: string, dst: string) => void, src: string, dst: string) => {
+    try {
+      op(src, dst);
+      return;
+    } catch (error) {
+      if (codeOf(error) !== "EEXIST") throw error;
+    }
+    const slash = dst.lastIndexOf("/");
+    const temp = `${dst.slice(0, slash + 1)}.${dst.slice(slash + 1)}.${Math.random().toString(16).slice(2, 14)}.tmp`;
+    op(src, temp);
+    try {
+      fs.renameSync(temp, dst);
+    } catch (error) {
+      try {
+        fs.unlinkSync(temp);
+      } catch {
+        // The rename error is the one worth reporting.
+      }
+      throw error;
+    }
+  };
+  const serialize = (error: unknown) => {
+    const e = error as NodeJS.ErrnoException & { dest?: string };
+    return {
+      message: String(e?.message ?? error),
+      ...(e?.code === undefined ? {} : { code: e.code }),
+      ...(e?.errno === undefined ? {} : { errno: e.errno }),
+      ...(e?.syscall === undefined ? {} : { syscall: e.syscall }),
+      ...(e?.path === undefined ? {} : { path: e.path }),
+      ...(e?.dest === undefined ? {} : { dest: e.dest }),
+    };
+  };
+  port.on("message", (chunk: Chunk) => {
+    const { rels, dirs, at } = chunk;
+    const op = create[chunk.mode];
+    let failure: Reply["failure"];
+    let next = 0;
+    for (let i = 0; i < rels.length; i++) {
+      const src = `${chunk.src}/${rels[i]}`;
+      const dst = `${chunk.dst}/${rels[i]}`;
+      try {
+        while (next < dirs.length && at[next] === i) makeDir(`${chunk.dst}/${dirs[next++]}`);
+      } catch (error) {
+        failure = { op: "mkdir", src, dst, error: serialize(error) };
+        break;
+      }
+      try {
+        place(op, src, dst);
+      } catch (error) {
+        failure = { op: "link", src, dst, error: serialize(error) };
+        break;
+      }
+    }
+    Atomics.add(state, done, rels.length);
+    port.postMessage(failure === undefined ? { id: chunk.id } : { id: chunk.id, failure });
+  });
+  Atomics.store(state, ready, 1);
+}
+
+function rebuild(serialized: SerializedError): Error {
+  const { message, ...fields } = serialized;
+  return Object.assign(new Error(message), fields);
+}
+
+/**
+ * A second thread that hard links (or clones, copies, symlinks) files for the installer, as uv
+ * spreads a wheel install over its thread pool. Linking is system calls, and one thread issues
+ * them only so fast; on two cores, a second thread doing part of the links (and their
+ * directories) nearly halves that time, while the main thread does the rest of the install.
+ *
+ * Starting the thread costs the main thread a few milliseconds and the worker some tens of
+ * milliseconds before it can take work: start it early, and hand it work only once
+ * {@link ready}. Chunks are plain path lists, so the worker needs none of the installer's code.
+ * Close it when done; it never keeps the process alive by itself.
+ */
+export class LinkWorker {
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  readonly #state: Int32Array;
+  readonly #pending = new Map<
+    number,
+    { resolve: () => void; reject: (error: unknown) => void; size: number }
+  >();
+  #submitted = 0;
+  #nextId = 0;
+  #stopped: Error | undefined;
+
+  private constructor(worker: Worker, port: MessagePort, state: Int32Array) {
+    this.#worker = worker;
+    this.#port = port;
+    this.#state = state;
+    port.on("message", (reply: Reply) => this.#settle(reply));
+    port.unref();
+    worker.unref();
+    const stop = (error: Error) => {
+      this.#stopped ??= error;
+      for (const { reject } of this.#pending.values()) reject(this.#stopped);
+      this.#pending.clear();
+      this.#port.unref();
+    };
+    worker.on("error", stop);
+    worker.on("exit", (code) => stop(new Error(`The link worker exited with code ${code}`)));
+  }
+
+  /** Starts the thread; `undefined` when threads are unavailable here. */
+  static start(): LinkWorker | undefined {
+    let channel: MessageChannel | undefined;
+    try {
+      channel = new MessageChannel();
+      const state = new Int32Array(new SharedArrayBuffer(8));
+      const data: WorkerData = { port: channel.port2, state };
+      const worker = new Worker(`(${workerMain.toString()})(require)`, {
+        eval: true,
+        workerData: data,
+        transferList: [channel.port2],
+      });
+      return new LinkWorker(worker, channel.port1, state);
+    } catch {
+      channel?.port1.close();
+      return undefined;
+    }
+  }
+
+  /** Whether the thread is up and taking work. */
+  get ready(): boolean {
+    return this.#stopped === undefined && Atomics.load(this.#state, READY) === 1;
+  }
+
+  /** Files handed over and not linked yet. */
+  get backlog(): number {
+    return this.#submitted - Atomics.load(this.#state, DONE);
+  }
+
+  /**
+   * Links `<src>/<rel>` to `<dst>/<rel>` for each of `rels` (clean `/`-separated relative paths),
+   * in order, creating each of `dirs` (below `dst`, parents first) just before the file at the
+   * same index of `at`; a directory that exists already is fine. Rejects with a
+   * {@link LinkWorkerError} naming the first file that failed; the rest of the chunk is then
+   * skipped. Chunks are worked through in the order they are handed over.
+   */
+  link(
+    mode: LinkMode,
+    src: string,
+    dst: string,
+    rels: readonly string[],
+    dirs: readonly string[] = [],
+    at: readonly number[] = [],
+  ): Promise<void> {
+    if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
+    const id = this.#nextId++;
+    const chunk: Chunk = { id, mode, src, dst, rels, dirs, at };
+    const promise = new Promise<void>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, size: rels.length });
+    });
+    if (this.#pending.size === 1) this.#port.ref();
+    this.#submitted += rels.length;
+    this.#port.postMessage(chunk);
+    return promise;
+  }
+
+  /** Stops the thread (chunks still queued are dropped). */
+  close(): void {
+    this.#stopped ??= new Error("The link worker was closed");
+    for (const { reject } of this.#pending.values()) reject(this.#stopped);
+    this.#pending.clear();
+    this.#port.close();
+    void this.#worker.terminate();
+  }
+
+  #settle(reply: Reply): void {
+    const entry = this.#pending.get(reply.id);
+    if (entry === undefined) return;
+    this.#pending.delete(reply.id);
+    if (this.#pending.size === 0) this.#port.unref();
+    if (reply.failure === undefined) {
+      entry.resolve();
+    } else {
+      const { op, src, dst, error } = reply.failure;
+      entry.reject(new LinkWorkerError({ op, src, dst, error: rebuild(error) }));
+    }
+  }
+}

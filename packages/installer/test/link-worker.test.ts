@@ -1,0 +1,215 @@
+import {
+  appendFileSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import type { WheelSpec } from "@uv-ts/test-kit";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  type InstalledWheel,
+  installInOrder,
+  installWheel,
+  type Layout,
+  Linker,
+  LinkWorker,
+  SitePackages,
+} from "../src/index.ts";
+import { cleanup, fakeVenv, snapshotTree, tempDir, unpackedWheel } from "./helpers.ts";
+
+// Enough files for several chunks of the root's links, in nested directories.
+const FILES: Record<string, string> = {};
+for (let i = 0; i < 600; i++) FILES[`big/sub${i % 7}/deep${i % 3}/m${i}.py`] = `X = ${i}\n`;
+FILES["big/__init__.py"] = "";
+FILES["top.py"] = "T = 1\n";
+
+const SPEC: WheelSpec = {
+  name: "big",
+  version: "1.0.0",
+  files: FILES,
+  scripts: { big: "big:main" },
+  data: { "data/share/big.txt": "d\n" },
+};
+
+let root: string;
+let worker: LinkWorker | undefined;
+beforeEach(() => {
+  root = tempDir("link-worker");
+});
+afterEach(() => {
+  worker?.close();
+  worker = undefined;
+  cleanup(root);
+});
+
+/** A started worker that has taken (and finished) a first chunk, so that it is ready. */
+async function readyWorker(): Promise<LinkWorker> {
+  const started = LinkWorker.start();
+  if (started === undefined) throw new Error("no worker threads here");
+  mkdirSync(join(root, "probe-src"));
+  mkdirSync(join(root, "probe-dst"));
+  writeFileSync(join(root, "probe-src", "f"), "");
+  await started.link("hardlink", join(root, "probe-src"), join(root, "probe-dst"), ["f"]);
+  expect(started.ready).toBe(true);
+  return started;
+}
+
+/** Counts what the worker is handed. */
+function spied(target: LinkWorker): { worker: LinkWorker; files: () => number } {
+  let files = 0;
+  const link = target.link.bind(target);
+  target.link = (mode, src, dst, rels, dirs, at) => {
+    files += rels.length;
+    return link(mode, src, dst, rels, dirs, at);
+  };
+  return { worker: target, files: () => files };
+}
+
+/** The archive's files in the order the cache records them (any order works). */
+function archiveFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => !e.isDirectory())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+async function installTwice(mutate: (layout: Layout, dir: string) => string[]): Promise<{
+  here: { result?: InstalledWheel; error?: unknown; tree: Map<string, Buffer> };
+  split: { result?: InstalledWheel; error?: unknown; tree: Map<string, Buffer> };
+  delegated: number;
+}> {
+  const wheel = await unpackedWheel(SPEC, root);
+  const spy = spied(await readyWorker());
+  worker = spy.worker;
+  const outcome = async (venv: string, linkWorker: LinkWorker | undefined) => {
+    const layout = fakeVenv(venv);
+    const files = mutate(layout, wheel.dir);
+    try {
+      const result = await installWheel(wheel.dir, wheel.filename, layout, {
+        files,
+        linker: new Linker("hardlink"),
+        linkWorker,
+      });
+      return { result, tree: snapshotTree(venv) };
+    } catch (error) {
+      return { error, tree: snapshotTree(venv) };
+    }
+  };
+  const venv = join(root, "venv");
+  const here = await outcome(venv, undefined);
+  renameSync(venv, join(root, "venv-here"));
+  const split = await outcome(venv, spy.worker);
+  return { here, split, delegated: spy.files() };
+}
+
+describe("linking on a second thread", () => {
+  it("install_with_a_link_worker_writes_what_one_thread_writes", async () => {
+    const { here, split, delegated } = await installTwice((_, dir) => archiveFiles(dir));
+    expect(delegated).toBeGreaterThan(0);
+    expect(here.error).toBeUndefined();
+    expect(split.error).toBeUndefined();
+    expect([...split.tree.keys()].sort()).toEqual([...here.tree.keys()].sort());
+    for (const [path, bytes] of here.tree)
+      expect(split.tree.get(path)?.equals(bytes), path).toBe(true);
+    expect(split.result?.record).toEqual(here.result?.record);
+    // Linked, not copied.
+    const sample = join(root, "venv", "lib", "python3.12", "site-packages", "big", "sub1");
+    expect(statSync(join(sample, "deep1", "m1.py")).nlink).toBeGreaterThan(1);
+  });
+
+  it("worker_mkdir_failure_is_reported_and_rolled_back_like_this_threads", async () => {
+    // A file where the worker must create a directory: every chunk but the first needs it, so
+    // the worker takes the earliest failing chunk.
+    const { here, split, delegated } = await installTwice((layout, dir) => {
+      writeFileSync(join(layout.scheme.purelib, "blocked"), "in the way");
+      const files = archiveFiles(dir).filter((f) => !f.startsWith("blocked/"));
+      const meta = files.filter((f) => f.startsWith("big-1.0.0."));
+      const rootFiles = files.filter((f) => !f.startsWith("big-1.0.0."));
+      const firstChunk = [...meta, ...rootFiles.slice(0, 128)];
+      const rest = rootFiles.slice(128);
+      // Listed in the RECORD, but their sources need not exist: the directory fails first.
+      const blocked = rest.flatMap((_, i) => (i % 20 === 0 ? [`blocked/x${i}.py`] : []));
+      appendFileSync(
+        join(dir, "big-1.0.0.dist-info", "RECORD"),
+        blocked.map((f) => `${f},sha256=AAAA,1\n`).join(""),
+      );
+      const interleaved = rest.flatMap((f, i) => (i % 20 === 0 ? [f, `blocked/x${i}.py`] : [f]));
+      return [...firstChunk, ...interleaved];
+    });
+    expect(delegated).toBeGreaterThan(0);
+    const message = (e: unknown) => {
+      const error = e as Error & { cause?: Error };
+      return [error?.constructor.name, error?.message, error?.cause?.message];
+    };
+    expect(here.error).toBeDefined();
+    expect(message(split.error)).toEqual(message(here.error));
+    expect(String((split.error as Error).cause)).toContain("EEXIST");
+    // Rolled back as far as this thread gets: the linked files are gone. (A file where a
+    // directory should be also stops the removal of the listed files below it, so the staging
+    // directory stays for the next run to repair, on either path.)
+    const keys = (tree: Map<string, Buffer>) =>
+      [...tree.keys()].map((k) => k.replace(/partial-[0-9a-f]+/, "partial-[ID]")).sort();
+    expect(keys(split.tree)).toEqual(keys(here.tree));
+    expect(keys(split.tree).filter((k) => !k.includes(".partial-"))).toEqual([
+      "lib/python3.12/site-packages/blocked",
+    ]);
+  });
+
+  it("worker_link_failure_names_the_file_like_this_threads", async () => {
+    const { here, split, delegated } = await installTwice((_, dir) => {
+      const files = archiveFiles(dir);
+      // Listed (with a digest) but missing from the archive: its link fails.
+      const recordPath = join(dir, "big-1.0.0.dist-info", "RECORD");
+      appendFileSync(recordPath, "big/ghost.py,sha256=AAAA,1\n");
+      const at = files.length - 10;
+      return [...files.slice(0, at), "big/ghost.py", ...files.slice(at)];
+    });
+    expect(delegated).toBeGreaterThan(0);
+    const error = split.error as Error & { cause?: Error & { code?: string } };
+    expect(error.message).toBe((here.error as Error).message);
+    expect(error.message).toMatch(/^Failed to hardlink `.*big\/ghost\.py` to `.*big\/ghost\.py`$/);
+    expect(error.cause?.message).toBe((here.error as Error & { cause?: Error }).cause?.message);
+    expect(error.cause?.code).toBe("ENOENT");
+    expect(SitePackages.read(fakeVenv(join(root, "venv"))).partials).toEqual([]);
+    expect([...split.tree.keys()]).toEqual([]);
+  });
+});
+
+describe("installing in order", () => {
+  const wait = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
+
+  it("install_in_order_stops_after_a_failure_and_reports_the_earliest", async () => {
+    const started: number[] = [];
+    const finished: number[] = [];
+    const install = async (i: number) => {
+      started.push(i);
+      if (i === 1) {
+        // Fails late, after waiting for the worker.
+        await wait();
+        throw new Error("late 1");
+      }
+      if (i === 2) throw new Error("at once 2");
+      if (i === 0) await wait();
+      finished.push(i);
+    };
+    await expect(installInOrder([0, 1, 2, 3, 4], install, true)).rejects.toThrow("late 1");
+    // Nothing starts after a failure is known; what started has settled.
+    expect(started).toEqual([0, 1, 2]);
+    expect(finished).toEqual([0]);
+  });
+
+  it("install_in_order_without_overlap_is_a_sequential_loop", async () => {
+    const events: string[] = [];
+    const install = async (i: number) => {
+      events.push(`start ${i}`);
+      await wait();
+      if (i === 1) throw new Error("one");
+      events.push(`end ${i}`);
+    };
+    await expect(installInOrder([0, 1, 2], install, false)).rejects.toThrow("one");
+    expect(events).toEqual(["start 0", "end 0", "start 1"]);
+  });
+});
