@@ -37,7 +37,17 @@ function invalid(filename: string, reason: string): WheelFilenameError {
   );
 }
 
-const TAG_ATOM = /^[A-Za-z0-9_]+$/;
+/** A non-empty run of ASCII letters, digits and underscores. */
+function isTagAtom(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95)) {
+      return false;
+    }
+  }
+  return true;
+}
 
 /** Why a wheel variant label is invalid (uv's wording), or `undefined` when it is fine. */
 function variantLabelProblem(label: string): string | undefined {
@@ -60,18 +70,44 @@ function parseTagSet<T>(
 ): T[] | undefined {
   const tags: T[] = [];
   for (const part of component.split(".")) {
-    if (!TAG_ATOM.test(part)) return undefined;
+    if (!isTagAtom(part)) return undefined;
     const tag = parse(part);
     if (tag !== undefined) tags.push(tag);
   }
   return tags;
 }
 
-/** The understood tags of a wheel's three tag components. */
-interface TagLists {
+/**
+ * The understood tags of a wheel's three tag components. Shared by every wheel whose filename
+ * spells the same tags, so it also remembers their compatibility with an environment's tags.
+ */
+class TagLists {
   readonly python: readonly LanguageTag[];
   readonly abi: readonly AbiTag[];
   readonly platform: readonly PlatformTag[];
+  // Tags are immutable, so a wheel's compatibility with them never changes.
+  #compatibility: WeakMap<Tags, TagCompatibility> | undefined;
+
+  constructor(
+    python: readonly LanguageTag[],
+    abi: readonly AbiTag[],
+    platform: readonly PlatformTag[],
+  ) {
+    this.python = Object.freeze(python);
+    this.abi = Object.freeze(abi);
+    this.platform = Object.freeze(platform);
+    this.#compatibility = undefined;
+  }
+
+  compatibility(tags: Tags): TagCompatibility {
+    if (this.#compatibility === undefined) this.#compatibility = new WeakMap();
+    let known = this.#compatibility.get(tags);
+    if (known === undefined) {
+      known = tags.compatibility(this.python, this.abi, this.platform);
+      this.#compatibility.set(tags, known);
+    }
+    return known;
+  }
 }
 
 /** What a wheel's three tag components parse to, read two ways (see {@link readTags}). */
@@ -82,25 +118,27 @@ interface ParsedTags {
   readonly sets: TagLists | undefined;
 }
 
-function freezeTags(
-  python: readonly LanguageTag[],
-  abi: readonly AbiTag[],
-  platform: readonly PlatformTag[],
-): TagLists {
-  return Object.freeze({
-    python: Object.freeze(python),
-    abi: Object.freeze(abi),
-    platform: Object.freeze(platform),
-  });
-}
-
 function readTags(python: string, abi: string, platform: string): ParsedTags {
-  let single: TagLists | undefined;
   if (!python.includes(".") && !abi.includes(".") && !platform.includes(".")) {
+    // Each component is one tag: parse it once for both readings.
     const p = tryParseLanguageTag(python);
     const a = tryParseAbiTag(abi);
     const t = tryParsePlatformTag(platform);
-    if (p !== undefined && a !== undefined && t !== undefined) single = freezeTags([p], [a], [t]);
+    const single =
+      p !== undefined && a !== undefined && t !== undefined
+        ? new TagLists([p], [a], [t])
+        : undefined;
+    if (!isTagAtom(python) || !isTagAtom(abi) || !isTagAtom(platform)) {
+      return { single, sets: undefined };
+    }
+    const sets =
+      single ??
+      new TagLists(
+        p === undefined ? [] : [p],
+        a === undefined ? [] : [a],
+        t === undefined ? [] : [t],
+      );
+    return { single, sets };
   }
   const pythonTags = parseTagSet(python, tryParseLanguageTag);
   const abiTags = pythonTags && parseTagSet(abi, tryParseAbiTag);
@@ -108,8 +146,8 @@ function readTags(python: string, abi: string, platform: string): ParsedTags {
   const sets =
     pythonTags === undefined || abiTags === undefined || platformTags === undefined
       ? undefined
-      : freezeTags(pythonTags, abiTags, platformTags);
-  return { single, sets };
+      : new TagLists(pythonTags, abiTags, platformTags);
+  return { single: undefined, sets };
 }
 
 /**
@@ -156,6 +194,8 @@ export class WheelFilename {
   readonly platformTags: readonly PlatformTag[];
   /** The tag part as written, or `undefined` when printing the parsed tags gives it back. */
   readonly #tagText: string | undefined;
+  /** The parsed tag lists shared with other wheels, when they came from the memo. */
+  readonly #tagLists: TagLists | undefined;
 
   private constructor(
     name: PackageName,
@@ -166,6 +206,7 @@ export class WheelFilename {
     abiTags: readonly AbiTag[],
     platformTags: readonly PlatformTag[],
     tagText: string | undefined,
+    tagLists: TagLists | undefined,
   ) {
     this.name = name;
     this.version = version;
@@ -175,6 +216,7 @@ export class WheelFilename {
     this.abiTags = abiTags;
     this.platformTags = platformTags;
     this.#tagText = tagText;
+    this.#tagLists = tagLists;
   }
 
   /**
@@ -224,6 +266,7 @@ export class WheelFilename {
       [abi],
       [platform],
       undefined,
+      undefined,
     );
   }
 
@@ -238,17 +281,23 @@ export class WheelFilename {
     strict: boolean,
   ): WheelFilename | undefined {
     // Five parts; six when the third is a build tag (it starts with a digit) or else the last is
-    // a variant label; seven with both. `dashes` holds where each part ends, found without
-    // splitting: parts are sliced only as needed.
-    const dashes: number[] = [];
-    for (
-      let at = stem.indexOf("-");
-      at !== -1 && dashes.length < 7;
-      at = stem.indexOf("-", at + 1)
-    ) {
-      dashes.push(at);
+    // a variant label; seven with both. The dashes after the name and after the version, and the
+    // last four, are all that is needed: parts are sliced only as needed.
+    const nameEnd = stem.indexOf("-");
+    const versionEnd = nameEnd === -1 ? -1 : stem.indexOf("-", nameEnd + 1);
+    let count = 1;
+    // The last four dashes, the last in d1.
+    let d1 = -1;
+    let d2 = -1;
+    let d3 = -1;
+    let d4 = -1;
+    for (let at = nameEnd; at !== -1 && count < 8; at = stem.indexOf("-", at + 1)) {
+      count++;
+      d4 = d3;
+      d3 = d2;
+      d2 = d1;
+      d1 = at;
     }
-    const count = dashes.length + 1;
     if (count < 5 || count > 7) {
       if (!strict) return undefined;
       if (count < 2) throw invalid(filename, "Must have a version");
@@ -257,19 +306,18 @@ export class WheelFilename {
       if (count < 5) throw invalid(filename, "Must have a platform tag");
       throw invalid(filename, "Must have 5 to 7 components, but has more");
     }
-    dashes.push(stem.length);
-    /** Part `i` (0-based) of the stem. */
-    const part = (i: number): string => stem.slice(i === 0 ? 0 : dashes[i - 1]! + 1, dashes[i]);
-    const nameText = part(0);
-    const versionText = part(1);
-    const thirdCode = stem.charCodeAt(dashes[1]! + 1);
+    const nameText = stem.slice(0, nameEnd);
+    const versionText = stem.slice(nameEnd + 1, versionEnd);
+    const thirdCode = stem.charCodeAt(versionEnd + 1);
     const hasBuildTag = count === 7 || (count === 6 && thirdCode >= 48 && thirdCode <= 57);
     const hasVariant = count - (hasBuildTag ? 1 : 0) === 6;
-    const buildText = hasBuildTag ? part(2) : undefined;
-    const variantText = hasVariant ? part(count - 1) : undefined;
-    const tagStart = hasBuildTag ? 3 : 2;
+    // With a variant label the tags end at the last dash, else at the end of the stem.
+    const tagEnd = hasVariant ? d1 : stem.length;
+    const tagStart = (hasVariant ? d4 : d3) + 1;
+    const buildText = hasBuildTag ? stem.slice(versionEnd + 1, tagStart - 1) : undefined;
+    const variantText = hasVariant ? stem.slice(d1 + 1) : undefined;
     // The three tag components, as one key for the memo.
-    const tagText = stem.slice(dashes[tagStart - 1]! + 1, dashes[tagStart + 2]);
+    const tagText = stem.slice(tagStart, tagEnd);
 
     let name: PackageName;
     if (hint !== undefined && normalizedPackageNameMatches(nameText, hint)) {
@@ -338,17 +386,18 @@ export class WheelFilename {
 
     const tags = TAG_MEMO.get(tagText);
     // The common case: one tag of each kind, all understood. Printing them gives the text back.
-    if (buildTag === undefined && variantText === undefined && tags.single !== undefined) {
-      const { python, abi, platform } = tags.single;
+    const single = tags.single;
+    if (buildTag === undefined && variantText === undefined && single !== undefined) {
       return new WheelFilename(
         name,
         version,
         undefined,
         undefined,
-        python,
-        abi,
-        platform,
+        single.python,
+        single.abi,
+        single.platform,
         undefined,
+        single,
       );
     }
     const sets = tags.sets;
@@ -367,7 +416,8 @@ export class WheelFilename {
       sets.python,
       sets.abi,
       sets.platform,
-      stem.slice(dashes[1]! + 1),
+      stem.slice(versionEnd + 1),
+      sets,
     );
   }
 
@@ -396,6 +446,7 @@ export class WheelFilename {
 
   /** How well the wheel fits an environment: its best tag's priority, or why it does not fit. */
   compatibility(tags: Tags): TagCompatibility {
+    if (this.#tagLists !== undefined) return this.#tagLists.compatibility(tags);
     return tags.compatibility(this.pythonTags, this.abiTags, this.platformTags);
   }
 }

@@ -1,6 +1,7 @@
 // The non-throwing parsers (`tryParse`, `parseDistFilename`) run for every file of every index
 // page, so they skip building errors; these tests hold them to the throwing parsers' verdicts.
 import type { PackageName } from "@uv-ts/normalize";
+import { Tags } from "@uv-ts/platform-tags";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -168,5 +169,55 @@ describe("try_parse", () => {
     expect(Object.isFrozen(a.abiTags)).toBe(true);
     expect(Object.isFrozen(a.platformTags)).toBe(true);
     expect(b.toString()).toBe("bar-2.0-cp312-cp312-manylinux_2_17_x86_64.whl");
+  });
+
+  it("remembered_compatibility_agrees_with_the_tags", () => {
+    const environments = [
+      Tags.fromEnvironment(
+        { os: { kind: "manylinux", major: 2, minor: 28 }, arch: "x86_64" },
+        {
+          pythonVersion: [3, 12],
+          implementationName: "cpython",
+          implementationVersion: [3, 12],
+          manylinuxCompatible: true,
+        },
+      ),
+      Tags.fromEnvironment(
+        { os: { kind: "windows" }, arch: "x86_64" },
+        {
+          pythonVersion: [3, 8],
+          implementationName: "cpython",
+          implementationVersion: [3, 8],
+          manylinuxCompatible: false,
+        },
+      ),
+    ];
+    let compatible = 0;
+    let wheels = 0;
+    const set = (tags: string[]) => fc.subarray(tags, { minLength: 1 }).map((t) => t.join("."));
+    const valid = fc
+      .tuple(
+        fc.constantFrom("foo-1.0-", "foo-1.0-1-", "foo-1.0-2x-"),
+        set(["py3", "py2", "cp312", "cp38", "cp311", "pp310"]),
+        set(["none", "abi3", "cp312", "cp38", "cp312t", "cp38d"]),
+        set(["any", "manylinux_2_17_x86_64", "manylinux2014_x86_64", "win_amd64", "win32"]),
+      )
+      .map(([head, python, abi, platform]) => `${head}${python}-${abi}-${platform}.whl`);
+    const texts = fc.sample(fc.oneof(valid, shaped, filenames), { numRuns: 3000, seed: 17 });
+    for (const text of texts) {
+      const wheel = WheelFilename.tryParse(text);
+      if (wheel === undefined) continue;
+      wheels++;
+      // Twice per environment, interleaved: the second answers come from the memo.
+      for (let round = 0; round < 2; round++) {
+        for (const tags of environments) {
+          const expected = tags.compatibility(wheel.pythonTags, wheel.abiTags, wheel.platformTags);
+          expect(wheel.compatibility(tags)).toEqual(expected);
+          if (expected.compatible) compatible++;
+        }
+      }
+    }
+    expect(wheels).toBeGreaterThan(200);
+    expect(compatible).toBeGreaterThan(50);
   });
 });

@@ -130,4 +130,20 @@ describe("properties", () => {
       }),
     );
   });
+
+  // The parsers scan names instead of running the grammar's regular expressions; they must agree
+  // with those expressions on every input, including non-ASCII and already normalised names.
+  it("scanning_agrees_with_the_name_grammar", () => {
+    const grammar = /^(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/;
+    const reference = (name: string) => name.replace(/[-_.]+/g, "-").toLowerCase();
+    const unit = fc.constantFrom(..."abz09AZ-._ -\u212a\u0130é/".split(""));
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 8 }), (name) => {
+        expect(normalizeName(name)).toBe(reference(name));
+        if (grammar.test(name)) expect(parsePackageName(name)).toBe(reference(name));
+        else expect(() => parseExtraName(name)).toThrow(InvalidNameError);
+      }),
+      { numRuns: 5000, seed: 503 },
+    );
+  });
 });

@@ -114,10 +114,11 @@ function safeNumber(digits: string): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-/** Parses a version, or with a trailing `.*` a version pattern; never throws. */
+/**
+ * Parses a version, or with a trailing `.*` a version pattern; never throws. The full parser:
+ * `Version` tries its fast path for the common shapes first.
+ */
 export function parseVersionText(s: string): ParseOutcome {
-  const fast = parseReleaseOnly(s);
-  if (fast !== undefined) return { ok: true, parts: fast, wildcard: false };
   try {
     return parseSlow(s);
   } catch (e) {
@@ -126,33 +127,6 @@ export function parseVersionText(s: string): ParseOutcome {
     }
     throw e;
   }
-}
-
-// Most versions on an index are plain `N.N.N`; skip the general parser for them.
-function parseReleaseOnly(s: string): VersionParts | undefined {
-  const len = s.length;
-  if (len === 0 || len > 40) return undefined;
-  const release: number[] = [];
-  let current = 0;
-  let digits = 0;
-  for (let i = 0; i < len; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0) return undefined;
-      release.push(current);
-      current = 0;
-      digits = 0;
-    } else if (isDigit(c)) {
-      if (digits >= 15) return undefined;
-      current = current * 10 + (c - 48);
-      digits++;
-    } else {
-      return undefined;
-    }
-  }
-  if (digits === 0) return undefined;
-  release.push(current);
-  return { epoch: 0, release, pre: undefined, post: undefined, dev: undefined, local: [] };
 }
 
 function parseSlow(s: string): ParseOutcome {

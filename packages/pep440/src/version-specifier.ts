@@ -1,6 +1,6 @@
 import { VersionSpecifierParseError } from "./errors.ts";
 import { allowsLocal, type Operator, operatorText } from "./operator.ts";
-import { Version } from "./version.ts";
+import { parseCommonVersion, type Version, versionFromParts } from "./version.ts";
 import { parseVersionText } from "./version-parser.ts";
 
 // Rust's `char::is_whitespace` (Unicode White_Space), which uv uses around specifiers.
@@ -61,57 +61,60 @@ export class VersionSpecifier {
 
   /** Parses one specifier such as `>= 1.19`, `== 1.1.*` or `~=1.0`; throws {@link VersionSpecifierParseError}. */
   static parse(s: string): VersionSpecifier {
-    let i = 0;
     const n = s.length;
-    const skipWhitespace = (): void => {
-      while (i < n && isWhitespace(s.charCodeAt(i))) i++;
-    };
-    const word = (): string => {
-      const start = i;
-      while (i < n && !isWhitespace(s.charCodeAt(i))) i++;
-      return s.slice(start, i);
-    };
-    const fail = (message: string): never => {
-      throw new VersionSpecifierParseError(s, message);
-    };
-
-    skipWhitespace();
+    let i = 0;
+    while (i < n && isWhitespace(s.charCodeAt(i))) i++;
     const opStart = i;
     while (i < n && isOperatorChar(s.charCodeAt(i))) i++;
     const written = s.slice(opStart, i);
+    while (i < n && isWhitespace(s.charCodeAt(i))) i++;
+    const versionStart = i;
+    while (i < n && !isWhitespace(s.charCodeAt(i))) i++;
+    const versionText = s.slice(versionStart, i);
     if (written === "") {
-      skipWhitespace();
-      const pattern = parseVersionText(word());
+      const pattern = parseVersionText(versionText);
       let message = "Unexpected end of version specifier, expected operator";
       if (pattern.ok) {
-        const suggestion = `==${new Version(pattern.parts)}${pattern.wildcard ? ".*" : ""}`;
+        const suggestion = `==${versionFromParts(pattern.parts)}${pattern.wildcard ? ".*" : ""}`;
         message += `. Did you mean \`${suggestion}\`?`;
       }
-      return fail(message);
+      throw new VersionSpecifierParseError(s, message);
     }
     if (!OPERATORS.has(written)) {
-      return fail(
+      throw new VersionSpecifierParseError(
+        s,
         `no such comparison operator ${JSON.stringify(written)}, must be one of ~= == != <= >= < > ===`,
       );
     }
-    skipWhitespace();
-    const versionText = word();
-    if (versionText === "") return fail("Unexpected end of version specifier, expected version");
-    const pattern = parseVersionText(versionText);
-    if (!pattern.ok) return fail(pattern.message);
+    if (versionText === "") {
+      throw new VersionSpecifierParseError(
+        s,
+        "Unexpected end of version specifier, expected version",
+      );
+    }
 
     let operator = written as Operator;
-    if (pattern.wildcard) {
-      if (operator === "==") operator = "==*";
-      else if (operator === "!=") operator = "!=*";
-      else return fail(`Operator ${operator} cannot be used with a wildcard version specifier`);
+    let version = parseCommonVersion(versionText);
+    if (version === undefined) {
+      const pattern = parseVersionText(versionText);
+      if (!pattern.ok) throw new VersionSpecifierParseError(s, pattern.message);
+      if (pattern.wildcard) {
+        if (operator === "==") operator = "==*";
+        else if (operator === "!=") operator = "!=*";
+        else {
+          throw new VersionSpecifierParseError(
+            s,
+            `Operator ${operator} cannot be used with a wildcard version specifier`,
+          );
+        }
+      }
+      version = versionFromParts(pattern.parts);
     }
-    const version = new Version(pattern.parts);
     const problem = buildProblem(operator, version);
-    if (problem !== undefined) return fail(problem);
+    if (problem !== undefined) throw new VersionSpecifierParseError(s, problem);
 
-    skipWhitespace();
-    if (i < n) return fail(`Trailing \`${s.slice(i)}\` is not allowed`);
+    while (i < n && isWhitespace(s.charCodeAt(i))) i++;
+    if (i < n) throw new VersionSpecifierParseError(s, `Trailing \`${s.slice(i)}\` is not allowed`);
     return new VersionSpecifier(operator, version);
   }
 

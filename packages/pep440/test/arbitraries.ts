@@ -150,3 +150,84 @@ export const specifierText = fc
 export const specifiersText = fc
   .array(specifierText, { minLength: 1, maxLength: 3 })
   .map((items) => items.join(","));
+
+// Numbers at the edges the fast path of parsing cares about: leading zeros, 15 and 16 digits,
+// around 2^53, and beyond u64.
+const edgeNumber = fc.oneof(
+  { weight: 6, arbitrary: fc.nat({ max: 300 }).map(String) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      "0",
+      "00",
+      "01",
+      "007",
+      "255",
+      "256",
+      "65535",
+      "999999999999999",
+      "1000000000000000",
+      "9007199254740991",
+      "9007199254740992",
+      "9007199254740993",
+      "18446744073709551615",
+      "123456789012345678901",
+    ),
+  },
+);
+
+const sometimes = (arb: fc.Arbitrary<string>) =>
+  fc.oneof({ weight: 2, arbitrary: fc.constant("") }, { weight: 1, arbitrary: arb });
+
+/** Normalised versions of the shapes most index versions have, with edge numbers. */
+const cleanCommonShapeText = fc
+  .tuple(
+    fc.array(edgeNumber, { minLength: 1, maxLength: 5 }),
+    sometimes(fc.tuple(fc.constantFrom("a", "b", "rc"), edgeNumber).map((p) => p.join(""))),
+    sometimes(edgeNumber.map((n) => `.post${n}`)),
+    sometimes(edgeNumber.map((n) => `.dev${n}`)),
+  )
+  .map(([release, ...suffixes]) => `${release.join(".")}${suffixes.join("")}`);
+
+/** The same shapes spelt slightly off. */
+const offCommonShapeText = fc
+  .tuple(
+    fc.constantFrom("", "", "", "v", "V", " ", "1!", "0!"),
+    fc.array(edgeNumber, { minLength: 1, maxLength: 5 }),
+    sometimes(
+      fc
+        .tuple(
+          fc.constantFrom("a", "b", "rc", "A", "RC", "c", "alpha", "a.", "-a", ".b"),
+          fc.option(edgeNumber, { nil: "" }),
+        )
+        .map((p) => p.join("")),
+    ),
+    sometimes(
+      fc
+        .tuple(
+          fc.constantFrom(".post", "post", "-post", ".POST", "-", ".r", "_post", ".post."),
+          fc.option(edgeNumber, { nil: "" }),
+        )
+        .map((p) => p.join("")),
+    ),
+    sometimes(
+      fc
+        .tuple(
+          fc.constantFrom(".dev", "dev", "-dev", ".DEV", ".dev-"),
+          fc.option(edgeNumber, { nil: "" }),
+        )
+        .map((p) => p.join("")),
+    ),
+    fc.constantFrom("", "", "", "+local", "+1.2", " ", ".", ".*", "..", "x"),
+  )
+  .map(([head, release, ...rest]) => `${head}${release.join(".")}${rest.join("")}`);
+
+/**
+ * Versions shaped like the ones on an index (`N(.N)*`, `aN`/`bN`/`rcN`, `.postN`, `.devN`), often
+ * spelt slightly off: other cases and spellings, separators, missing numbers, a `v`, whitespace,
+ * an epoch, a local label, a wildcard or a stray character.
+ */
+export const commonShapeText = fc.oneof(
+  { weight: 3, arbitrary: cleanCommonShapeText },
+  { weight: 2, arbitrary: offCommonShapeText },
+);

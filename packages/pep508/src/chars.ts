@@ -1,24 +1,47 @@
 // Character classes shared by the requirement and marker parsers. They follow Rust's `char`
 // predicates, which is what uv's parser uses, rather than JavaScript's `\s`.
 
-const WHITESPACE = new Set([
-  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004,
-  0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
-]);
+/** Unicode `White_Space` by code point (all of them are in the BMP). */
+export function isWhitespaceCode(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
 
-/** Unicode `White_Space`, as Rust's `char::is_whitespace`. */
+/** Unicode `White_Space`, as Rust's `char::is_whitespace` (of the first code point of `ch`). */
 export function isWhitespace(ch: string): boolean {
-  return WHITESPACE.has(ch.codePointAt(0) ?? -1);
+  return ch.length > 0 && isWhitespaceCode(ch.charCodeAt(0));
 }
 
-/** ASCII letters and digits. */
-export function isAsciiAlphanumeric(ch: string): boolean {
-  return /^[A-Za-z0-9]$/.test(ch);
+/** ASCII letters and digits, by code unit. */
+export function isAsciiAlphanumericCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
 }
+
+/** ASCII letters and digits (a single character). */
+export function isAsciiAlphanumeric(ch: string): boolean {
+  return ch.length === 1 && isAsciiAlphanumericCode(ch.charCodeAt(0));
+}
+
+const ALPHABETIC = /^\p{Alphabetic}$/u;
 
 /** Unicode `Alphabetic`, as Rust's `char::is_alphabetic`. */
 export function isAlphabetic(ch: string): boolean {
-  return /^\p{Alphabetic}$/u.test(ch);
+  if (ch.length === 1) {
+    const c = ch.charCodeAt(0);
+    if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  }
+  return ALPHABETIC.test(ch);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isWhitespace } from "./chars.ts";
+import { isWhitespaceCode } from "./chars.ts";
 import { Pep508Error } from "./pep508-error.ts";
 
 /**
@@ -19,9 +19,13 @@ export class Cursor {
   }
 
   peek(): string | undefined {
-    if (this.pos >= this.input.length) return undefined;
-    const cp = this.input.codePointAt(this.pos);
-    return cp === undefined ? undefined : String.fromCodePoint(cp);
+    const input = this.input;
+    const pos = this.pos;
+    if (pos >= input.length) return undefined;
+    // One code unit is one code point outside the surrogates (V8 shares one-character strings).
+    const c = input.charCodeAt(pos);
+    if (c < 0xd800 || c > 0xdfff) return input[pos];
+    return String.fromCodePoint(input.codePointAt(pos)!);
   }
 
   next(): string | undefined {
@@ -30,14 +34,19 @@ export class Cursor {
     return ch;
   }
 
+  /** Consumes `ch` (one code point) if it comes next. */
   eat(ch: string): boolean {
-    if (this.peek() !== ch) return false;
+    if (!this.input.startsWith(ch, this.pos)) return false;
     this.pos += ch.length;
     return true;
   }
 
   eatWhitespace(): void {
-    this.takeWhile(isWhitespace);
+    const input = this.input;
+    let pos = this.pos;
+    // Every whitespace character is a single code unit.
+    while (pos < input.length && isWhitespaceCode(input.charCodeAt(pos))) pos++;
+    this.pos = pos;
   }
 
   slice(start: number, end: number): string {

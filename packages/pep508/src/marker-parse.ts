@@ -1,6 +1,6 @@
 import { isValidName, normalizeName } from "@uv-ts/normalize";
 import { Version, VersionSpecifier } from "@uv-ts/pep440";
-import { isAlphabetic, isWhitespace } from "./chars.ts";
+import { isAlphabetic, isWhitespace, isWhitespaceCode } from "./chars.ts";
 import { Cursor } from "./cursor.ts";
 import type {
   MarkerExpression,
@@ -46,13 +46,25 @@ const VARIABLES: ReadonlyMap<string, MarkerValue> = new Map<string, MarkerValue>
 
 const OPERATORS: ReadonlySet<string> = new Set(["==", "!=", ">", ">=", "<", "<=", "~=", "in"]);
 
+function isWordOperatorChar(ch: string): boolean {
+  return !isWhitespace(ch) && ch !== "'" && ch !== '"';
+}
+
+function isComparisonChar(ch: string): boolean {
+  return ch === "<" || ch === "=" || ch === ">" || ch === "~" || ch === "!";
+}
+
+function isBareValueChar(ch: string): boolean {
+  return !isWhitespace(ch) && !">=<!~)".includes(ch);
+}
+
 /** `version_cmp | 'in' | 'not' wsp+ 'in'`; leading whitespace is already consumed. */
 function parseOperator(cursor: Cursor): MarkerOperator {
   const first = cursor.peek();
   const start =
     first !== undefined && isAlphabetic(first)
-      ? cursor.takeWhile((ch) => !isWhitespace(ch) && ch !== "'" && ch !== '"')
-      : cursor.takeWhile((ch) => "<=>~!".includes(ch));
+      ? cursor.takeWhile(isWordOperatorChar)
+      : cursor.takeWhile(isComparisonChar);
   const operator = cursor.slice(start, cursor.pos);
   if (operator === "not") {
     const pos = cursor.pos;
@@ -87,12 +99,15 @@ function parseValue(cursor: Cursor): MarkerValue {
   }
   if (first === "'" || first === '"') {
     cursor.next();
-    const start = cursor.takeWhile((ch) => ch !== first);
+    const start = cursor.pos;
+    // Quotes are ASCII, so a code unit search finds the same closing quote a code point walk would.
+    const close = cursor.input.indexOf(first, start);
+    cursor.pos = close === -1 ? cursor.input.length : close;
     const value = cursor.slice(start, cursor.pos);
     cursor.expect(first, pos);
     return { kind: "quoted", value };
   }
-  const start = cursor.takeWhile((ch) => !isWhitespace(ch) && !">=<!~)".includes(ch));
+  const start = cursor.takeWhile(isBareValueChar);
   const key = cursor.slice(start, cursor.pos);
   const variable = VARIABLES.get(key);
   if (variable === undefined) {
@@ -254,8 +269,16 @@ function parseChain(
   let tree = inner(cursor);
   for (;;) {
     cursor.eatWhitespace();
-    if (cursor.peekWhile((ch) => !isWhitespace(ch)) !== keyword) return tree;
-    cursor.pos += keyword.length;
+    // The keyword must be the whole run of non-whitespace characters that comes next.
+    const { input, pos } = cursor;
+    const after = pos + keyword.length;
+    if (
+      !input.startsWith(keyword, pos) ||
+      (after < input.length && !isWhitespaceCode(input.charCodeAt(after)))
+    ) {
+      return tree;
+    }
+    cursor.pos = after;
     const next = inner(cursor);
     if (next !== undefined) {
       tree = tree === undefined ? next : keyword === "and" ? tree.and(next) : tree.or(next);
@@ -272,10 +295,47 @@ function parseOr(cursor: Cursor): MarkerTree | undefined {
 }
 
 /**
+ * Markers parsed by text (`null` when every comparison in it was ignored). The Requires-Dist lists
+ * of a resolution repeat the same few markers (`extra == "..."`, `python_version < "3.11"`) over
+ * and over, and marker trees are immutable, so requirements can share them. Only successes are
+ * kept: a failure is reported against the whole input it sits in. Bounded: it starts over when
+ * full, which only costs re-parsing.
+ */
+class MarkerMemo {
+  readonly #entries = new Map<string, MarkerTree | null>();
+
+  get(text: string): MarkerTree | null | undefined {
+    return this.#entries.get(text);
+  }
+
+  set(text: string, marker: MarkerTree | undefined): void {
+    if (this.#entries.size >= 4096) this.#entries.clear();
+    this.#entries.set(text, marker ?? null);
+  }
+}
+
+// A cache of pure parse results, not state: no caller can observe whether an entry was reused.
+const PARSED = new MarkerMemo();
+
+/**
  * Parses a marker at the cursor up to the end of the input; `undefined` when every comparison in
  * it was ignored.
  */
 export function parseMarkersCursor(cursor: Cursor): MarkerTree | undefined {
+  // The parser starts by skipping whitespace anyway; skipping it first shares more entries.
+  cursor.eatWhitespace();
+  const text = cursor.pos === 0 ? cursor.input : cursor.input.slice(cursor.pos);
+  const known = PARSED.get(text);
+  if (known !== undefined) {
+    cursor.pos = cursor.input.length;
+    return known ?? undefined;
+  }
+  const marker = parseMarkersUncached(cursor);
+  PARSED.set(text, marker);
+  return marker;
+}
+
+function parseMarkersUncached(cursor: Cursor): MarkerTree | undefined {
   const marker = parseOr(cursor);
   cursor.eatWhitespace();
   const pos = cursor.pos;

@@ -5,7 +5,7 @@ import {
   parsePackageName,
 } from "@uv-ts/normalize";
 import { VersionSpecifier, VersionSpecifiers } from "@uv-ts/pep440";
-import { isAsciiAlphanumeric, isWhitespace } from "./chars.ts";
+import { isAsciiAlphanumeric, isAsciiAlphanumericCode, isWhitespace } from "./chars.ts";
 import { Cursor } from "./cursor.ts";
 import { parseMarkersCursor } from "./marker-parse.ts";
 import { MarkerTree } from "./marker-tree.ts";
@@ -32,8 +32,16 @@ const UNNAMED_URL =
 const UNNAMED_PATH =
   "URL requirement must be preceded by a package name. Add the name of the package before the URL (e.g., `package_name @ /path/to/file`).";
 
-function isNameChar(ch: string): boolean {
-  return isAsciiAlphanumeric(ch) || ch === "." || ch === "-" || ch === "_";
+/**
+ * Where the run of name characters (ASCII letters, digits, `.`, `-`, `_`) starting at `pos` ends.
+ * They are all ASCII, so a code unit scan stops where a code point walk would.
+ */
+function skipNameChars(input: string, pos: number): number {
+  for (; pos < input.length; pos++) {
+    const c = input.charCodeAt(pos);
+    if (!(isAsciiAlphanumericCode(c) || c === 46 || c === 45 || c === 95)) break;
+  }
+  return pos;
 }
 
 /** Rust's `Path::extension` of the last path component. */
@@ -83,7 +91,7 @@ function parseName(cursor: Cursor): PackageName {
       first.length,
     );
   }
-  cursor.takeWhile(isNameChar);
+  cursor.pos = skipNameChars(cursor.input, cursor.pos);
   const name = cursor.slice(start, cursor.pos);
   const last = name[name.length - 1] ?? "";
   if (!isAsciiAlphanumeric(last)) {
@@ -139,7 +147,7 @@ function parseExtras(cursor: Cursor): ExtraName[] {
         head.length,
       );
     }
-    cursor.takeWhile(isNameChar);
+    cursor.pos = skipNameChars(cursor.input, cursor.pos);
     const after = cursor.peek();
     if (after !== undefined && after !== "," && after !== "]" && !isWhitespace(after)) {
       throw cursor.error(
@@ -222,21 +230,21 @@ function collect(specifiers: VersionSpecifier[]): VersionSpecifiers {
 
 /** `version_one (wsp* ',' version_one)*`, ended by `;` or the end of the input. */
 function parseVersionSpecifiers(cursor: Cursor): VersionSpecifiers {
+  const input = cursor.input;
   let start = cursor.pos;
   const specifiers: VersionSpecifier[] = [];
-  for (;;) {
-    const ch = cursor.peek();
-    if (ch === ",") {
-      specifiers.push(parseSpecifier(cursor, cursor.slice(start, cursor.pos), start, cursor.pos));
-      cursor.next();
-      start = cursor.pos;
-    } else if (ch === ";" || ch === undefined) {
-      const text = cursor.slice(start, cursor.pos);
+  // `,` and `;` are ASCII, so stepping by code unit finds them where a code point walk would.
+  for (let pos = start; ; pos++) {
+    const c = pos < input.length ? input.charCodeAt(pos) : -1;
+    if (c === 44 /* , */) {
+      specifiers.push(parseSpecifier(cursor, input.slice(start, pos), start, pos));
+      start = pos + 1;
+    } else if (c === 59 /* ; */ || c === -1) {
+      cursor.pos = pos;
+      const text = input.slice(start, pos);
       if (text.trim() === "" && specifiers.length > 0) return collect(specifiers);
-      specifiers.push(parseSpecifier(cursor, text, start, cursor.pos));
+      specifiers.push(parseSpecifier(cursor, text, start, pos));
       return collect(specifiers);
-    } else {
-      cursor.next();
     }
   }
 }

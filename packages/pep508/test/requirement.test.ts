@@ -140,3 +140,35 @@ describe("requirement_grammar", () => {
     );
   });
 });
+
+// Requires-Dist lists repeat the same markers, so parsed markers are shared by text.
+describe("marker_memo", () => {
+  it("requirements_with_the_same_marker_text_share_the_tree", () => {
+    const a = Requirement.parse("foo>=1 ; python_version < '3.11' and extra == 'test'");
+    const b = Requirement.parse("Bar[x] ; python_version < '3.11' and extra == 'test'");
+    expect(b.marker).toBe(a.marker);
+    expect(b.toString()).toBe("bar[x] ; python_version < '3.11' and extra == 'test'");
+    expect(MarkerTree.parse("python_version < '3.11' and extra == 'test'")).toBe(a.marker);
+  });
+
+  it("remembers_markers_whose_comparisons_are_all_ignored", () => {
+    for (let round = 0; round < 2; round++) {
+      const r = Requirement.parse("foo ; python_version == 'not a version'");
+      expect(r.marker.isTrue()).toBe(true);
+      expect(r.toString()).toBe("foo");
+    }
+  });
+
+  it("never_remembers_a_failure", () => {
+    for (let round = 0; round < 2; round++) {
+      expect(() => Requirement.parse("foo ; python_version <")).toThrow(/Expected marker value/);
+      // The same text in a longer requirement is reported against that requirement.
+      expect(() => Requirement.parse("foo-bar>=1 ; python_version <")).toThrow(
+        /foo-bar>=1 ; python_version </,
+      );
+    }
+    expect(Requirement.parse("foo ; python_version < '3'").marker.toString()).toBe(
+      "python_version < '3'",
+    );
+  });
+});

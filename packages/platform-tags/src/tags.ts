@@ -4,7 +4,7 @@ import { TagsError } from "./errors.ts";
 import { formatLanguageTag, type LanguageTag } from "./language-tag.ts";
 import type { Platform } from "./platform.ts";
 import { formatPlatformTag, isManylinuxTag, type PlatformTag } from "./platform-tag.ts";
-import { maxTagCompatibility, type TagCompatibility } from "./tag-compatibility.ts";
+import type { TagCompatibility } from "./tag-compatibility.ts";
 import { formatTagTriple, type TagTriple } from "./tag-triple.ts";
 
 /** The facts about an interpreter that decide its tags (uv reads them from the interpreter). */
@@ -77,6 +77,15 @@ function abiTagFor(
       return { kind: "pyston", implementationVersion };
   }
 }
+
+// The incompatible outcomes of `Tags.compatibility`; immutable, so shared.
+const INCOMPATIBLE = {
+  invalid: { compatible: false, reason: "invalid" },
+  python: { compatible: false, reason: "python" },
+  abi: { compatible: false, reason: "abi" },
+  freethreaded: { compatible: false, reason: "freethreaded-abi" },
+  platform: { compatible: false, reason: "platform" },
+} as const satisfies Record<string, TagCompatibility>;
 
 /** Free-threaded interpreters can only load `none`, `abi3t` and free-threaded CPython ABIs. */
 function isFreethreadedCompatibleAbi(abi: AbiTag): boolean {
@@ -327,35 +336,34 @@ export class Tags {
     platformTags: readonly PlatformTag[],
   ): TagCompatibility {
     if (this.isFreethreaded && !abiTags.some(isFreethreadedCompatibleAbi)) {
-      return { compatible: false, reason: "freethreaded-abi" };
+      return INCOMPATIBLE.freethreaded;
     }
-    let best: TagCompatibility = { compatible: false, reason: "invalid" };
+    // Priorities start at 1, so 0 means no combination fits; then the most specific reason wins
+    // (python < abi < platform, as `maxTagCompatibility` ranks them).
+    let priority = 0;
+    let reason: TagCompatibility = INCOMPATIBLE.invalid;
     const abiKeys = abiTags.map(formatAbiTag);
     const platformKeys = platformTags.map(formatPlatformTag);
     for (const python of pythonTags) {
       const abis = this.#map.get(formatLanguageTag(python));
       if (abis === undefined) {
-        best = maxTagCompatibility(best, { compatible: false, reason: "python" });
+        if (reason === INCOMPATIBLE.invalid) reason = INCOMPATIBLE.python;
         continue;
       }
       for (const abi of abiKeys) {
         const platforms = abis.get(abi);
         if (platforms === undefined) {
-          best = maxTagCompatibility(best, { compatible: false, reason: "abi" });
+          if (reason !== INCOMPATIBLE.platform) reason = INCOMPATIBLE.abi;
           continue;
         }
         for (const platform of platformKeys) {
-          const priority = platforms.get(platform);
-          best = maxTagCompatibility(
-            best,
-            priority === undefined
-              ? { compatible: false, reason: "platform" }
-              : { compatible: true, priority },
-          );
+          const found = platforms.get(platform);
+          if (found === undefined) reason = INCOMPATIBLE.platform;
+          else if (found > priority) priority = found;
         }
       }
     }
-    return best;
+    return priority > 0 ? { compatible: true, priority } : reason;
   }
 
   /** The compatibility of a single tag. */

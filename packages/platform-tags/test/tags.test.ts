@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   compareTagCompatibility,
@@ -6,6 +7,7 @@ import {
   formatLanguageTag,
   formatPlatformTag,
   formatTagTriple,
+  maxTagCompatibility,
   type Platform,
   PlatformError,
   parseAbiTag,
@@ -15,6 +17,7 @@ import {
   prettyAbiTag,
   prettyLanguageTag,
   prettyPlatform,
+  type TagCompatibility,
   TagParseError,
   Tags,
   TagsError,
@@ -356,6 +359,51 @@ describe("Tags.compatibility", () => {
     expect(of("cp312-cp312-win_amd64")).toEqual({ compatible: false, reason: "platform" });
     expect(of("cp311.cp312-cp312-win_amd64")).toEqual({ compatible: false, reason: "platform" });
     expect(tags.compatibility([], [], [])).toEqual({ compatible: false, reason: "invalid" });
+  });
+
+  // The fold over every combination, spelled out with the single-tag lookups: the best
+  // compatible priority, else the most specific reason.
+  const knownPythons = new Set([...tags].map((t) => formatLanguageTag(t.python)));
+  function reference(
+    python: readonly string[],
+    abi: readonly string[],
+    platform: readonly string[],
+  ): TagCompatibility {
+    let best: TagCompatibility = { compatible: false, reason: "invalid" };
+    for (const py of python) {
+      if (!knownPythons.has(py)) {
+        best = maxTagCompatibility(best, { compatible: false, reason: "python" });
+        continue;
+      }
+      for (const a of abi) {
+        if (!tags.isCompatibleAbi(parseLanguageTag(py), parseAbiTag(a))) {
+          best = maxTagCompatibility(best, { compatible: false, reason: "abi" });
+          continue;
+        }
+        for (const plat of platform) {
+          best = maxTagCompatibility(best, compat(tags, `${py}-${a}-${plat}`));
+        }
+      }
+    }
+    return best;
+  }
+
+  it("compressed_sets_agree_with_the_fold_over_their_combinations", () => {
+    const pythons = ["cp312", "cp311", "py3", "py312", "pp310", "cp3"];
+    const abis = ["cp312", "abi3", "none", "cp311", "cp312d"];
+    const platforms = ["manylinux_2_17_x86_64", "manylinux2014_x86_64", "any", "win_amd64"];
+    const subsets = fc.tuple(fc.subarray(pythons), fc.subarray(abis), fc.subarray(platforms));
+    fc.assert(
+      fc.property(subsets, ([python, abi, platform]) => {
+        const ours = tags.compatibility(
+          python.map(parseLanguageTag),
+          abi.map(parseAbiTag),
+          platform.map(parsePlatformTag),
+        );
+        expect(ours).toEqual(reference(python, abi, platform));
+      }),
+      { numRuns: 400, seed: 427 },
+    );
   });
 
   it("takes_the_best_of_a_compressed_tag_set", () => {
