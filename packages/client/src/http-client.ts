@@ -68,6 +68,13 @@ export interface HttpClientOptions {
   readonly onSecureContext?: (event: SecureContextEvent) => void;
   /** Connections kept per origin. */
   readonly connectionsPerOrigin?: number;
+  /**
+   * Connections for particular origins (`https://host[:port]`) instead of
+   * `connectionsPerOrigin`: no more than the requests sent to them at once, since undici lets a
+   * finished connection take a new request only one event loop turn later, and opens another
+   * connection (a TLS handshake) for a request sent in between.
+   */
+  readonly originConnections?: ReadonlyMap<string, number>;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -133,6 +140,9 @@ export class HttpClient {
     }
     this.#agent = new Agent({
       connections: options.connectionsPerOrigin ?? 16,
+      ...(options.originConnections === undefined
+        ? {}
+        : { originConnections: options.originConnections }),
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       connect: this.#trust === undefined ? connect : this.#trust.connect,

@@ -168,6 +168,19 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 3;
 const INDEX_CONCURRENCY = 8;
 
+/**
+ * The origins of the indexes whose pages are fetched, each limited to as many connections as
+ * pages are fetched at once: more would only cost TLS handshakes (see `originConnections`).
+ */
+function indexOrigins(locations: IndexLocations): Map<string, number> {
+  const origins = new Map<string, number>();
+  for (const index of locations.knownIndexes()) {
+    if (index.format === "flat" || index.url.kind === "path") continue;
+    origins.set(index.url.secretUrl.origin, INDEX_CONCURRENCY);
+  }
+  return origins;
+}
+
 function indexKey(url: IndexUrl): string {
   return url.withoutCredentials().href.replace(/\/+$/, "");
 }
@@ -252,6 +265,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     // Read on the first TLS connection; the cache remembers which of its roots each origin needs.
     ...(fromEnv.sslCertFile === undefined ? {} : { caFile: fromEnv.sslCertFile }),
     ...(options.cacheDir === undefined ? {} : { tlsCacheDir: options.cacheDir }),
+    originConnections: indexOrigins(locations),
   });
   const store =
     options.cacheStore ??

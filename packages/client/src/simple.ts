@@ -9,7 +9,7 @@ import {
   SIMPLE_JSON_MEDIA_TYPE,
   type SimpleFile,
 } from "@uv-ts/pypi-types";
-import { readBody } from "./body.ts";
+import { joinChunks, readBodyChunks } from "./body.ts";
 import { BadResponseError } from "./errors.ts";
 import { SplitPayload } from "./http-cache/split-payload.ts";
 import { headerValue } from "./http-client.ts";
@@ -107,19 +107,19 @@ export async function readSimplePage(
   res: {
     readonly url: URL;
     readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-    readonly body: Parameters<typeof readBody>[0]["body"];
+    readonly body: Parameters<typeof readBodyChunks>[0]["body"];
     readonly status: number;
   },
   previous: unknown,
   name: PackageName,
 ): Promise<SplitPayload> {
   const mediaType = simpleMediaType(headerValue(res, "content-type"), res.url);
-  const bytes = await readBody(res);
   const url = res.url.href;
-  const digest = createHash("sha256")
-    .update(`${PAGE_FORMAT}\n${mediaType}\n${url}\n${name}\n`)
-    .update(bytes)
-    .digest("base64url");
+  // Hashed as it arrives: a page served again byte for byte is then never joined into one
+  // buffer, let alone parsed.
+  const hash = createHash("sha256").update(`${PAGE_FORMAT}\n${mediaType}\n${url}\n${name}\n`);
+  const body = await readBodyChunks(res, (chunk) => hash.update(chunk));
+  const digest = hash.digest("base64url");
   if (
     previous instanceof SplitPayload &&
     (previous.head as Partial<SimplePageHead> | null)?.digest === digest &&
@@ -127,7 +127,7 @@ export async function readSimplePage(
   ) {
     return previous;
   }
-  const page = parseSimplePage({ url, mediaType, body: bytes.toString("utf8") });
+  const page = parseSimplePage({ url, mediaType, body: joinChunks(body).toString("utf8") });
   const { index, tail } = encodeDists(GroupedDists.fromFiles(page.files, name));
   const head: SimplePageHead = {
     format: PAGE_FORMAT,

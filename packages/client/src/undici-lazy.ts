@@ -15,21 +15,42 @@ function loadUndici(): Promise<UndiciModules> {
   return import("./undici-modules.ts");
 }
 
+/** Options of {@link Agent}: undici's, and a connection limit for particular origins. */
+export interface AgentOptions extends UndiciAgent.Options {
+  /** Connections per origin (`https://host[:port]`) instead of `connections`. */
+  readonly originConnections?: ReadonlyMap<string, number>;
+}
+
 /**
  * An undici `Agent` made on first use: constructing one is free, and closing one that never
  * sent anything loads nothing.
  */
 export class Agent {
-  readonly #options: UndiciAgent.Options;
+  readonly #options: AgentOptions;
   #agent: Promise<UndiciAgent> | undefined;
 
-  constructor(options: UndiciAgent.Options = {}) {
+  constructor(options: AgentOptions = {}) {
     this.#options = options;
   }
 
   /** The real agent, made (and undici loaded) on the first call. */
   dispatcher(): Promise<UndiciAgent> {
-    this.#agent ??= loadUndici().then((undici) => new undici.Agent(this.#options));
+    this.#agent ??= loadUndici().then((undici) => {
+      const { originConnections, ...options } = this.#options;
+      if (originConnections === undefined || originConnections.size === 0) {
+        return new undici.Agent(options);
+      }
+      return new undici.Agent({
+        ...options,
+        factory: (origin, poolOptions) => {
+          const limit = originConnections.get(new URL(String(origin)).origin);
+          return new undici.Pool(
+            origin,
+            limit === undefined ? poolOptions : { ...poolOptions, connections: limit },
+          );
+        },
+      });
+    });
     return this.#agent;
   }
 

@@ -5,3 +5,4 @@
 export { default as request } from "undici/lib/api/api-request.js";
 export { default as buildConnector } from "undici/lib/core/connect.js";
 export { default as Agent } from "undici/lib/dispatcher/agent.js";
+export { default as Pool } from "undici/lib/dispatcher/pool.js";

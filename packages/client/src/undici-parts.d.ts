@@ -7,6 +7,11 @@ declare module "undici/lib/dispatcher/agent.js" {
   export = Agent;
 }
 
+declare module "undici/lib/dispatcher/pool.js" {
+  import { Pool } from "undici";
+  export = Pool;
+}
+
 declare module "undici/lib/core/connect.js" {
   import { buildConnector } from "undici";
   export = buildConnector;

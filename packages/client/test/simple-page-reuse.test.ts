@@ -2,6 +2,7 @@
 // again. The page parsers are wrapped to count how often a body is parsed.
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import type { PackageName } from "@uv-ts/normalize";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -55,14 +56,14 @@ function jsonPage(versions: readonly string[]): string {
 
 function response(body: string, contentType = JSON_TYPE) {
   const bytes = Buffer.from(body, "utf8");
+  // Served in small pieces, as a socket delivers a big page: the digest covers all of them.
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += 7) pieces.push(bytes.subarray(i, i + 7));
   return {
     url: new URL("https://index.example/simple/pkg/"),
     status: 200,
     headers: { "content-type": contentType },
-    body: {
-      arrayBuffer: async () =>
-        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
-    } as unknown as Parameters<typeof readSimplePage>[0]["body"],
+    body: Readable.from(pieces) as unknown as Parameters<typeof readSimplePage>[0]["body"],
   };
 }
 
