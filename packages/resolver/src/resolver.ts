@@ -140,7 +140,7 @@ class PythonResolver {
   readonly #tried = new Map<PackageName, number>();
   readonly #culprit = new Map<PackageId, number>();
   readonly #affected = new Map<PackageId, number>();
-  readonly #knownVersions = new Map<PackageName, Version[]>();
+  readonly #knownVersions = new Map<PackageName, readonly Version[]>();
   #next: PackageId = 0;
 
   constructor(request: ResolveRequest) {
@@ -313,7 +313,7 @@ class PythonResolver {
   }
 
   /** The known versions of a registry package (for widening), or `undefined`. */
-  #known(pkg: PythonPackage): Version[] | undefined {
+  #known(pkg: PythonPackage): readonly Version[] | undefined {
     const name = packageName(pkg);
     if (name === undefined || this.#urls.has(name)) return undefined;
     const response = this.#index.versionsIfReady(name);
@@ -566,8 +566,12 @@ class PythonResolver {
       if (name !== undefined && !isUrl) this.#discover(name, range);
     }
 
+    // Without dependencies there is nothing to widen (`--no-deps`, `pip sync`): widening sorts
+    // every known version of the package.
     const versions =
-      pkg.kind === "root" ? VersionRange.singleton(version) : this.#widen(pkg, version);
+      pkg.kind === "root" || dependencies.length === 0
+        ? VersionRange.singleton(version)
+        : this.#widen(pkg, version);
     const added: Incompatibility<Version, VersionRange, UnavailableReason>[] = [];
     for (const [dependency, range] of dependencies) {
       const incompat = Incompatibility.fromDependency<Version, VersionRange, UnavailableReason>(
@@ -734,7 +738,7 @@ class PythonResolver {
   #noSolution(tree: Parameters<typeof NoSolutionError.create>[0]): NoSolutionError {
     const included = new Map<PackageName, Version[]>();
     const available = new Map<PackageName, Version[]>();
-    const known = new Map<PackageName, Version[]>();
+    const known = new Map<PackageName, readonly Version[]>();
     for (const name of this.#visited) {
       const response = this.#index.versionsIfReady(name);
       if (response?.kind !== "found") continue;
@@ -762,7 +766,9 @@ class PythonResolver {
 }
 
 /** Every version the indexes list (exclude-newer'd ones dropped), ascending, deduplicated. */
-function knownVersions(maps: readonly VersionMap[]): Version[] {
+function knownVersions(maps: readonly VersionMap[]): readonly Version[] {
+  // One index (the usual case): its versions are already ascending and distinct.
+  if (maps.length === 1) return maps[0]!.includedVersions();
   return dedupe(maps.flatMap((m) => m.includedVersions()));
 }
 

@@ -8,16 +8,18 @@ import { type Bound, type Version, VersionRange } from "@uv-ts/pep440";
  */
 export function widenToGap(version: Version, known: readonly Version[] | undefined): VersionRange {
   if (known === undefined || known.length === 0) return VersionRange.singleton(version);
-  let lower: Version | undefined;
-  let upper: Version | undefined;
-  for (const v of known) {
-    const c = v.compare(version);
-    if (c < 0) lower = v;
-    else if (c > 0) {
-      upper = v;
-      break;
-    }
+  // `known` is ascending: binary search for the first version not below `version`.
+  let lo = 0;
+  let hi = known.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (known[mid]!.compare(version) < 0) lo = mid + 1;
+    else hi = mid;
   }
+  const lower: Version | undefined = lo > 0 ? known[lo - 1] : undefined;
+  let above = lo;
+  while (above < known.length && known[above]!.compare(version) === 0) above++;
+  const upper: Version | undefined = known[above];
   let range = VersionRange.full();
   if (lower !== undefined) range = range.intersection(VersionRange.strictlyHigherThan(lower));
   if (upper !== undefined) range = range.intersection(VersionRange.strictlyLowerThan(upper));

@@ -45,6 +45,31 @@ describe("version_gaps", () => {
     );
   });
 
+  it("widened_gap_is_bounded_by_the_nearest_known_versions", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { maxLength: 30 }),
+        fc.integer({ min: 0, max: 40 }),
+        (minors, probe) => {
+          const versions = [...minors].sort((a, b) => a - b).map((m) => v(`1.${m}`));
+          const below = minors.filter((m) => m < probe).sort((a, b) => b - a)[0];
+          const above = minors.filter((m) => m > probe).sort((a, b) => a - b)[0];
+          const gap = widenToGap(v(`1.${probe}`), versions);
+          let expected = VersionRange.full();
+          if (below !== undefined) {
+            expected = expected.intersection(VersionRange.strictlyHigherThan(v(`1.${below}`)));
+          }
+          if (above !== undefined) {
+            expected = expected.intersection(VersionRange.strictlyLowerThan(v(`1.${above}`)));
+          }
+          if (versions.length === 0) expected = VersionRange.singleton(v(`1.${probe}`));
+          expect(String(gap)).toBe(String(expected));
+        },
+      ),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
   it("narrows_widened_sets_back_to_known_versions", () => {
     expect(String(narrowToKnown(r(">1.0.0"), known))).toBe(">=1.5.0");
     expect(String(narrowToKnown(r(">1.0.0,<2.0.0"), known))).toBe("==1.5.0");
