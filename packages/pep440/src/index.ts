@@ -9,3 +9,4 @@ export type { PreKind, PreRelease, VersionParts } from "./version-parts.ts";
 export { type Bound, type Interval, VersionRange } from "./version-range.ts";
 export { VersionSpecifier } from "./version-specifier.ts";
 export { type ContainsOptions, VersionSpecifiers } from "./version-specifiers.ts";
+export { isRustWhitespaceCode } from "./whitespace.ts";

@@ -2,23 +2,7 @@ import { VersionSpecifierParseError } from "./errors.ts";
 import { allowsLocal, type Operator, operatorText } from "./operator.ts";
 import { parseCommonVersion, type Version, versionFromParts } from "./version.ts";
 import { parseVersionText } from "./version-parser.ts";
-
-// Rust's `char::is_whitespace` (Unicode White_Space), which uv uses around specifiers.
-function isWhitespace(c: number): boolean {
-  return (
-    (c >= 9 && c <= 13) ||
-    c === 32 ||
-    c === 0x85 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
-}
+import { isRustWhitespaceCode as isWhitespace } from "./whitespace.ts";
 
 function isOperatorChar(c: number): boolean {
   return c === 61 /* = */ || c === 33 /* ! */ || c === 126 /* ~ */ || c === 60 || c === 62;

@@ -1,22 +1,10 @@
 // Character classes shared by the requirement and marker parsers. They follow Rust's `char`
 // predicates, which is what uv's parser uses, rather than JavaScript's `\s`.
 
-/** Unicode `White_Space` by code point (all of them are in the BMP). */
-export function isWhitespaceCode(c: number): boolean {
-  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
-  if (c < 0x85) return false;
-  return (
-    c === 0x85 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
-}
+import { isRustWhitespaceCode } from "@uv-ts/pep440";
+
+/** Unicode `White_Space` by code unit (all of them are in the BMP). */
+export const isWhitespaceCode: (c: number) => boolean = isRustWhitespaceCode;
 
 /** Unicode `White_Space`, as Rust's `char::is_whitespace` (of the first code point of `ch`). */
 export function isWhitespace(ch: string): boolean {

@@ -1,3 +1,5 @@
+import { isRustWhitespaceCode } from "@uv-ts/pep440";
+
 // Small text helpers shared by the parsers: Rust-compatible whitespace, UTF-8 with a Latin-1
 // fallback, and percent-decoding that leaves malformed escapes alone.
 
@@ -7,12 +9,7 @@ const RUST_WHITESPACE =
 
 /** Whether `ch` is whitespace in Rust's sense. */
 export function isRustWhitespace(ch: string): boolean {
-  if (ch.length === 1) {
-    // Below U+0085 (NEL) the answer is plain: space, and `\t` to `\r`; no regex needed.
-    const c = ch.charCodeAt(0);
-    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
-    if (c < 0x85) return false;
-  }
+  if (ch.length === 1) return isRustWhitespaceCode(ch.charCodeAt(0));
   return RUST_WHITESPACE.test(ch);
 }
 
