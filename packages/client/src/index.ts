@@ -104,6 +104,8 @@ export {
   StoredDists,
   type VersionUploads,
 } from "./simple-dists.ts";
+export { TLS_BUCKET } from "./tls-anchor-store.ts";
+export type { SecureContextEvent } from "./tls-trust-connector.ts";
 export {
   fetchWheelMetadata,
   TAIL_RANGE_BYTES,
