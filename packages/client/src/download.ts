@@ -19,6 +19,11 @@ export interface DownloadOptions {
   readonly expectedHashes?: Hashes;
   /** The name shown in a hash mismatch (`anyio==4.0.0`); defaults to the filename. */
   readonly distribution?: string;
+  /**
+   * More digests to compute without checking them (sha256 and the expected ones always are), so
+   * that a caller verifying later need not hash the file a second time.
+   */
+  readonly hashAlgorithms?: readonly HashAlgorithm[];
   readonly signal?: AbortSignal;
 }
 
@@ -39,8 +44,8 @@ const NODE_ALGORITHM: Record<HashAlgorithm, string> = {
 class Hashers {
   readonly #hashers: [HashAlgorithm, Hash][];
   size = 0;
-  constructor(expected: Hashes | undefined) {
-    const algorithms = new Set<HashAlgorithm>(["sha256"]);
+  constructor(expected: Hashes | undefined, extra: readonly HashAlgorithm[]) {
+    const algorithms = new Set<HashAlgorithm>(["sha256", ...extra]);
     for (const algorithm of Object.keys(expected ?? {}) as HashAlgorithm[])
       algorithms.add(algorithm);
     this.#hashers = [...algorithms].map((a) => [a, createHash(NODE_ALGORITHM[a])]);
@@ -117,10 +122,11 @@ async function drain(
   chunks: AsyncIterable<Uint8Array>,
   target: Target,
   expected: Hashes | undefined,
+  extra: readonly HashAlgorithm[],
   distribution: string,
 ): Promise<DownloadResult> {
   await target.begin();
-  const hashers = new Hashers(expected);
+  const hashers = new Hashers(expected, extra);
   for await (const chunk of chunks) {
     hashers.update(chunk);
     await target.write(chunk);
@@ -144,6 +150,7 @@ export async function downloadFile(
 ): Promise<DownloadResult> {
   const target = typeof dest === "string" ? fileTarget(dest) : sinkTarget(dest);
   const distribution = options.distribution ?? file.filename;
+  const extra = options.hashAlgorithms ?? [];
   const url = new URL(file.url);
   url.hash = "";
   try {
@@ -153,11 +160,12 @@ export async function downloadFile(
             createReadStream(fileURLToPath(url)),
             target,
             options.expectedHashes,
+            extra,
             distribution,
           )
         : await http.fetch(
             { url, headers: { "accept-encoding": "identity" } },
-            (res) => drain(res.body, target, options.expectedHashes, distribution),
+            (res) => drain(res.body, target, options.expectedHashes, extra, distribution),
             options.signal,
           );
     await target.commit();

@@ -3,8 +3,15 @@ import { join } from "node:path";
 import type { ArchiveDigest, Cache } from "@uv-ts/cache";
 import { type RegistryClient, redactUrl } from "@uv-ts/client";
 import type { WheelFilename } from "@uv-ts/distribution-filename";
-import { ExtractError, extractZip, type HashAlgorithm, type HashDigest } from "@uv-ts/extract";
+import {
+  ExtractError,
+  extractZip,
+  type HashAlgorithm,
+  type HashDigest,
+  verifyHashes,
+} from "@uv-ts/extract";
 import { removeAll } from "@uv-ts/fs";
+import type { Hashes } from "@uv-ts/pypi-types";
 import { listArchiveFiles } from "./archive-files.ts";
 import {
   DownloadWheelError,
@@ -66,6 +73,11 @@ function expectedFor(
       digest: digest as string,
     })),
   );
+}
+
+/** The digests to compute for a wheel: sha256 (recorded in the cache) and the expected ones. */
+function hashAlgorithms(expected: readonly HashDigest[]): HashAlgorithm[] {
+  return [...new Set<HashAlgorithm>(["sha256", ...expected.map((e) => e.algorithm)])];
 }
 
 /** Whether a persisted archive's digests prove it is one of the expected files. */
@@ -174,11 +186,13 @@ export class WheelFetcher {
     try {
       const filename = source.filename.toString();
       const archive = join(temp, filename);
-      await client.download({ url: wheelSourceUrl(source), filename }, archive, {
+      // The download hashes the bytes as they arrive, so the extractor need not hash them again.
+      const downloaded = await client.download({ url: wheelSourceUrl(source), filename }, archive, {
         distribution: options.distribution,
+        hashAlgorithms: hashAlgorithms(expectedFor(source, options.expectedHashes)),
         ...(this.#signal === undefined ? {} : { signal: this.#signal }),
       });
-      return await this.#unpack(source, archive, options, temp);
+      return await this.#unpack(source, archive, options, temp, downloaded.hashes);
     } finally {
       await removeAll(temp);
     }
@@ -190,17 +204,16 @@ export class WheelFetcher {
     archive: string,
     options: FetchWheelOptions,
     tempDir?: string,
+    known?: Hashes,
   ): Promise<LocalWheel> {
     const expected = expectedFor(source, options.expectedHashes);
     const temp = tempDir ?? (await this.#cache.tempDir());
     try {
       const unpacked = join(temp, "unpacked");
-      const algorithms = [
-        ...new Set<HashAlgorithm>(["sha256", ...expected.map((e) => e.algorithm)]),
-      ];
+      const algorithms = hashAlgorithms(expected);
       const result = await extractZip(archive, unpacked, {
-        hashAlgorithms: algorithms,
-        ...(expected.length === 0
+        hashAlgorithms: known === undefined ? algorithms : [],
+        ...(expected.length === 0 || known !== undefined
           ? {}
           : { expectedHashes: { name: options.distribution, digests: expected, mode: "any" } }),
         signal: this.#signal,
@@ -211,9 +224,15 @@ export class WheelFetcher {
         }
         throw error;
       });
+      let computed: readonly HashDigest[] = result.hashes;
+      if (known !== undefined) {
+        // Checked after unpacking, as the extractor would: a refused archive is reported first.
+        computed = algorithms.map((algorithm) => ({ algorithm, digest: known[algorithm] ?? "" }));
+        verifyHashes(options.distribution, expected, computed, "any");
+      }
       const files = listArchiveFiles(unpacked);
       const id = await this.#cache.persistArchive(unpacked);
-      const hashes = result.hashes.map((h) => ({ algorithm: h.algorithm, digest: h.digest }));
+      const hashes = computed.map((h) => ({ algorithm: h.algorithm, digest: h.digest }));
       await this.#cache.writePointer(wheelPointerPath(this.#cache, source), {
         archiveId: id,
         filename: source.filename.toString(),

@@ -39,6 +39,7 @@ const LOCATOR_SIZE = 20;
 const ZIP64_EOCD_SIZE = 56;
 const MAX_COMMENT = 0xffff;
 const MAX_CENTRAL_DIRECTORY = 512 * 1024 * 1024;
+const EOCD_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
   const buffer = Buffer.alloc(length);
@@ -80,12 +81,18 @@ async function findEocd(handle: FileHandle, size: number): Promise<Eocd & { raw:
   const tail = await readAt(handle, start, tailEnd - start);
   const candidates: number[] = [];
   let sawSignature = false;
-  for (let i = Math.min(end - 1, tailEnd - EOCD_SIZE); i >= start; i--) {
-    if (tail.readUInt32LE(i - start) !== SIG.eocd) continue;
+  // Every signature in the window counts (one hidden in the comment means a ZIP in a ZIP), so the
+  // whole window is searched, natively, from the end.
+  const last = Math.min(end - 1, tailEnd - EOCD_SIZE) - start;
+  // A negative offset would count from the end of the buffer.
+  let at = last < 0 ? -1 : tail.lastIndexOf(EOCD_SIGNATURE, last);
+  while (at >= 0) {
+    const i = start + at;
     sawSignature = true;
-    const commentLength = tail.readUInt16LE(i - start + 20);
+    const commentLength = tail.readUInt16LE(at + 20);
     const recordEnd = i + EOCD_SIZE + commentLength;
     if (recordEnd >= end && recordEnd <= size) candidates.push(i);
+    at = at === 0 ? -1 : tail.lastIndexOf(EOCD_SIGNATURE, at - 1);
   }
   if (candidates.length === 0) {
     if (sawSignature) {

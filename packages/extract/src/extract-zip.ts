@@ -1,4 +1,4 @@
-import { createWriteStream } from "node:fs";
+import { createWriteStream, writeFileSync } from "node:fs";
 import { type FileHandle, open, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
@@ -35,6 +35,14 @@ const SMALL_COMPRESSED = 4 * 1024 * 1024;
 const SMALL_UNCOMPRESSED = 16 * 1024 * 1024;
 const POOL_TASKS = 16;
 const POOL_BYTES = 64 * 1024 * 1024;
+/**
+ * Members at most this big are inflated and written synchronously, inline in the walk: a thread
+ * pool round trip (inflate, open, write, close) costs far more main-thread time than the work
+ * itself for the thousands of small files of a typical wheel. The walk still yields to the event
+ * loop whenever the cursor reads its next block from disk, so concurrent downloads are blocked
+ * for at most about a block's worth of small members.
+ */
+const INLINE_BYTES = 512 * 1024;
 /** Duplicates are compared in memory; bigger ones are refused rather than buffered. */
 const MAX_DUPLICATE_BYTES = 64 * 1024 * 1024;
 /** An empty DEFLATE stream takes 2 bytes; a directory with more "data" is hiding something. */
@@ -56,6 +64,9 @@ function inflateRawInfo(data: Buffer, maxOutputLength: number): Promise<InflateR
     });
   });
 }
+
+/** The write of a member written inline, already done. */
+const WRITTEN: Promise<void> = Promise.resolve();
 
 /** One member, planned from the central directory before anything is written. */
 interface PlannedEntry {
@@ -271,33 +282,56 @@ async function readDataDescriptor(cursor: FileCursor, entry: CentralEntry, lengt
   }
 }
 
-/** Decompresses an in-memory member and checks its size and CRC against the directory. */
-async function inflateSmall(entry: CentralEntry, data: Buffer): Promise<Buffer> {
+function inflateFailure(entry: CentralEntry, error: unknown): ExtractError {
+  if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+    const expected = entry.uncompressedSize;
+    return badSize(entry.name, `more than ${hex8(expected + OVERRUN_SLACK)}`, expected);
+  }
+  return zipStructureError(`Failed to decompress ${entry.name}: ${(error as Error).message}`);
+}
+
+/** Checks an in-memory member's output size, consumed input and CRC against the directory. */
+function checkInflated(
+  entry: CentralEntry,
+  data: Buffer,
+  output: Buffer,
+  bytesWritten: number,
+): Buffer {
   const expected = entry.uncompressedSize;
-  let output: Buffer;
-  if (entry.method === METHOD_DEFLATE) {
-    let result: InflateResult;
-    try {
-      // Some slack past the declared size lets the error say how big the member really is.
-      result = await inflateRawInfo(data, expected + OVERRUN_SLACK);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
-        throw badSize(entry.name, `more than ${hex8(expected + OVERRUN_SLACK)}`, expected);
-      }
-      throw zipStructureError(`Failed to decompress ${entry.name}: ${(error as Error).message}`);
-    }
-    output = result.buffer;
-    if (output.length !== expected) throw badSize(entry.name, output.length, expected);
-    if (result.engine.bytesWritten !== data.length) {
-      throw badCompressedSize(entry.name, result.engine.bytesWritten, data.length);
-    }
-  } else {
-    output = data;
-    if (output.length !== expected) throw badSize(entry.name, output.length, expected);
+  if (output.length !== expected) throw badSize(entry.name, output.length, expected);
+  if (bytesWritten !== data.length) {
+    throw badCompressedSize(entry.name, bytesWritten, data.length);
   }
   const crc = zlib.crc32(output);
   if (crc !== entry.crc32) throw badCrc(entry.name, crc, entry.crc32);
   return output;
+}
+
+/** {@link inflateSmall} on the calling thread, for members too small to pay a pool round trip. */
+function inflateInline(entry: CentralEntry, data: Buffer): Buffer {
+  if (entry.method !== METHOD_DEFLATE) return checkInflated(entry, data, data, data.length);
+  let result: InflateResult;
+  try {
+    // Some slack past the declared size lets the error say how big the member really is.
+    const options = { info: true, maxOutputLength: entry.uncompressedSize + OVERRUN_SLACK };
+    // `info: true` makes the result `{ buffer, engine }`; @types/node only knows Buffer.
+    result = zlib.inflateRawSync(data, options as zlib.ZlibOptions) as unknown as InflateResult;
+  } catch (error) {
+    throw inflateFailure(entry, error);
+  }
+  return checkInflated(entry, data, result.buffer, result.engine.bytesWritten);
+}
+
+/** Decompresses an in-memory member and checks its size and CRC against the directory. */
+async function inflateSmall(entry: CentralEntry, data: Buffer): Promise<Buffer> {
+  if (entry.method !== METHOD_DEFLATE) return checkInflated(entry, data, data, data.length);
+  let result: InflateResult;
+  try {
+    result = await inflateRawInfo(data, entry.uncompressedSize + OVERRUN_SLACK);
+  } catch (error) {
+    throw inflateFailure(entry, error);
+  }
+  return checkInflated(entry, data, result.buffer, result.engine.bytesWritten);
 }
 
 /** Streams a large member from the cursor to `path`, checking it on the way. */
@@ -379,22 +413,30 @@ async function walk(
         const data = await cursor.read(entry.compressedSize);
         if (data === undefined) throw zipStructureError(`Truncated data for: ${entry.name}`);
         const first = written.get(member.path);
-        const task = async () => {
-          const output = await inflateSmall(entry, data);
-          if (member.isDirectory) return;
-          if (duplicate) {
-            await first;
-            if (!output.equals(await readFile(target))) throw duplicateEntry(member.path);
-            return;
+        if (!duplicate && entry.uncompressedSize <= INLINE_BYTES) {
+          const output = inflateInline(entry, data);
+          if (!member.isDirectory) {
+            writeFileSync(target, output, { flag: "wx", mode: fileMode(entry.executable) });
+            written.set(member.path, WRITTEN);
           }
-          await writeFile(target, output, { flag: "wx", mode: fileMode(entry.executable) });
-        };
-        if (member.isDirectory || duplicate) {
-          await pool.submit(data.length, task);
         } else {
-          let done!: () => void;
-          written.set(member.path, new Promise<void>((resolve) => (done = resolve)));
-          await pool.submit(data.length + entry.uncompressedSize, () => task().finally(done));
+          const task = async () => {
+            const output = await inflateSmall(entry, data);
+            if (member.isDirectory) return;
+            if (duplicate) {
+              await first;
+              if (!output.equals(await readFile(target))) throw duplicateEntry(member.path);
+              return;
+            }
+            await writeFile(target, output, { flag: "wx", mode: fileMode(entry.executable) });
+          };
+          if (member.isDirectory || duplicate) {
+            await pool.submit(data.length, task);
+          } else {
+            let done!: () => void;
+            written.set(member.path, new Promise<void>((resolve) => (done = resolve)));
+            await pool.submit(data.length + entry.uncompressedSize, () => task().finally(done));
+          }
         }
       } else {
         let done!: () => void;
