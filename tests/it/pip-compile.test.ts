@@ -1665,12 +1665,18 @@ describe.skipIf(!hasFeature("python"))("pip compile", { concurrent: true }, () =
   });
 
   // `-o /dev/null` must write through the device, not rename a temporary file over it (which
-  // replaced the machine's /dev/null once). Making a device node needs root.
-  it.skipIf(process.getuid?.() !== 0)("output_file_device_is_written_through", async () => {
+  // replaced the machine's /dev/null once). Making a device node needs real root (not the
+  // root of a user namespace, as in the offline run): elsewhere the test is skipped.
+  it("output_file_device_is_written_through", async (test) => {
     await using ctx = await TestContext.create({ python: ["3.12"] });
     await write(ctx, "requirements.in", "anyio==3.7.0");
     const device = join(ctx.tempDir, "null.txt");
-    execFileSync("mknod", ["-m", "666", device, "c", "1", "3"]);
+    try {
+      execFileSync("mknod", ["-m", "666", device, "c", "1", "3"], { stdio: "ignore" });
+    } catch {
+      test.skip("cannot make a device node here");
+      return;
+    }
     assertSnapshot(
       await compile(ctx, ["requirements.in", "--quiet", "-o", "null.txt"]),
       `exit_code: 0 (success)`,
