@@ -1,29 +1,12 @@
 // The activation script for bash, zsh and ksh, as uv (0.13.8) writes it
-// (derived from virtualenv's, MIT licensed; the licence text is part of the script). Placeholders:
+// (derived from virtualenv's, MIT licensed; the licence text, from `licence.ts`, opens the script). Placeholders:
 // `{{ VIRTUAL_ENV_DIR }}`, `{{ BIN_NAME }}`, `{{ VIRTUAL_PROMPT }}`, `{{ PATH_SEP }}`,
 // `{{ RELATIVE_SITE_PACKAGES }}`, `{{ RELOCATABLE }}`.
 
+import { virtualenvLicence } from "./licence.ts";
+
 /** Template of `activate`: bash, zsh and ksh (`source bin/activate`). */
-export const ACTIVATE_BASH = `# Copyright (c) 2020-202x The virtualenv developers
-#
-# Permission is hereby granted, free of charge, to any person obtaining
-# a copy of this software and associated documentation files (the
-# "Software"), to deal in the Software without restriction, including
-# without limitation the rights to use, copy, modify, merge, publish,
-# distribute, sublicense, and/or sell copies of the Software, and to
-# permit persons to whom the Software is furnished to do so, subject to
-# the following conditions:
-#
-# The above copyright notice and this permission notice shall be
-# included in all copies or substantial portions of the Software.
-#
-# THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND,
-# EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF
-# MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
-# NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE
-# LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION
-# OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION
-# WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+export const ACTIVATE_BASH = `${virtualenvLicence("#")}
 
 # This file must be used with "source bin/activate" *from bash*
 # you cannot run it directly
