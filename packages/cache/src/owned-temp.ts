@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
 import { readdir } from "node:fs/promises";
-import { hostname } from "node:os";
 import { join } from "node:path";
-import { removeAll } from "@uv-ts/fs";
+import { hostDigest, processStartToken, processStat, removeAll } from "@uv-ts/fs";
 
 /**
  * Temp directories at the cache root carry their owner in the name,
@@ -13,30 +11,9 @@ import { removeAll } from "@uv-ts/fs";
  */
 const OWNED = /^\.tmp-(\d+)-(\d+)-([0-9a-f]{8})-/;
 
-/** `/proc/<pid>/stat` fields after the command name; `undefined` off Linux or for no process. */
-function procStat(pid: number): string[] | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, "latin1");
-  } catch {
-    return undefined;
-  }
-  // The command name (field 2) is parenthesised and may contain spaces and parentheses.
-  return text
-    .slice(text.lastIndexOf(")") + 2)
-    .trim()
-    .split(" ");
-}
-
-function hostDigest(): string {
-  // Fetched lazily: `node:crypto` costs start-up time for commands that never make a temp dir.
-  const { createHash } = process.getBuiltinModule("node:crypto");
-  return createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
-}
-
 /** The name prefix of this process's temp directories (`mkdtemp` appends six characters). */
 export function ownedTempPrefix(): string {
-  const start = procStat(process.pid)?.[19] ?? "0";
+  const start = processStartToken(process.pid);
   return `.tmp-${process.pid}-${start}-${hostDigest()}-`;
 }
 
@@ -53,7 +30,7 @@ function ownerIsDead(name: string, host: string): boolean {
     // EPERM: the process exists but belongs to another user.
     return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
-  const stat = procStat(pid);
+  const stat = processStat(pid);
   if (stat === undefined) return false;
   // Killed but not yet reaped, or the pid now belongs to a newer process.
   if (stat[0] === "Z" || stat[0] === "X") return true;

@@ -20,6 +20,7 @@ export {
   LockTimeoutError,
   lockTimeoutFromEnv,
 } from "./lock.ts";
+export { hostDigest, processStartToken, processStat } from "./process-identity.ts";
 export { removeAll } from "./remove-all.ts";
 export { replaceSymlink } from "./replace-symlink.ts";
 export { userDisplay } from "./user-display.ts";

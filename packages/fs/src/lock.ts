@@ -1,8 +1,8 @@
-import { readFileSync, unlinkSync } from "node:fs";
+import { unlinkSync } from "node:fs";
 import { lstat, mkdir, readdir, unlink, writeFile } from "node:fs/promises";
-import { hostname } from "node:os";
 import { join } from "node:path";
 import { UvError } from "@uv-ts/error";
+import { hostDigest, processStartToken, processStat } from "./process-identity.ts";
 import { userDisplay } from "./user-display.ts";
 
 /** A shared (read) lock admits other shared holders; an exclusive (write) lock admits none. */
@@ -75,30 +75,6 @@ const sleep = (ms: number, options: { signal?: AbortSignal | undefined }) =>
 
 const ENTRY = /^([sx])-(\d+)-(\d+)-([0-9a-f]{8})-[0-9a-f]+$/;
 
-function hostDigest(): string {
-  return crypto().createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
-}
-
-/** `/proc/<pid>/stat` fields after the command name, or `undefined` off Linux or for no process. */
-function procStat(pid: number): string[] | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, "latin1");
-  } catch {
-    return undefined;
-  }
-  // The command name (field 2) is parenthesised and may itself contain spaces and parentheses.
-  return text
-    .slice(text.lastIndexOf(")") + 2)
-    .trim()
-    .split(" ");
-}
-
-function startToken(pid: number): string {
-  // Field 22 (starttime); index 19 once fields 1 and 2 are dropped.
-  return procStat(pid)?.[19] ?? "0";
-}
-
 function isAlive(holder: Holder, self: Holder): boolean {
   // A lock on a disk shared between machines: we cannot see the other host's processes.
   if (holder.host !== self.host) return true;
@@ -109,7 +85,7 @@ function isAlive(holder: Holder, self: Holder): boolean {
     // EPERM: the process exists but belongs to someone else.
     if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
   }
-  const stat = procStat(holder.pid);
+  const stat = processStat(holder.pid);
   if (stat === undefined) return true;
   // A killed process that its parent has not reaped yet still answers to kill(pid, 0).
   if (stat[0] === "Z" || stat[0] === "X") return false;
@@ -245,7 +221,7 @@ class Attempt {
     this.#path = path;
     this.#mode = mode;
     this.#resource = resource;
-    this.#self = { pid: process.pid, start: startToken(process.pid), host: hostDigest() };
+    this.#self = { pid: process.pid, start: processStartToken(process.pid), host: hostDigest() };
     this.display = userDisplay(path, cwd ?? process.cwd());
   }
 

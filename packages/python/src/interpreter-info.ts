@@ -1,17 +1,7 @@
+import type { MarkerEnvironment } from "@uv-ts/pep508";
+
 /** PEP 508 marker values of an interpreter, as the query script reports them. */
-export interface MarkerEnvironmentData {
-  readonly implementation_name: string;
-  readonly implementation_version: string;
-  readonly os_name: string;
-  readonly platform_machine: string;
-  readonly platform_python_implementation: string;
-  readonly platform_release: string;
-  readonly platform_system: string;
-  readonly platform_version: string;
-  readonly python_full_version: string;
-  readonly python_version: string;
-  readonly sys_platform: string;
-}
+export type MarkerEnvironmentData = MarkerEnvironment;
 
 /** Install locations: absolute for an interpreter's own scheme, root-relative for a new venv. */
 export interface SchemeData {
