@@ -13,6 +13,7 @@ import {
   OfflineError,
   RetriesExhaustedError,
 } from "./errors.ts";
+import { OriginProtocols } from "./origin-protocols.ts";
 import { redactUrl, stripCredentials } from "./redact.ts";
 import {
   defaultRetryDelayMs,
@@ -22,7 +23,7 @@ import {
   isTransportError,
 } from "./retry.ts";
 import { type SecureContextEvent, TrustConnector } from "./tls-trust-connector.ts";
-import { Agent, undiciRequest } from "./undici-lazy.ts";
+import { Agent, buildConnector, undiciRequest } from "./undici-lazy.ts";
 
 /** One HTTP request; `url` may carry credentials, which become an `Authorization` header. */
 export interface HttpRequest {
@@ -77,6 +78,8 @@ export interface HttpClientOptions {
   readonly originConnections?: ReadonlyMap<string, number>;
 }
 
+const HTTP2_STREAM_WINDOW = 2 * 1024 * 1024;
+const HTTP2_CONNECTION_WINDOW = 5 * 1024 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 10;
 const SENSITIVE_HEADERS = ["authorization", "cookie", "proxy-authorization", "www-authenticate"];
@@ -103,6 +106,7 @@ export class HttpClient {
   readonly #lifetime = new AbortController();
   readonly #signal: AbortSignal;
   readonly #trust: TrustConnector | undefined;
+  readonly #protocols = new OriginProtocols();
 
   constructor(options: HttpClientOptions) {
     this.retries = options.retries;
@@ -123,6 +127,8 @@ export class HttpClient {
     const connect = {
       timeout: Math.min(options.connectTimeoutMs, options.timeoutMs),
       lookup: memoizedLookup(),
+      // Offer HTTP/2 by ALPN, as uv does; a server without it answers HTTP/1.1.
+      allowH2: true,
     };
     // With custom roots, connections share TLS contexts made on the first connect: given only
     // `ca`, TLS parses the whole bundle again for each socket (~25 ms for a system bundle), and
@@ -138,6 +144,7 @@ export class HttpClient {
           : { onSecureContext: options.onSecureContext }),
       });
     }
+    const protocols = this.#protocols;
     this.#agent = new Agent({
       connections: options.connectionsPerOrigin ?? 16,
       ...(options.originConnections === undefined
@@ -145,7 +152,13 @@ export class HttpClient {
         : { originConnections: options.originConnections }),
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      connect: this.#trust === undefined ? connect : this.#trust.connect,
+      allowH2: true,
+      // hyper's windows (uv's client): Node's 64 KiB default would stall a download on every
+      // window update.
+      initialWindowSize: HTTP2_STREAM_WINDOW,
+      connectionWindowSize: HTTP2_CONNECTION_WINDOW,
+      isHttp2: (origin) => protocols.isHttp2(origin),
+      connect: protocols.watch(this.#trust?.connect ?? buildConnector(connect)),
     });
   }
 
@@ -164,13 +177,21 @@ export class HttpClient {
         const credentials = await this.#credentials.credentialsFor(url);
         if (credentials !== undefined) sent.authorization = basicAuthorization(credentials);
       }
-      const res = await undiciRequest.call(this.#agent, {
-        origin: target.origin,
-        path: `${target.pathname}${target.search}`,
-        method,
-        headers: sent,
-        signal: combined,
-      });
+      const origin = target.origin;
+      const gate = target.protocol === "https:" ? this.#protocols.admit(origin) : undefined;
+      if (gate !== undefined) await gate;
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await undiciRequest.call(this.#agent, {
+          origin,
+          path: `${target.pathname}${target.search}`,
+          method,
+          headers: sent,
+          signal: combined,
+        });
+      } finally {
+        this.#protocols.release(origin);
+      }
       const location = res.headers.location;
       if (!REDIRECT_STATUSES.has(res.statusCode) || location === undefined) {
         return { status: res.statusCode, url: target, headers: res.headers, body: res.body };

@@ -3,6 +3,7 @@ import type {
   Agent as UndiciAgent,
   buildConnector as UndiciBuildConnector,
 } from "undici";
+import { HTTP2_STREAMS } from "./origin-protocols.ts";
 
 // Stand-ins for undici's `Agent`, `buildConnector` and `request` that load undici only when a
 // request is actually sent. Loading it costs every run ~10 ms (its own modules plus Node's
@@ -19,6 +20,12 @@ function loadUndici(): Promise<UndiciModules> {
 export interface AgentOptions extends UndiciAgent.Options {
   /** Connections per origin (`https://host[:port]`) instead of `connections`. */
   readonly originConnections?: ReadonlyMap<string, number>;
+  /**
+   * Whether the connection just made to an origin negotiated HTTP/2: such a connection takes
+   * {@link HTTP2_STREAMS} requests at once, where undici would count it busy with one (its
+   * `pipelining`, which must stay 1 for HTTP/1.1).
+   */
+  readonly isHttp2?: (origin: string) => boolean;
 }
 
 /**
@@ -36,18 +43,32 @@ export class Agent {
   /** The real agent, made (and undici loaded) on the first call. */
   dispatcher(): Promise<UndiciAgent> {
     this.#agent ??= loadUndici().then((undici) => {
-      const { originConnections, ...options } = this.#options;
-      if (originConnections === undefined || originConnections.size === 0) {
+      const { originConnections, isHttp2, ...options } = this.#options;
+      if ((originConnections === undefined || originConnections.size === 0) && !isHttp2) {
         return new undici.Agent(options);
       }
+      const clientFactory =
+        isHttp2 === undefined
+          ? undefined
+          : (origin: string | URL, clientOptions: object) => {
+              const client = new undici.Client(origin, clientOptions);
+              const key = new URL(String(origin)).origin;
+              // Emitted once the connection's protocol is set up and before it takes requests.
+              client.on("connect", () => {
+                const streams = isHttp2(key) ? HTTP2_STREAMS : 1;
+                if (client.pipelining !== streams) client.pipelining = streams;
+              });
+              return client;
+            };
       return new undici.Agent({
         ...options,
         factory: (origin, poolOptions) => {
-          const limit = originConnections.get(new URL(String(origin)).origin);
-          return new undici.Pool(
-            origin,
-            limit === undefined ? poolOptions : { ...poolOptions, connections: limit },
-          );
+          const limit = originConnections?.get(new URL(String(origin)).origin);
+          return new undici.Pool(origin, {
+            ...poolOptions,
+            ...(limit === undefined ? {} : { connections: limit }),
+            ...(clientFactory === undefined ? {} : { factory: clientFactory }),
+          });
         },
       });
     });

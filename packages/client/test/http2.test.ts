@@ -1,0 +1,209 @@
+// HTTPS connections offer HTTP/2 by ALPN, as uv's client does: an origin that takes it gets ONE
+// connection for all the requests of a run (one TLS handshake), an HTTP/1.1-only origin still
+// gets a pool of connections, and everything else the transport promises (bodies, statuses,
+// retries, the read timeout) holds on either.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  createSecureServer,
+  type Http2SecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+} from "node:http2";
+import { createServer as createH1Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CredentialStore, HttpClient } from "../src/index.ts";
+import { noise, renderError, tempDir } from "./helpers.ts";
+
+let tmp: { path: string; cleanup: () => Promise<void> };
+let cert: { key: string; cert: string };
+
+beforeAll(async () => {
+  tmp = await tempDir();
+  // A self-signed certificate for 127.0.0.1, trusted by the clients below as their only root.
+  execFileSync(
+    "openssl",
+    [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"],
+      ...["-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1"],
+      ...["-addext", "subjectAltName=IP:127.0.0.1"],
+    ],
+    { cwd: tmp.path, stdio: "ignore" },
+  );
+  cert = {
+    key: readFileSync(join(tmp.path, "key.pem"), "utf8"),
+    cert: readFileSync(join(tmp.path, "cert.pem"), "utf8"),
+  };
+  writeFileSync(join(tmp.path, "bundle.pem"), cert.cert);
+}, 30_000);
+afterAll(async () => {
+  await tmp.cleanup();
+});
+
+type Handler = (
+  req: IncomingMessage | Http2ServerRequest,
+  res: ServerResponse | Http2ServerResponse,
+) => void;
+
+interface TestServer {
+  readonly url: URL;
+  /** TLS connections accepted so far. */
+  readonly connections: () => number;
+  /** The HTTP version of each request served, in order. */
+  readonly versions: string[];
+  readonly close: () => Promise<void>;
+}
+
+/** An HTTPS server: HTTP/2 (with HTTP/1.1 for clients without it) or HTTP/1.1 only. */
+async function serve(kind: "h2" | "h1", handler: Handler): Promise<TestServer> {
+  const versions: string[] = [];
+  let connections = 0;
+  const handle: Handler = (req, res) => {
+    versions.push(req.httpVersion);
+    handler(req, res);
+  };
+  const server =
+    kind === "h2"
+      ? createSecureServer({ ...cert, allowHTTP1: true }, handle)
+      : createH1Server(cert, handle);
+  server.on("secureConnection", () => {
+    connections += 1;
+  });
+  const sessions = new Set<{ destroy: () => void }>();
+  if (kind === "h2") (server as Http2SecureServer).on("session", (s) => sessions.add(s));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: new URL(`https://127.0.0.1:${port}/`),
+    connections: () => connections,
+    versions,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sessions) s.destroy();
+        if ("closeAllConnections" in server) server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function client(options: { retries?: number; timeoutMs?: number } = {}): HttpClient {
+  return new HttpClient({
+    credentials: new CredentialStore({ netrcPath: null, env: {} }),
+    retries: options.retries ?? 0,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    connectTimeoutMs: 10_000,
+    retryDelayMs: () => 0,
+    caFile: join(tmp.path, "bundle.pem"),
+  });
+}
+
+/** Fetches every path at once, each body as text. */
+async function fetchAll(c: HttpClient, base: URL, paths: string[]): Promise<string[]> {
+  return Promise.all(
+    paths.map((path) => c.fetch({ url: new URL(path, base) }, (res) => res.body.text())),
+  );
+}
+
+describe("http2", () => {
+  it("an_http2_origin_takes_every_request_on_one_connection", async () => {
+    const server = await serve("h2", (req, res) => {
+      // Answered a little later, so that the requests overlap.
+      setTimeout(() => res.end(`page ${req.url}`), 5);
+    });
+    const c = client();
+    try {
+      const paths = Array.from({ length: 40 }, (_, i) => `/simple/pkg${i}/`);
+      expect(await fetchAll(c, server.url, paths)).toEqual(paths.map((p) => `page ${p}`));
+      // And later requests reuse it too.
+      expect(await fetchAll(c, server.url, paths.slice(0, 10))).toHaveLength(10);
+      expect(server.connections()).toBe(1);
+      expect(new Set(server.versions)).toEqual(new Set(["2.0"]));
+    } finally {
+      await c.close();
+      await server.close();
+    }
+  });
+
+  it("an_http1_only_origin_still_gets_parallel_connections", async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const server = await serve("h1", (req, res) => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      setTimeout(() => {
+        inFlight -= 1;
+        res.end(`page ${req.url}`);
+      }, 30);
+    });
+    const c = client();
+    try {
+      const paths = Array.from({ length: 12 }, (_, i) => `/p${i}`);
+      expect(await fetchAll(c, server.url, paths)).toEqual(paths.map((p) => `page ${p}`));
+      expect(new Set(server.versions)).toEqual(new Set(["1.1"]));
+      // Held back only until the first connection was up, then sent side by side.
+      expect(server.connections()).toBeGreaterThan(1);
+      expect(maxInFlight).toBeGreaterThan(1);
+    } finally {
+      await c.close();
+      await server.close();
+    }
+  });
+
+  it("large_bodies_stream_whole_over_one_connection", async () => {
+    // Several bodies far over Node's 64 KiB default window, at once on one connection.
+    const bodies = [1, 2, 3].map((seed) => noise(3 * 1024 * 1024, seed));
+    const server = await serve("h2", (req, res) => {
+      res.end(bodies[Number(req.url?.slice(1))] ?? "");
+    });
+    const c = client();
+    const digest = (text: string) => createHash("sha256").update(text).digest("hex");
+    try {
+      const got = await fetchAll(c, server.url, ["/0", "/1", "/2"]);
+      expect(got.map(digest)).toEqual(bodies.map(digest));
+      expect(server.connections()).toBe(1);
+    } finally {
+      await c.close();
+      await server.close();
+    }
+  });
+
+  it("server_errors_are_retried_on_the_same_connection", async () => {
+    let calls = 0;
+    const server = await serve("h2", (_req, res) => {
+      calls += 1;
+      res.statusCode = calls <= 2 ? 503 : 200;
+      res.end(calls <= 2 ? "busy" : "ok");
+    });
+    const c = client({ retries: 3 });
+    try {
+      expect(await c.fetch({ url: server.url }, (res) => res.body.text())).toBe("ok");
+      expect(calls).toBe(3);
+      expect(server.connections()).toBe(1);
+    } finally {
+      await c.close();
+      await server.close();
+    }
+  });
+
+  it("a_stalled_http2_body_hits_the_read_timeout", async () => {
+    const server = await serve("h2", (_req, res) => {
+      res.writeHead(200);
+      (res as ServerResponse).write("partial");
+      // ...and nothing more.
+    });
+    const c = client({ timeoutMs: 300 });
+    try {
+      const error = await c.fetch({ url: server.url }, (res) => res.body.text()).catch((e) => e);
+      expect(renderError(error)).toContain(
+        "Failed to download distribution due to network timeout",
+      );
+    } finally {
+      await c.close();
+      await server.close();
+    }
+  });
+});
