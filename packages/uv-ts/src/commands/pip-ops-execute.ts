@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { Cache } from "@uv-ts/cache";
 import type { LocalWheel, WheelFetcher } from "@uv-ts/distribution";
 import { UvError } from "@uv-ts/error";
@@ -56,6 +57,11 @@ export interface InstallOperation {
   readonly report?: "full" | "added";
   /** When planning started (`performance.now()`), for the summary times. */
   readonly start: number;
+  /**
+   * A link thread started before resolution ({@link startEarlyLinkWorker}); the install takes
+   * it over and closes it.
+   */
+  readonly linkWorker?: LinkWorker | undefined;
 }
 
 /** `--link-mode` / `UV_LINK_MODE`, else uv's platform default. */
@@ -124,13 +130,21 @@ function localChange(r: ResolvedRequirement): ChangedDist {
  * installs found in the environment are removed first. The caller holds the environment lock.
  */
 export async function executeInstall(op: InstallOperation): Promise<void> {
-  const workers: LinkWorkers = { worker: undefined, enabled: linkWorkerEnabled(op.ctx.io.env) };
+  const workers: LinkWorkers = {
+    worker: op.linkWorker,
+    enabled: linkWorkerEnabled(op.ctx.io.env),
+  };
   // Starting the thread early hides its start-up (tens of milliseconds) behind the planning;
   // worth it when many packages are missing, so that an install is all but certain.
   if (
+    workers.worker === undefined &&
     workers.enabled &&
     !op.dryRun &&
-    missingCount(op, EARLY_WORKER_PACKAGES) >= EARLY_WORKER_PACKAGES
+    missingCount(
+      op.resolution.map((r) => r.dist.name),
+      op.sitePackages,
+      EARLY_WORKER_PACKAGES,
+    ) >= EARLY_WORKER_PACKAGES
   ) {
     workers.worker = LinkWorker.start();
   }
@@ -141,6 +155,24 @@ export async function executeInstall(op: InstallOperation): Promise<void> {
   }
 }
 
+/**
+ * The link thread for an install that is all but certain to link many files (at least
+ * {@link EARLY_WORKER_PACKAGES} of `names` are not installed), started now so that its start-up
+ * (tens of milliseconds on the other core) overlaps resolution and the index requests. Hand it
+ * to {@link executeInstall}, or close it if the run ends before.
+ */
+export function startEarlyLinkWorker(
+  ctx: CommandContext,
+  names: Iterable<PackageName>,
+  sitePackages: SitePackages,
+): LinkWorker | undefined {
+  if (!linkWorkerEnabled(ctx.io.env)) return undefined;
+  if (missingCount(names, sitePackages, EARLY_WORKER_PACKAGES) < EARLY_WORKER_PACKAGES) {
+    return undefined;
+  }
+  return LinkWorker.start();
+}
+
 /** The link thread of an install, once started. */
 interface LinkWorkers {
   worker: LinkWorker | undefined;
@@ -148,13 +180,19 @@ interface LinkWorkers {
 }
 
 /**
- * Whether installs may link on a second thread: opt-in with `UV_TS_LINK_WORKER=1` for now. On
- * this project's 2-core machine it saved 10-20 ms of ~110 on a quiet machine (trio, 3,500 files)
- * but cost ~40 ms of CPU (the thread's start-up) and lost time under load; see the installer's
- * `LinkWorker`.
+ * Whether installs may link on a second thread, as uv spreads them over its thread pool: where
+ * the machine has a second core, unless `UV_TS_LINK_WORKER=0` (`=1` forces it). On this
+ * project's 2-core machine it took 40-60 ms off a warm 37-wheel install of ~400 ms, for ~40 ms
+ * of CPU on the other core (the thread's start-up); see the installer's `LinkWorker`.
  */
-function linkWorkerEnabled(env: NodeJS.ProcessEnv): boolean {
-  return env.UV_TS_LINK_WORKER === "1";
+export function linkWorkerEnabled(
+  env: NodeJS.ProcessEnv,
+  cores: () => number = availableParallelism,
+): boolean {
+  const setting = env.UV_TS_LINK_WORKER;
+  if (setting === "0") return false;
+  if (setting === "1") return true;
+  return cores() >= 2;
 }
 
 /** Missing packages that start the link thread before planning. */
@@ -164,11 +202,15 @@ const LATE_WORKER_FILES = 1500;
 /** The estimate for a wheel whose file count is unknown until it is fetched. */
 const UNKNOWN_WHEEL_FILES = 50;
 
-/** Resolved packages with no installed distribution of their name, counting up to `limit`. */
-function missingCount(op: InstallOperation, limit: number): number {
+/** Names with no installed distribution, counting up to `limit`. */
+function missingCount(
+  names: Iterable<PackageName>,
+  sitePackages: SitePackages,
+  limit: number,
+): number {
   let missing = 0;
-  for (const r of op.resolution) {
-    if (op.sitePackages.get(r.dist.name).length === 0 && ++missing >= limit) break;
+  for (const name of names) {
+    if (sitePackages.get(name).length === 0 && ++missing >= limit) break;
   }
   return missing;
 }

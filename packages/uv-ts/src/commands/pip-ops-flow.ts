@@ -27,7 +27,7 @@ import {
   type TargetEnvironment,
 } from "./pip-ops-environment.ts";
 import { NotSupportedYetError, OperationError } from "./pip-ops-errors.ts";
-import { executeInstall, type Modifications } from "./pip-ops-execute.ts";
+import { executeInstall, type Modifications, startEarlyLinkWorker } from "./pip-ops-execute.ts";
 import {
   createPipClient,
   indexLocations,
@@ -216,6 +216,13 @@ function installResolverOptions(
   return { ...options, noDeps, upgrade };
 }
 
+/** The names of the named requirements (a URL or path requirement's name is not known yet). */
+function* requirementNames(spec: RequirementsSpec): Iterable<PackageName> {
+  for (const entry of spec.requirements) {
+    if (entry.requirement instanceof Requirement) yield entry.requirement.name;
+  }
+}
+
 /**
  * The shared body of `pip install` and `pip sync`: find the environment and lock it; unless the
  * environment already satisfies everything, resolve (the installed distributions are candidates
@@ -276,6 +283,9 @@ export async function runInstallFlow(
     }
     if (requireHashMode) requireHashes(spec.requirements, markers);
 
+    let linkWorker = dryRun
+      ? undefined
+      : startEarlyLinkWorker(ctx, requirementNames(spec), sitePackages);
     opening ??= openCache(ctx, refresh);
     const cache = await opening;
     const client = createPipClient(ctx, indexLocations(ctx, spec), cache);
@@ -314,7 +324,9 @@ export async function runInstallFlow(
         reinstall,
         dryRun,
         start: performance.now(),
+        linkWorker,
       });
+      linkWorker = undefined;
       const { style } = ctx;
       for (const diagnostic of diagnostics) {
         ctx.printer.stderr(
@@ -323,6 +335,7 @@ export async function runInstallFlow(
       }
       return 0;
     } finally {
+      linkWorker?.close();
       await client.close();
     }
   } finally {
