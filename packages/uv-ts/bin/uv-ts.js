@@ -201,7 +201,72 @@ function createLoader({ codeCache = true } = {}) {
   };
 }
 
+/** Subcommands (after `pip`, and top-level ones) that fetch from an index on nearly every run. */
+const INDEX_PIP_COMMANDS = new Set(["install", "sync", "compile"]);
+const INDEX_COMMANDS = new Set(["lock", "add", "remove"]);
+/** Options that name an index (their values say whether it is reached over TLS). */
+const INDEX_OPTIONS = new Set([
+  "--index-url",
+  "-i",
+  "--extra-index-url",
+  "--default-index",
+  "--index",
+]);
+const INDEX_ENV = ["UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX"];
+
+/**
+ * Whether this run will most likely open a TLS connection to an index: a command that fetches
+ * from one, not offline, and with an `https:` index (PyPI unless others are named). Only the
+ * command line and environment are looked at, not configuration files: a wrong guess costs a
+ * thread's work on another core, or the time this saves.
+ */
+function expectsTls(argv, env) {
+  const args = argv.slice(2);
+  const pip = args.indexOf("pip");
+  const fetches =
+    (pip !== -1 && INDEX_PIP_COMMANDS.has(args[pip + 1])) ||
+    args.some((arg) => INDEX_COMMANDS.has(arg));
+  if (!fetches || args.includes("--offline") || args.includes("--no-index")) return false;
+  if (/^(1|true|yes|on)$/i.test(env.UV_OFFLINE ?? "")) return false;
+  const indexes = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.indexOf("=");
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (INDEX_OPTIONS.has(name)) indexes.push(eq === -1 ? (args[++i] ?? "") : arg.slice(eq + 1));
+    else if (arg.startsWith("-i") && arg.length > 2 && !arg.startsWith("--"))
+      indexes.push(arg.slice(2));
+  }
+  for (const name of INDEX_ENV) if (env[name]) indexes.push(env[name]);
+  return indexes.length === 0 || indexes.some((index) => /(^|[\s=])https:\/\//i.test(index));
+}
+
+/**
+ * Makes one TLS context on a throwaway thread. The first context of a process costs ~25 ms
+ * (OpenSSL's set-up and Node's root certificates, shared by every thread after that); made here,
+ * at start, it overlaps loading the bundle and reading the environment on another core instead
+ * of delaying the first request. `UV_TS_TLS_PREWARM=0` turns it off.
+ */
+function startTlsPrewarm() {
+  try {
+    const { Worker } = require("node:worker_threads");
+    const worker = new Worker("require('node:tls').createSecureContext()", {
+      eval: true,
+      stdout: true,
+      stderr: true,
+    });
+    worker.unref();
+    worker.on("error", () => {});
+    return worker;
+  } catch {
+    return undefined;
+  }
+}
+
 function run() {
+  if (process.env.UV_TS_TLS_PREWARM !== "0" && expectsTls(process.argv, process.env)) {
+    startTlsPrewarm();
+  }
   const loader = createLoader({ codeCache: process.env.UV_TS_CODE_CACHE !== "0" });
   process.once("exit", loader.saveCodeCache);
   let entry;
@@ -219,4 +284,4 @@ function run() {
 
 if (require.main === module) run();
 
-module.exports = { createLoader };
+module.exports = { createLoader, expectsTls, startTlsPrewarm };

@@ -25,8 +25,12 @@ interface Loader {
   readonly unsavedCaches: number;
 }
 
-const { createLoader } = createRequire(import.meta.url)("../bin/uv-ts.js") as {
+const { createLoader, expectsTls, startTlsPrewarm } = createRequire(import.meta.url)(
+  "../bin/uv-ts.js",
+) as {
   createLoader(options?: { codeCache?: boolean }): Loader;
+  expectsTls(argv: readonly string[], env: NodeJS.ProcessEnv): boolean;
+  startTlsPrewarm(): import("node:worker_threads").Worker | undefined;
 };
 
 /** A module file as scripts/bundle.mjs writes them: a CommonJS body wrapped in a function. */
@@ -213,12 +217,43 @@ describe("the bin", () => {
     return join(dir, "bin", "uv-ts.js");
   }
 
-  function runBin(bin: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}) {
+  function runBin(
+    bin: string,
+    args: readonly string[] = [],
+    env: NodeJS.ProcessEnv = {},
+    cliArgs: readonly string[] = [],
+  ) {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
     delete childEnv.UV_THREADPOOL_SIZE;
     delete childEnv.NODE_OPTIONS;
-    return spawnSync(process.execPath, [...args, bin], { encoding: "utf8", env: childEnv });
+    return spawnSync(process.execPath, [...args, bin, ...cliArgs], {
+      encoding: "utf8",
+      env: childEnv,
+    });
   }
+
+  it("makes a TLS context on another thread at start for commands that fetch from an index", () => {
+    const bin = install(moduleText("exports.runFromProcess = () => {};"));
+    // Counts the threads the bin starts, printed at exit.
+    const hook = join(dir, "count-workers.cjs");
+    writeFileSync(
+      hook,
+      [
+        'const threads = require("node:worker_threads");',
+        "let started = 0;",
+        "const Base = threads.Worker;",
+        "threads.Worker = class extends Base { constructor(...a) { super(...a); started++; } };",
+        'process.on("exit", () => process.stdout.write("threads " + started + "\\n"));',
+      ].join("\n"),
+    );
+    const threads = (cli: string[], env: NodeJS.ProcessEnv = {}) =>
+      runBin(bin, ["--require", hook], env, cli).stdout;
+    expect(threads(["pip", "sync", "requirements.txt"])).toBe("threads 1\n");
+    expect(threads(["pip", "compile", "-q", "requirements.in"])).toBe("threads 1\n");
+    expect(threads(["pip", "list"])).toBe("threads 0\n");
+    expect(threads(["pip", "sync", "--offline", "requirements.txt"])).toBe("threads 0\n");
+    expect(threads(["pip", "sync", "r.txt"], { UV_TS_TLS_PREWARM: "0" })).toBe("threads 0\n");
+  });
 
   it("runs the bundle's entry with a 16-thread pool and leaves code caches behind", () => {
     const bin = install(
@@ -271,5 +306,42 @@ describe("the bin", () => {
     expect(mapped.stdout).toContain(`${join(dir, "dist", "original.ts")}:7:`);
     const plain = runBin(bin);
     expect(plain.stdout).toContain(`${join(dir, "dist", "uv-ts.cjs")}:2:`);
+  });
+});
+
+describe("expectsTls", () => {
+  const expects = (line: string, env: NodeJS.ProcessEnv = {}) =>
+    expectsTls(["node", "uv-ts.js", ...line.split(" ")], env);
+
+  it("is true for commands that fetch from PyPI or another https index", () => {
+    expect(expects("pip sync requirements.txt")).toBe(true);
+    expect(expects("pip install requests")).toBe(true);
+    expect(expects("--cache-dir c pip compile requirements.in")).toBe(true);
+    expect(expects("lock")).toBe(true);
+    expect(expects("pip install --index-url=https://example.org/simple x")).toBe(true);
+    expect(expects("pip install -i http://a/simple --extra-index-url https://b/simple x")).toBe(
+      true,
+    );
+    expect(expects("pip install --index name=https://example.org/simple x")).toBe(true);
+  });
+
+  it("is false offline, without an https index, or for commands that do not fetch", () => {
+    expect(expects("pip list")).toBe(false);
+    expect(expects("venv")).toBe(false);
+    expect(expects("pip sync --offline requirements.txt")).toBe(false);
+    expect(expects("pip sync --no-index -f wheels requirements.txt")).toBe(false);
+    expect(expects("pip sync r.txt", { UV_OFFLINE: "1" })).toBe(false);
+    expect(expects("pip sync -i http://127.0.0.1:8080/simple r.txt")).toBe(false);
+    expect(expects("pip sync -ihttp://127.0.0.1:8080/simple r.txt")).toBe(false);
+    expect(expects("pip sync r.txt", { UV_INDEX_URL: "file:///srv/simple" })).toBe(false);
+  });
+});
+
+describe("startTlsPrewarm", () => {
+  it("runs a thread that makes a context and exits cleanly", async () => {
+    const worker = startTlsPrewarm();
+    expect(worker).toBeDefined();
+    const code = await new Promise<number>((resolve) => worker?.on("exit", resolve));
+    expect(code).toBe(0);
   });
 });
