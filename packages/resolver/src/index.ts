@@ -60,5 +60,5 @@ export type {
   UnavailableReason,
   UnavailableVersion,
 } from "./unavailable.ts";
-export { narrowToKnown, widenToGap } from "./version-gaps.ts";
+export { gapBetween, narrowToKnown, widenToGap } from "./version-gaps.ts";
 export { type CompatibleDist, PrioritizedDist, VersionMap } from "./version-map.ts";

@@ -37,6 +37,7 @@ export type VersionsResponse =
  */
 export class MetadataIndex {
   readonly #client: ResolverClient;
+  readonly #cachedClient: ResolverClient | undefined;
   readonly #filterFor: (name: PackageName) => FileFilter;
   readonly #sourceMetadata: SourceMetadataProvider | undefined;
   readonly #limit: Limiter;
@@ -49,8 +50,11 @@ export class MetadataIndex {
     readonly filterFor: (name: PackageName) => FileFilter;
     readonly sourceMetadata?: SourceMetadataProvider | undefined;
     readonly concurrency?: number | undefined;
+    /** Answers from the cache alone (see {@link storedMetadata}). */
+    readonly cachedClient?: ResolverClient | undefined;
   }) {
     this.#client = options.client;
+    this.#cachedClient = options.cachedClient;
     this.#filterFor = options.filterFor;
     this.#sourceMetadata = options.sourceMetadata;
     this.#limit = createLimiter(options.concurrency ?? 50);
@@ -109,6 +113,18 @@ export class MetadataIndex {
       this.#metadata.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * A wheel's metadata as an earlier run stored it, read without the network (`undefined`
+   * without a cache-only client). A wheel never changes, so this tells early what the fetched
+   * metadata will say; what it gives is only a guess to fetch ahead by.
+   */
+  storedMetadata(
+    dist: Extract<CompatibleDist, { kind: "wheel" }>,
+  ): Promise<ResolutionMetadata> | undefined {
+    const { wheel } = dist;
+    return this.#cachedClient?.wheelMetadata(wheel.file, wheel.filename, { index: wheel.index });
   }
 
   /** Starts fetching a distribution's metadata in the background. */

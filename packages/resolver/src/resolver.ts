@@ -36,7 +36,7 @@ import { Priorities } from "./priorities.ts";
 import type { PythonRequirement } from "./python-requirement.ts";
 import { Resolution, type ResolvedPackage } from "./resolution.ts";
 import type { UnavailablePackage, UnavailableReason, UnavailableVersion } from "./unavailable.ts";
-import { widenToGap } from "./version-gaps.ts";
+import { gapBetween, widenToGap } from "./version-gaps.ts";
 import {
   type CompatibleDist,
   type FileFilter,
@@ -70,6 +70,13 @@ export interface ResolveRequest {
   readonly sourceMetadata?: SourceMetadataProvider;
   readonly signal?: AbortSignal;
   readonly reporter?: ResolverReporter;
+  /**
+   * A client that answers from the cache alone, however old (offline, on the same cache as
+   * `client`). A wheel's metadata never changes, so what an earlier run stored tells which
+   * packages a likely version needs before this run's own request for it returns: their pages
+   * are requested that much sooner. Nothing is decided from its answers.
+   */
+  readonly cachedClient?: ResolverClient;
 }
 
 type SolverTerm = Term<Version, VersionRange>;
@@ -136,7 +143,7 @@ class PythonResolver {
   readonly #unavailablePackages = new Map<PackageName, UnavailablePackage>();
   readonly #visited = new Set<PackageName>();
   /** Packages whose versions (and likely candidate's metadata) were requested in advance. */
-  readonly #discovered = new Set<PackageName>();
+  readonly #discovered = new Set<string>();
   readonly #tried = new Map<PackageName, number>();
   readonly #culprit = new Map<PackageId, number>();
   readonly #affected = new Map<PackageId, number>();
@@ -185,6 +192,7 @@ class PythonResolver {
       filterFor: (name) => this.#filterFor(name),
       sourceMetadata: request.sourceMetadata,
       concurrency: options.concurrency,
+      cachedClient: request.cachedClient,
     });
     this.#state = new SolverState(ROOT_PACKAGE, ROOT_VERSION, {
       sets: VersionRange,
@@ -328,6 +336,15 @@ class PythonResolver {
   }
 
   #widen(pkg: PythonPackage, version: Version): VersionRange {
+    const name = packageName(pkg);
+    if (name !== undefined && !this.#urls.has(name)) {
+      const response = this.#index.versionsIfReady(name);
+      // One index (the usual case): only the neighbours matter, not every version's dates.
+      if (response?.kind === "found" && response.maps.length === 1) {
+        const [below, above] = response.maps[0]!.includedNeighbours(version);
+        if (below !== undefined || above !== undefined) return gapBetween(below, above);
+      }
+    }
     return widenToGap(version, this.#known(pkg));
   }
 
@@ -432,14 +449,8 @@ class PythonResolver {
 
   async #getDependencies(pkg: PythonPackage, version: Version): Promise<Dependencies> {
     switch (pkg.kind) {
-      case "root": {
-        const requirements = this.#rules.applyConstraints(
-          this.#rules
-            .applyOverrides(this.#request.manifest.requirements)
-            .filter((r) => r.evaluateMarker(this.#env, [])),
-        );
-        return this.#toDependencies(requirements);
-      }
+      case "root":
+        return this.#toDependencies(this.#rootRequirements());
       case "python":
         return { kind: "available", dependencies: [] };
       case "extra": {
@@ -501,9 +512,7 @@ class PythonResolver {
         },
       };
     }
-    const requirements = this.#rules.applyConstraints(
-      requirementsFor(name, extra, this.#rules.applyOverrides(metadata.requiresDist), this.#env),
-    );
+    const requirements = this.#requirementsOf(name, extra, metadata);
     for (const r of requirements) {
       if (
         r.verbatimUrl !== undefined &&
@@ -516,6 +525,41 @@ class PythonResolver {
       }
     }
     return this.#toDependencies(requirements);
+  }
+
+  /** The requirements of the root: the manifest's, with overrides and constraints applied. */
+  #rootRequirements(): Requirement[] {
+    return this.#rules.applyConstraints(
+      this.#rules
+        .applyOverrides(this.#request.manifest.requirements)
+        .filter((r) => r.evaluateMarker(this.#env, [])),
+    );
+  }
+
+  /**
+   * What a version the solver has not picked yet would require, for fetching ahead; `undefined`
+   * when it would be rejected before its dependencies count (its `Requires-Python`).
+   */
+  #likelyRequirements(
+    name: PackageName,
+    extra: ExtraName | undefined,
+    metadata: ResolutionMetadata,
+  ): Requirement[] | undefined {
+    if (metadata.requiresPython !== undefined && !this.#python.admits(metadata.requiresPython)) {
+      return undefined;
+    }
+    return this.#requirementsOf(name, extra, metadata);
+  }
+
+  /** What `name` (or its `extra`) requires here, overrides and constraints applied. */
+  #requirementsOf(
+    name: PackageName,
+    extra: ExtraName | undefined,
+    metadata: ResolutionMetadata,
+  ): Requirement[] {
+    return this.#rules.applyConstraints(
+      requirementsFor(name, extra, this.#rules.applyOverrides(metadata.requiresDist), this.#env),
+    );
   }
 
   #toDependencies(requirements: readonly Requirement[]): Dependencies {
@@ -563,7 +607,9 @@ class PythonResolver {
         const baseId = state.intern(base);
         state.addIncompatibility(Incompatibility.fromDependency(proxyId, range, baseId, range));
       }
-      if (name !== undefined && !isUrl) this.#discover(name, range);
+      if (name !== undefined && !isUrl) {
+        this.#discover(name, range, dependency.kind === "extra" ? dependency.extra : undefined);
+      }
     }
 
     // Without dependencies there is nothing to widen (`--no-deps`, `pip sync`): widening sorts
@@ -603,12 +649,21 @@ class PythonResolver {
     state.addDecision(id, version);
   }
 
-  /** Starts fetching a newly required package and the metadata of its likely version. */
-  #discover(name: PackageName, range: VersionRange): void {
-    if (this.#discovered.has(name)) return;
-    this.#discovered.add(name);
-    void this.#index.versions(name).then(
-      (response: VersionsResponse) => {
+  /**
+   * Starts fetching a newly required package (or extra) and the metadata of its likely version,
+   * and, once that metadata is in, the same for its own dependencies. The solver reaches a
+   * package only after deciding everything ahead of it, one level of the graph per round of
+   * requests; following the likely versions' dependencies as soon as they are known keeps the
+   * network working on the next levels meanwhile. Nothing here decides anything: a guess the
+   * solver does not follow only costs requests.
+   */
+  #discover(name: PackageName, range: VersionRange, extra?: ExtraName): void {
+    const key = extra === undefined ? name : `${name}[${extra}]`;
+    if (this.#discovered.has(key)) return;
+    this.#discovered.add(key);
+    void this.#index
+      .versions(name)
+      .then((response: VersionsResponse) => {
         if (response.kind !== "found") return;
         const candidate = this.#selector.select(
           name,
@@ -616,10 +671,45 @@ class PythonResolver {
           response.maps,
           this.#preferences.get(name) ?? [],
         );
-        if (candidate?.dist !== undefined) this.#prefetchMetadata(candidate.dist);
-      },
-      () => {},
-    );
+        const dist = candidate?.dist;
+        if (candidate === undefined || dist === undefined) return;
+        this.#prefetchMetadata(dist);
+        // Source distributions would be built to learn their dependencies: only for a version
+        // the solver actually picks.
+        if (dist.kind !== "wheel" || this.#options.noDeps === true) return;
+        // Whichever comes first: this run's answer, or what an earlier run stored.
+        let followed = false;
+        const follow = (metadata: ResolutionMetadata) => {
+          if (followed || metadata.name !== name || !metadata.version.equals(candidate.version)) {
+            return;
+          }
+          followed = true;
+          this.#discoverDependencies(name, extra, metadata);
+        };
+        this.#index
+          .storedMetadata(dist)
+          ?.then(follow)
+          .catch(() => {});
+        return this.#index.metadata(dist).then(follow);
+      })
+      // A guess that fails costs nothing: the solver meets the error if it needs the answer.
+      .catch(() => {});
+  }
+
+  /** {@link #discover}s what a likely version of `name` (or of its `extra`) requires. */
+  #discoverDependencies(
+    name: PackageName,
+    extra: ExtraName | undefined,
+    metadata: ResolutionMetadata,
+  ): void {
+    for (const r of this.#likelyRequirements(name, extra, metadata) ?? []) {
+      if (r.verbatimUrl !== undefined || this.#urls.has(r.name)) continue;
+      const range =
+        r.version === undefined ? VersionRange.full() : VersionRange.fromSpecifiers(r.version);
+      if (range.isEmpty()) continue;
+      this.#discover(r.name, range);
+      for (const e of r.extras) this.#discover(r.name, range, e);
+    }
   }
 
   #recordConflict(affected: PackageId, incompatId: number): void {

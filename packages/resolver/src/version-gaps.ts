@@ -19,7 +19,11 @@ export function widenToGap(version: Version, known: readonly Version[] | undefin
   const lower: Version | undefined = lo > 0 ? known[lo - 1] : undefined;
   let above = lo;
   while (above < known.length && known[above]!.compare(version) === 0) above++;
-  const upper: Version | undefined = known[above];
+  return gapBetween(lower, known[above]);
+}
+
+/** The versions strictly between `lower` and `upper` (each unbounded when absent). */
+export function gapBetween(lower: Version | undefined, upper: Version | undefined): VersionRange {
   let range = VersionRange.full();
   if (lower !== undefined) range = range.intersection(VersionRange.strictlyHigherThan(lower));
   if (upper !== undefined) range = range.intersection(VersionRange.strictlyLowerThan(upper));

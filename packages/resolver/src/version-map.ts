@@ -222,6 +222,39 @@ export class VersionMap {
     return this.#included;
   }
 
+  /**
+   * The nearest versions below and above `version` that survive `--exclude-newer` (what
+   * {@link includedVersions} would hold next to it), judging only the versions passed over: a
+   * decision needs its neighbours, not the dates of every version of the package.
+   */
+  includedNeighbours(version: Version): readonly [Version | undefined, Version | undefined] {
+    const versions = this.versions;
+    let lo = 0;
+    let hi = versions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (versions[mid]!.compare(version) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    let below: Version | undefined;
+    for (let i = lo - 1; i >= 0; i--) {
+      const v = versions[i]!;
+      if (!this.excludedByDate(v)) {
+        below = v;
+        break;
+      }
+    }
+    let above: Version | undefined;
+    for (let i = lo; i < versions.length; i++) {
+      const v = versions[i]!;
+      if (v.compare(version) > 0 && !this.excludedByDate(v)) {
+        above = v;
+        break;
+      }
+    }
+    return [below, above];
+  }
+
   #files(entry: VersionEntry): readonly RegistryDist[] {
     const [text, ...more] = entry.texts;
     if (text === undefined) return [];

@@ -1,7 +1,7 @@
 import { Requirement } from "@uv-ts/pep508";
 import type { IndexServer } from "@uv-ts/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NoSolutionError, type ResolverClient, resolve } from "../src/index.ts";
+import { NoSolutionError, type Resolution, type ResolverClient, resolve } from "../src/index.ts";
 import { localClient, startResolverIndex, target } from "./harness.ts";
 
 let server: IndexServer;
@@ -101,5 +101,118 @@ describe("direct_mode", () => {
       "simple:ext-a",
       "simple:many-a",
     ]);
+  });
+});
+
+/**
+ * A client whose answers to `held` (a metadata URL fragment) wait until `release` (a package)
+ * has had its page requested, or until a second has passed; `releasedInTime` tells which.
+ */
+function gatedClient(inner: ResolverClient, held: string, release: string) {
+  let open: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  let released = false;
+  let timedOut = false;
+  const client: ResolverClient = {
+    simple: (name, options) => {
+      if (name === release) {
+        released = true;
+        open();
+      }
+      return inner.simple(name, options);
+    },
+    findLinks: (name) => inner.findLinks(name),
+    wheelMetadata: async (file, filename, options) => {
+      if (file.url.includes(held)) {
+        const timer = setTimeout(() => {
+          timedOut = !released;
+          open();
+        }, 1000);
+        await opened;
+        clearTimeout(timer);
+      }
+      return inner.wheelMetadata(file, filename, options);
+    },
+  };
+  return { client, releasedInTime: () => released && !timedOut };
+}
+
+describe("fetching_ahead", () => {
+  it("dependencies_of_a_likely_version_are_requested_before_the_solver_reaches_it", async () => {
+    // The solver decides `bt-c` first and waits for its metadata; `ext-a`'s arrives meanwhile,
+    // and its dependency's page is requested then, not once the solver gets to `ext-a`.
+    const gated = gatedClient(localClient(server), "bt_c-1.0.0", "ext-b");
+    const resolution = await run(["bt-c", "ext-a"], gated.client);
+    expect(resolution).not.toBeInstanceOf(NoSolutionError);
+    expect((resolution as Resolution).toPins()).toEqual([
+      "bt-b==1.0.0",
+      "bt-c==1.0.0",
+      "ext-a==1.0.0",
+      "ext-b==1.0.0",
+    ]);
+    expect(gated.releasedInTime()).toBe(true);
+  });
+
+  it("stored_metadata_tells_the_dependencies_before_the_fetched_metadata_returns", async () => {
+    // `ext-a`'s metadata comes back only after `ext-b`'s page was requested: the cache-only
+    // client (standing in for the cache) tells that `ext-a` needs `ext-b`.
+    const gated = gatedClient(localClient(server), "ext_a-1.0.0", "ext-b");
+    const cached = countingClient(localClient(server));
+    const resolution = await resolve({
+      manifest: { requirements: [Requirement.parse("ext-a")] },
+      target: target(),
+      client: gated.client,
+      cachedClient: cached.client,
+    });
+    expect(resolution.toPins()).toEqual(["ext-a==1.0.0", "ext-b==1.0.0"]);
+    expect(gated.releasedInTime()).toBe(true);
+    // Only metadata is read from it: pages change, a stored one would be the wrong guess.
+    expect([...cached.calls.keys()].filter((k) => k.startsWith("simple:"))).toEqual([]);
+  });
+
+  it("stored_metadata_is_only_a_guess", async () => {
+    // A cache that says `ext-a` needs `bt-b` costs a request for `bt-b`'s page, not the result.
+    const inner = localClient(server);
+    // This run's answer for `ext-a` waits until the wrong guess was followed.
+    const gated = gatedClient(inner, "ext_a-1.0.0", "bt-b");
+    const wrong: ResolverClient = {
+      simple: (name, options) => inner.simple(name, options),
+      findLinks: (name) => inner.findLinks(name),
+      wheelMetadata: async (file, filename, options) => {
+        const metadata = await inner.wheelMetadata(file, filename, options);
+        return { ...metadata, requiresDist: [Requirement.parse("bt-b")] };
+      },
+    };
+    const resolution = await resolve({
+      manifest: { requirements: [Requirement.parse("ext-a")] },
+      target: target(),
+      client: gated.client,
+      cachedClient: wrong,
+    });
+    expect(gated.releasedInTime()).toBe(true);
+    expect(resolution.toPins()).toEqual(["ext-a==1.0.0", "ext-b==1.0.0"]);
+    expect(resolution.dependencies("ext-a" as never)).toEqual(["ext-b"]);
+  });
+
+  it("a_failed_metadata_fetch_fails_the_resolution_once", async () => {
+    // The fetch the solver waits for and the one run ahead are the same: its failure is the
+    // resolution's error, and the guess working ahead must not leave a second, unhandled one.
+    const inner = localClient(server);
+    const failing: ResolverClient = {
+      simple: (name, options) => inner.simple(name, options),
+      findLinks: (name) => inner.findLinks(name),
+      wheelMetadata: async (file) => {
+        throw new Error(`no metadata for ${file.url.split("/").pop()}`);
+      },
+    };
+    const error = await resolve({
+      manifest: { requirements: [Requirement.parse("ext-a")] },
+      target: target(),
+      client: failing,
+      cachedClient: failing,
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe("no metadata for ext_a-1.0.0-py3-none-any.whl");
   });
 });

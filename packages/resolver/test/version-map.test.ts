@@ -13,7 +13,7 @@ import type { Tags } from "@uv-ts/platform-tags";
 import type { SimpleFile } from "@uv-ts/pypi-types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PrioritizedDist, VersionMap } from "../src/index.ts";
+import { gapBetween, PrioritizedDist, VersionMap, widenToGap } from "../src/index.ts";
 
 const NAME = "foo" as PackageName;
 const CUTOFF = Date.UTC(2024, 0, 1);
@@ -260,5 +260,69 @@ describe("version_map", () => {
       "foo-1.0.0-py3-none-any.whl",
       "foo-1.0.zip",
     ]);
+  });
+
+  it("neighbours_give_the_gap_that_all_included_versions_give", () => {
+    // A decision is widened over the gap between its included neighbours; finding them by
+    // looking next to the version must agree with listing every included version.
+    const neighbourSpecs = fc.array(
+      fc.record({
+        version: fc.constantFrom(
+          "0.9",
+          "1.0",
+          "1.0.post1",
+          "1.1",
+          "2.0a1",
+          "2.0",
+          "3.0",
+          "3.0+local",
+        ),
+        wheel: fc.boolean(),
+        upload: fc.option(fc.integer({ min: -3, max: 3 }), { nil: undefined }),
+        yanked: fc.constant(false),
+        extension: fc.constant(".tar.gz"),
+      }),
+      { maxLength: 12 },
+    );
+    const probes = fc.constantFrom(
+      "0.1",
+      "0.9",
+      "1.0",
+      "1.0.post1",
+      "1.1",
+      "2.0a1",
+      "2.0",
+      "3.0",
+      "3.0+local",
+      "9",
+    );
+    fc.assert(
+      fc.property(
+        neighbourSpecs,
+        fc.option(fc.integer({ min: -8, max: 8 }), { nil: undefined }),
+        probes,
+        (files, cutoff, probe) => {
+          const filter = {
+            tags: undefined,
+            noBinary: false,
+            noBuild: false,
+            excludeNewer: cutoff === undefined ? undefined : CUTOFF + cutoff * 500,
+            allowYanked: () => false,
+          };
+          const map = VersionMap.fromSimple(NAME, page(files), filter);
+          const fresh = VersionMap.fromSimple(NAME, page(files), filter);
+          const version = Version.parse(probe);
+          const known = fresh.includedVersions();
+          const [below, above] = map.includedNeighbours(version);
+          if (below === undefined && above === undefined) {
+            // Nothing else is included: the resolver falls back to the full list.
+            expect(known.filter((v) => !v.equals(version))).toEqual([]);
+          } else {
+            expect(gapBetween(below, above).toString()).toBe(widenToGap(version, known).toString());
+          }
+        },
+      ),
+      { seed: 29, numRuns: 2000 },
+    );
   });
 });

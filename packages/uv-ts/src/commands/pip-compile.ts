@@ -20,7 +20,13 @@ import { readPreferences } from "./pip-compile-preferences.ts";
 import { readCompileSources } from "./pip-compile-sources.ts";
 import { compileTarget } from "./pip-compile-target.ts";
 import { NotSupportedYetError } from "./pip-ops-errors.ts";
-import { createPipClient, indexLocations, openCache, refreshPolicy } from "./pip-ops-index.ts";
+import {
+  createPipClient,
+  createStoredMetadataClient,
+  indexLocations,
+  openCache,
+  refreshPolicy,
+} from "./pip-ops-index.ts";
 
 function warn(ctx: CommandContext, message: string): void {
   const { style } = ctx;
@@ -130,20 +136,18 @@ export const run: CommandRun = async (ctx) => {
   // 50 fetches in flight Node would warn about a leak that is not one.
   setMaxListeners(0, ctx.signal);
   const cache = await openCache(ctx, refreshPolicy(ctx, false));
-  const client = createPipClient(
-    ctx,
-    indexLocations(ctx, {
-      requirements: [],
-      constraints: [],
-      editables: [],
-      indexUrl: spec.indexUrl,
-      extraIndexUrls: spec.extraIndexUrls,
-      findLinks: spec.findLinks,
-      noIndex: spec.noIndex,
-      requireHashes: false,
-    }),
-    cache,
-  );
+  const locations = indexLocations(ctx, {
+    requirements: [],
+    constraints: [],
+    editables: [],
+    indexUrl: spec.indexUrl,
+    extraIndexUrls: spec.extraIndexUrls,
+    findLinks: spec.findLinks,
+    noIndex: spec.noIndex,
+    requireHashes: false,
+  });
+  const client = createPipClient(ctx, locations, cache);
+  const storedMetadata = createStoredMetadataClient(ctx, locations, cache);
   const recording = recordingClient(client);
   const requirements = spec.requirements.map((r) => r.requirement);
   const constraints = spec.constraints.map((r) => r.requirement);
@@ -170,6 +174,7 @@ export const run: CommandRun = async (ctx) => {
       target,
       client: recording.client,
       signal: ctx.signal,
+      ...(storedMetadata === undefined ? {} : { cachedClient: storedMetadata }),
     });
     diagnostics = await resolutionDiagnostics({
       resolution,
@@ -180,6 +185,7 @@ export const run: CommandRun = async (ctx) => {
     });
   } finally {
     await client.close();
+    await storedMetadata?.close();
     await cache.dispose();
   }
 

@@ -30,6 +30,7 @@ import { NotSupportedYetError, OperationError } from "./pip-ops-errors.ts";
 import { executeInstall, type Modifications, startEarlyLinkWorker } from "./pip-ops-execute.ts";
 import {
   createPipClient,
+  createStoredMetadataClient,
   indexLocations,
   openCache,
   refreshPolicy,
@@ -288,7 +289,11 @@ export async function runInstallFlow(
       : startEarlyLinkWorker(ctx, requirementNames(spec), sitePackages);
     opening ??= openCache(ctx, refresh);
     const cache = await opening;
-    const client = createPipClient(ctx, indexLocations(ctx, spec), cache);
+    const locations = indexLocations(ctx, spec);
+    const client = createPipClient(ctx, locations, cache);
+    const storedMetadata = options.noDeps
+      ? undefined
+      : createStoredMetadataClient(ctx, locations, cache);
     try {
       const tags = interpreterTags(env.interpreter.info);
       const { resolution, count, diagnostics } = await resolveForInstall(
@@ -305,6 +310,7 @@ export async function runInstallFlow(
           constraints: applicableEntries(ctx, spec.constraints, requireHashMode),
           overrides: spec.overrides,
           signal: ctx.signal,
+          storedMetadata,
           warn: (message) => warnUser(ctx, message),
         },
       );
@@ -337,6 +343,7 @@ export async function runInstallFlow(
     } finally {
       linkWorker?.close();
       await client.close();
+      await storedMetadata?.close();
     }
   } finally {
     await disposeCache();

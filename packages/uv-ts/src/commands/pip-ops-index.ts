@@ -112,6 +112,28 @@ export function indexStrategy(ctx: CommandContext): IndexStrategy {
   throw new UvError("pip.index-strategy", `Invalid index strategy: \`${value}\``);
 }
 
+/**
+ * A client that answers only from what earlier runs stored in the cache, for the resolver's
+ * look-ahead (`cachedClient`): a wheel's metadata never changes, so a stored copy shows which
+ * packages a likely version needs before this run's own request for it returns. `undefined`
+ * offline, where the run's own client answers from the cache already.
+ */
+export function createStoredMetadataClient(
+  ctx: CommandContext,
+  locations: IndexLocations,
+  cache: CacheType,
+): RegistryClient | undefined {
+  if (ctx.offline) return undefined;
+  return createRegistryClient({
+    indexes: locations,
+    indexStrategy: indexStrategy(ctx),
+    cacheDir: cache.root,
+    offline: true,
+    env: ctx.io.env,
+    signal: ctx.signal,
+  });
+}
+
 /** The registry client for a `pip` command. */
 export function createPipClient(
   ctx: CommandContext,

@@ -59,6 +59,8 @@ export interface InstallResolveContext {
   readonly constraints: readonly RequirementEntry[];
   readonly overrides: readonly RequirementEntry[];
   readonly signal?: AbortSignal;
+  /** The resolver's look-ahead client (see `createStoredMetadataClient`); unused without deps. */
+  readonly storedMetadata?: RegistryClient | undefined;
   /** uv's warnings issued while resolving (unpinned direct requirements under `lowest`). */
   readonly warn: (message: string) => void;
 }
@@ -297,6 +299,9 @@ export async function resolveForInstall(
     target: { markerEnv: rc.markers, tags: rc.tags, python: rc.python },
     client: installed.client,
     ...(rc.signal === undefined ? {} : { signal: rc.signal }),
+    ...(rc.storedMetadata === undefined || rc.options.noDeps === true
+      ? {}
+      : { cachedClient: rc.storedMetadata }),
   });
 
   const out: ResolvedRequirement[] = [];
