@@ -1,4 +1,5 @@
-import { stat } from "node:fs/promises";
+import { rmdir, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { ArchiveDigest, Cache } from "@uv-ts/cache";
 import { type RegistryClient, redactUrl } from "@uv-ts/client";
@@ -8,11 +9,12 @@ import {
   extractZip,
   type HashAlgorithm,
   type HashDigest,
+  MemberWorker,
   verifyHashes,
 } from "@uv-ts/extract";
 import { removeAll } from "@uv-ts/fs";
 import type { Hashes } from "@uv-ts/pypi-types";
-import { listArchiveFiles } from "./archive-files.ts";
+import { DownloadBuffer } from "./download-buffer.ts";
 import {
   DownloadWheelError,
   ExtractArchiveError,
@@ -39,6 +41,18 @@ export interface WheelFetcherOptions {
   readonly client?: RegistryClient;
   readonly offline?: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * Threads that inflate and write the members of unpacked wheels (started with the first wheel
+   * to fetch, used once up), `0` to do it all on the main thread. Default: 2 to 4 where the
+   * machine has a second core, else 0.
+   */
+  readonly extractThreads?: number;
+}
+
+function extractThreads(requested: number | undefined): number {
+  if (requested !== undefined) return Math.max(0, Math.floor(requested));
+  const cores = availableParallelism();
+  return cores < 2 ? 0 : Math.min(4, Math.max(2, cores - 1));
 }
 
 /** Per-wheel options of {@link WheelFetcher.fetch}. */
@@ -51,6 +65,13 @@ export interface FetchWheelOptions {
   /** How the wheel is named in messages, `anyio==4.0.0`. */
   readonly distribution: string;
 }
+
+/**
+ * Wheels up to this size are downloaded into memory and unpacked from there. With the prepare
+ * step's 16 fetches at once, that bounds the memory held by downloads to about 0.5 GiB in the
+ * worst case; almost every wheel is far smaller.
+ */
+const IN_MEMORY_WHEEL_BYTES = 32 * 1024 * 1024;
 
 const COMPUTABLE = new Set<string>(["md5", "sha256", "sha384", "sha512"]);
 
@@ -104,12 +125,54 @@ export class WheelFetcher {
   readonly #client: RegistryClient | undefined;
   readonly #offline: boolean;
   readonly #signal: AbortSignal | undefined;
+  #extractThreads: number;
+  #memberWorkers: MemberWorker[] = [];
 
   constructor(options: WheelFetcherOptions) {
     this.#cache = options.cache;
     this.#client = options.client;
     this.#offline = options.offline ?? false;
     this.#signal = options.signal;
+    this.#extractThreads = extractThreads(options.extractThreads);
+  }
+
+  /**
+   * An unpacking thread for the next archive (the least busy one that is up), all of them
+   * started on first use: before the download they serve, so that their start-up (tens of
+   * milliseconds each, on other cores) overlaps the transfer. Two threads even on two cores: the
+   * main thread spends much of a cold install waiting on the network, and a single thread
+   * writing every file became the bottleneck.
+   */
+  #worker(): MemberWorker | undefined {
+    if (this.#memberWorkers.length === 0 && this.#extractThreads > 0) {
+      for (let i = 0; i < this.#extractThreads; i++) {
+        const worker = MemberWorker.start();
+        if (worker !== undefined) this.#memberWorkers.push(worker);
+      }
+      // Not available here: do not try again for every wheel.
+      if (this.#memberWorkers.length === 0) this.#extractThreads = 0;
+    }
+    let best: MemberWorker | undefined;
+    for (const worker of this.#memberWorkers) {
+      if (worker.ready && (best === undefined || worker.backlog < best.backlog)) best = worker;
+    }
+    return best;
+  }
+
+  /**
+   * Starts the unpacking threads now, for a caller that knows many wheels will be fetched (a
+   * cold install): their start-up then overlaps resolution, which leaves the other cores idle.
+   * Otherwise they start with the first download.
+   */
+  startThreads(): void {
+    this.#worker();
+  }
+
+  /** Stops the unpacking threads, if started (they never keep the process alive by themselves). */
+  close(): void {
+    for (const worker of this.#memberWorkers) worker.close();
+    this.#memberWorkers = [];
+    this.#extractThreads = 0;
   }
 
   /**
@@ -182,26 +245,31 @@ export class WheelFetcher {
   async #download(source: WheelSource, options: FetchWheelOptions): Promise<LocalWheel> {
     const client = this.#client;
     if (client === undefined) throw new Error("A registry client is needed to download wheels");
+    this.#worker();
     const temp = await this.#cache.tempDir();
+    const filename = source.filename.toString();
+    // Most wheels are unpacked from memory; a big one spills to a file in the temp dir.
+    const buffer = new DownloadBuffer(IN_MEMORY_WHEEL_BYTES, join(temp, filename));
     try {
-      const filename = source.filename.toString();
-      const archive = join(temp, filename);
       // The download hashes the bytes as they arrive, so the extractor need not hash them again.
-      const downloaded = await client.download({ url: wheelSourceUrl(source), filename }, archive, {
+      const downloaded = await client.download({ url: wheelSourceUrl(source), filename }, buffer, {
         distribution: options.distribution,
         hashAlgorithms: hashAlgorithms(expectedFor(source, options.expectedHashes)),
         ...(this.#signal === undefined ? {} : { signal: this.#signal }),
       });
+      const archive = await buffer.finish();
       return await this.#unpack(source, archive, options, temp, downloaded.hashes);
     } finally {
-      await removeAll(temp);
+      await buffer.discard();
+      // Usually empty by now (the download stayed in memory): one `rmdir` instead of a walk.
+      await rmdir(temp).catch(() => removeAll(temp));
     }
   }
 
   /** Unpacks (and verifies) `archive` into the store and points the source's entry at it. */
   async #unpack(
     source: WheelSource,
-    archive: string,
+    archive: string | Uint8Array,
     options: FetchWheelOptions,
     tempDir?: string,
     known?: Hashes,
@@ -217,6 +285,7 @@ export class WheelFetcher {
           ? {}
           : { expectedHashes: { name: options.distribution, digests: expected, mode: "any" } }),
         signal: this.#signal,
+        memberWorker: this.#worker(),
       }).catch((error: unknown) => {
         // As uv: a refused archive names the file (a digest mismatch is no `ExtractError`).
         if (error instanceof ExtractError) {
@@ -230,7 +299,8 @@ export class WheelFetcher {
         computed = algorithms.map((algorithm) => ({ algorithm, digest: known[algorithm] ?? "" }));
         verifyHashes(options.distribution, expected, computed, "any");
       }
-      const files = listArchiveFiles(unpacked);
+      // The extractor's own list: every regular file it wrote, without walking the tree again.
+      const files = result.files.map((file) => file.path);
       const id = await this.#cache.persistArchive(unpacked);
       const hashes = computed.map((h) => ({ algorithm: h.algorithm, digest: h.digest }));
       await this.#cache.writePointer(wheelPointerPath(this.#cache, source), {

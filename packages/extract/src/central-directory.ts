@@ -1,6 +1,6 @@
-import type { FileHandle } from "node:fs/promises";
 import { ExtractError, zipStructureError } from "./extract-error.ts";
 import type { LimitTracker } from "./limits.ts";
+import type { RandomAccess } from "./random-access.ts";
 import {
   applyZip64,
   checkSupported,
@@ -41,7 +41,7 @@ const MAX_COMMENT = 0xffff;
 const MAX_CENTRAL_DIRECTORY = 512 * 1024 * 1024;
 const EOCD_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+async function readAt(handle: RandomAccess, position: number, length: number): Promise<Buffer> {
   const buffer = Buffer.alloc(length);
   let filled = 0;
   while (filled < length) {
@@ -53,7 +53,7 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
 }
 
 /** Offset just past the last non-NUL byte: trailing NULs are tolerated (uv #15452). */
-async function effectiveEnd(handle: FileHandle, size: number): Promise<number> {
+async function effectiveEnd(handle: RandomAccess, size: number): Promise<number> {
   let end = size;
   while (end > 0) {
     const start = Math.max(0, end - 64 * 1024);
@@ -73,7 +73,7 @@ interface Eocd {
   cdOffset: number;
 }
 
-async function findEocd(handle: FileHandle, size: number): Promise<Eocd & { raw: Buffer }> {
+async function findEocd(handle: RandomAccess, size: number): Promise<Eocd & { raw: Buffer }> {
   const end = await effectiveEnd(handle, size);
   // The signature is never NUL, so the record starts before `end`; its comment may not.
   const start = Math.max(0, end - EOCD_SIZE - MAX_COMMENT);
@@ -123,7 +123,7 @@ function zipInZip(): ExtractError {
 }
 
 /** Reads the end records (including ZIP64) and returns where the central directory must end. */
-async function readEnd(handle: FileHandle, size: number): Promise<Eocd> {
+async function readEnd(handle: RandomAccess, size: number): Promise<Eocd> {
   const eocd = await findEocd(handle, size);
   const { raw } = eocd;
   const disk = raw.readUInt16LE(4);
@@ -195,7 +195,7 @@ async function readEnd(handle: FileHandle, size: number): Promise<Eocd> {
  * byte span, names, flags, sizes and the declared-size limits, before anything is written.
  */
 export async function readCentralDirectory(
-  handle: FileHandle,
+  handle: RandomAccess,
   size: number,
   limits: LimitTracker,
 ): Promise<CentralDirectory> {

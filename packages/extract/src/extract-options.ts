@@ -1,11 +1,13 @@
 import type { HashAlgorithm, HashDigest } from "./hash.ts";
 import type { ExtractLimits } from "./limits.ts";
+import type { MemberWorker } from "./member-worker.ts";
 
 /**
- * Where an archive comes from: a file path (read with random access) or a byte stream such as an
- * HTTP body (any `Readable` or async iterable of chunks).
+ * Where an archive comes from: a file path (read with random access), its bytes in memory (a
+ * downloaded wheel, never written to disk; read in place, so they must not change meanwhile), or
+ * a byte stream such as an HTTP body (any `Readable` or async iterable of chunks).
  */
-export type ArchiveSource = string | AsyncIterable<Uint8Array>;
+export type ArchiveSource = string | Uint8Array | AsyncIterable<Uint8Array>;
 
 /** Digests the archive must match before its contents are moved into place. */
 export interface ExpectedHashes {
@@ -29,6 +31,11 @@ export interface ExtractOptions {
   readonly expectedHashes?: ExpectedHashes | undefined;
   /** Aborting removes the staging directory and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * A thread for the members of ZIP archives (inflate, check, write), used once it is ready; the
+   * same checks apply either way. Shared by the extractions of a run.
+   */
+  readonly memberWorker?: MemberWorker | undefined;
 }
 
 /** One regular file written by an extraction. */

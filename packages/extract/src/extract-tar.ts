@@ -370,7 +370,12 @@ export async function extractTar(
           callback(null, chunk);
         },
       });
-      const input = typeof source === "string" ? createReadStream(source) : source;
+      const input =
+        typeof source === "string"
+          ? createReadStream(source)
+          : source instanceof Uint8Array
+            ? [source]
+            : source;
       let files: ExtractedFile[] = [];
       const consume = async (chunks: AsyncIterable<Buffer>) => {
         files = await untar(new StreamReader(chunks), staging.root, limits, signal);

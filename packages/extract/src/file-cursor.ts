@@ -1,5 +1,5 @@
-import type { FileHandle } from "node:fs/promises";
 import type { MultiHasher } from "./hash.ts";
+import type { RandomAccess } from "./random-access.ts";
 
 const BLOCK = 256 * 1024;
 const LARGE_BLOCK = 1024 * 1024;
@@ -10,7 +10,7 @@ const LARGE_BLOCK = 1024 * 1024;
  * local headers, data, descriptors, central directory and end record, with nothing hidden.
  */
 export class FileCursor {
-  readonly #handle: FileHandle;
+  readonly #handle: RandomAccess;
   readonly #size: number;
   readonly #hasher: MultiHasher | undefined;
   /** File offset of `#block[0]`. */
@@ -19,10 +19,24 @@ export class FileCursor {
   /** Absolute offset of the next unread byte. */
   #position = 0;
 
-  constructor(handle: FileHandle, size: number, hasher?: MultiHasher) {
+  constructor(handle: RandomAccess, size: number, hasher?: MultiHasher) {
     this.#handle = handle;
     this.#size = size;
     this.#hasher = hasher;
+  }
+
+  /**
+   * A cursor over an archive already in memory: every read is a view of `bytes` (no copies),
+   * and the digest is taken over all of them at once, which is the same digest.
+   */
+  static inMemory(bytes: Buffer, hasher?: MultiHasher): FileCursor {
+    const cursor = new FileCursor(
+      { read: () => Promise.reject(new Error("An in-memory archive has no more bytes")) },
+      bytes.length,
+    );
+    hasher?.update(bytes);
+    cursor.#block = bytes;
+    return cursor;
   }
 
   get position(): number {

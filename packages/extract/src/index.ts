@@ -31,4 +31,5 @@ export {
   parseMemberPath,
   validateMemberName,
 } from "./member-path.ts";
+export { MemberWorker } from "./member-worker.ts";
 export { topLevelDirectory } from "./top-level.ts";

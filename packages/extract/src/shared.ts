@@ -16,6 +16,17 @@ export function fileMode(executable: boolean): number {
 }
 
 /**
+ * The absolute paths of the leaves among `directories` (relative, `/`-separated) under `root`:
+ * one recursive `mkdir` for each creates them all.
+ */
+export function directoryLeaves(root: string, directories: Iterable<string>): string[] {
+  const all = [...directories].sort();
+  // After sorting, a directory is a leaf unless the next entry lives inside it.
+  const leaves = all.filter((dir, i) => !(all[i + 1]?.startsWith(`${dir}/`) ?? false));
+  return leaves.map((dir) => join(root, dir));
+}
+
+/**
  * Creates every directory in `directories` (relative, `/`-separated) under `root`, issuing one
  * recursive `mkdir` per leaf instead of one per directory.
  */
@@ -23,10 +34,7 @@ export async function createDirectories(
   root: string,
   directories: Iterable<string>,
 ): Promise<void> {
-  const all = [...directories].sort();
-  // After sorting, a directory is a leaf unless the next entry lives inside it.
-  const leaves = all.filter((dir, i) => !(all[i + 1]?.startsWith(`${dir}/`) ?? false));
-  for (const dir of leaves) await mkdir(join(root, dir), { recursive: true });
+  for (const dir of directoryLeaves(root, directories)) await mkdir(dir, { recursive: true });
 }
 
 /** Copies a stream to `file` while hashing it, refusing to store more than `maxBytes`. */

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -80,6 +81,21 @@ describe("happy paths", () => {
     const script = await stat(join(dest, "demo-1.0.data/scripts/demo-tool"));
     expect(script.mode & 0o111).not.toBe(0);
     expect((await stat(join(dest, "demo/core.py"))).mode & 0o111).toBe(0);
+  });
+
+  it("extracts_from_bytes_in_memory_with_the_same_result", async () => {
+    const bytes = await yazlZip(wheel);
+    const dir = await scratch();
+    await writeFile(join(dir, "w.whl"), bytes);
+    const a = await extractZip(join(dir, "w.whl"), join(dir, "a"), { hashAlgorithms: ["sha256"] });
+    const b = await extractZip(bytes, join(dir, "b"), { hashAlgorithms: ["sha256"] });
+    expect(b).toEqual(a);
+    expect(await readTree(join(dir, "b"))).toEqual(await readTree(join(dir, "a")));
+    // The same strictness: one flipped byte of member data is a refused archive.
+    const corrupt = Buffer.from(bytes);
+    corrupt[40] = (corrupt[40] as number) ^ 0xff;
+    await expect(extractZip(corrupt, join(dir, "c"))).rejects.toBeInstanceOf(ExtractError);
+    expect(existsSync(join(dir, "c"))).toBe(false);
   });
 
   it("extracts_from_a_stream_with_the_same_result", async () => {

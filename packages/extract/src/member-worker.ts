@@ -1,0 +1,357 @@
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+
+/** One member for the worker: where its stored bytes are in the batch, and what they must be. */
+export interface MemberJob {
+  /** Offset and length of the member's stored (compressed) bytes in the batch's memory. */
+  readonly offset: number;
+  readonly length: number;
+  /** Whether they are in the batch's shared memory (else in its transferred buffer). */
+  readonly shared: boolean;
+  /** Whether the bytes are DEFLATE (else stored). */
+  readonly deflate: boolean;
+  /** The declared uncompressed size and CRC-32 (from the central directory). */
+  readonly size: number;
+  readonly crc32: number;
+  /** Absolute path of the file to create (exclusively: it must not exist). */
+  readonly path: string;
+  readonly mode: number;
+}
+
+/** Why a member failed in the worker; the caller turns it into the extractor's error. */
+export type MemberFailure =
+  | { readonly kind: "inflate"; readonly message: string }
+  | { readonly kind: "overrun" }
+  | { readonly kind: "size"; readonly got: number }
+  | { readonly kind: "compressed-size"; readonly got: number }
+  | { readonly kind: "crc"; readonly got: number }
+  | { readonly kind: "io"; readonly error: Error };
+
+interface SerializedError {
+  readonly message: string;
+  readonly code?: string;
+  readonly errno?: number;
+  readonly syscall?: string;
+  readonly path?: string;
+}
+
+type WireFailure =
+  | Exclude<MemberFailure, { kind: "io" }>
+  | { readonly kind: "io"; readonly error: SerializedError };
+
+/** The memory a batch's members are read from. */
+export interface BatchMemory {
+  /** Members copied for the batch; transferred to the worker, unusable here afterwards. */
+  readonly copied?: ArrayBuffer | undefined;
+  /** An archive in shared memory, read in place; it must not change until the batch is done. */
+  readonly shared?: SharedArrayBuffer | undefined;
+}
+
+interface Batch {
+  readonly id: number;
+  readonly copied: ArrayBuffer | undefined;
+  readonly shared: SharedArrayBuffer | undefined;
+  /** Directories (absolute) to create, recursively, before the first job. */
+  readonly dirs: readonly string[];
+  readonly jobs: readonly MemberJob[];
+}
+
+interface Reply {
+  readonly id: number;
+  /** The first job that failed (-1: a directory; the rest of the batch was skipped), if any. */
+  readonly failed?: { readonly index: number; readonly failure: WireFailure };
+}
+
+interface WorkerData {
+  readonly port: MessagePort;
+  readonly state: Int32Array;
+}
+
+/**
+ * The worker's whole program, run from its source text (`eval`) in the bundle and under the test
+ * runner alike, so it must be self-contained: no imports, only what `load` gives. For each job
+ * it does what the extractor does inline for a small member: inflate with the declared size as
+ * a cap, require the exact size, the exact compressed length consumed and the CRC-32, then
+ * create the file exclusively. The first failure ends the batch.
+ */
+function workerMain(load: (id: string) => unknown): void {
+  const threads = load("node:worker_threads") as typeof import("node:worker_threads");
+  const fs = load("node:fs") as typeof import("node:fs");
+  const zlib = load("node:zlib") as typeof import("node:zlib");
+  const { port, state } = threads.workerData as WorkerData;
+  // The module's constants are out of reach here; the extractor's inline path uses the same.
+  const slack = 1024 * 1024;
+  const serialize = (error: unknown): SerializedError => {
+    const e = error as NodeJS.ErrnoException;
+    return {
+      message: String(e?.message ?? error),
+      ...(e?.code === undefined ? {} : { code: e.code }),
+      ...(e?.errno === undefined ? {} : { errno: e.errno }),
+      ...(e?.syscall === undefined ? {} : { syscall: e.syscall }),
+      ...(e?.path === undefined ? {} : { path: e.path }),
+    };
+  };
+  const run = (copied: Buffer, shared: Buffer, job: MemberJob): WireFailure | undefined => {
+    const input = (job.shared ? shared : copied).subarray(job.offset, job.offset + job.length);
+    let output = input;
+    let consumed = input.length;
+    if (job.deflate) {
+      try {
+        // One output chunk for the whole member (see the extractor's `outputChunkSize`).
+        const chunkSize = Math.max(zlib.constants.Z_MIN_CHUNK, job.size + 1);
+        const options = { info: true, chunkSize, maxOutputLength: job.size + slack };
+        const result = zlib.inflateRawSync(input, options as import("node:zlib").ZlibOptions) as
+          | Buffer
+          | { buffer: Buffer; engine: { bytesWritten: number } };
+        if (Buffer.isBuffer(result)) throw new Error("zlib returned no stream information");
+        output = result.buffer;
+        consumed = result.engine.bytesWritten;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+          return { kind: "overrun" };
+        }
+        return { kind: "inflate", message: (error as Error).message };
+      }
+    }
+    if (output.length !== job.size) return { kind: "size", got: output.length };
+    if (consumed !== input.length) return { kind: "compressed-size", got: consumed };
+    const crc = zlib.crc32(output);
+    if (crc !== job.crc32) return { kind: "crc", got: crc };
+    try {
+      fs.writeFileSync(job.path, output, { flag: "wx", mode: job.mode });
+    } catch (error) {
+      return { kind: "io", error: serialize(error) };
+    }
+    return undefined;
+  };
+  port.on("message", (batch: Batch) => {
+    const copied = batch.copied === undefined ? Buffer.alloc(0) : Buffer.from(batch.copied);
+    const shared = batch.shared === undefined ? Buffer.alloc(0) : Buffer.from(batch.shared);
+    let failed: Reply["failed"];
+    for (const dir of batch.dirs) {
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+      } catch (error) {
+        failed = { index: -1, failure: { kind: "io", error: serialize(error) } };
+        break;
+      }
+    }
+    for (let i = 0; failed === undefined && i < batch.jobs.length; i++) {
+      const failure = run(copied, shared, batch.jobs[i] as MemberJob);
+      if (failure !== undefined) {
+        failed = { index: i, failure };
+        break;
+      }
+    }
+    port.postMessage(failed === undefined ? { id: batch.id } : { id: batch.id, failed });
+  });
+  Atomics.store(state, 0, 1);
+  port.postMessage({ id: -1 });
+}
+
+/**
+ * An estimate of the time a member takes to write, in bytes of output: inflating is about
+ * proportional to the size, and creating a file costs about as much as inflating 16 KiB.
+ */
+export function memberWork(size: number): number {
+  return size + 16 * 1024;
+}
+
+function rebuild(serialized: SerializedError): Error {
+  const { message, ...fields } = serialized;
+  return Object.assign(new Error(message), fields);
+}
+
+/** The outcome of a batch: `undefined`, or the first job that failed and why. */
+export type BatchResult = { readonly index: number; readonly failure: MemberFailure } | undefined;
+
+/**
+ * A second thread that inflates, checks and writes the small members of ZIP archives, so that
+ * on two cores the decompression and the file creation (most of a cold install's CPU) run beside
+ * the main thread's downloads, hashing and archive walking. A member's bytes only reach it after
+ * the main thread has checked its local header against the central directory; the worker then
+ * applies exactly the checks the inline path applies (declared size as a hard cap, exact
+ * consumed length, CRC-32) before creating the file.
+ *
+ * Work is sent in batches (one message per batch, its bytes transferred, or read in place from
+ * shared memory, never copied by the message) because a message per member would cost the main
+ * thread more than inflating the member itself. Start it
+ * early: until {@link ready}, extractions do the work inline. It never keeps the process alive
+ * by itself; {@link close} stops it.
+ */
+export class MemberWorker {
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  readonly #state: Int32Array;
+  readonly #pending = new Map<
+    number,
+    {
+      resolve: (result: BatchResult) => void;
+      reject: (error: unknown) => void;
+      bytes: number;
+      work: number;
+      jobs: number;
+    }
+  >();
+  readonly #maxBytes: number;
+  #bytes = 0;
+  #work = 0;
+  #waiters: (() => void)[] = [];
+  #nextId = 0;
+  #stopped: Error | undefined;
+  #written = 0;
+  #waitingForReady = false;
+  readonly #ready: Promise<boolean>;
+  #onReady: ((ready: boolean) => void) | undefined;
+
+  private constructor(worker: Worker, port: MessagePort, state: Int32Array, maxBytes: number) {
+    this.#worker = worker;
+    this.#port = port;
+    this.#state = state;
+    this.#maxBytes = maxBytes;
+    this.#ready = new Promise<boolean>((resolve) => (this.#onReady = resolve));
+    port.on("message", (reply: Reply) => this.#settle(reply));
+    port.unref();
+    worker.unref();
+    worker.on("error", (error) => this.#stop(error));
+    worker.on("exit", (code) =>
+      this.#stop(new Error(`The extract worker exited with code ${code}`)),
+    );
+  }
+
+  /**
+   * Starts the thread; `undefined` when threads are unavailable here. At most about `maxBytes`
+   * of batches (stored plus declared sizes) are in flight; {@link submit} waits beyond that.
+   */
+  static start(maxBytes = 64 * 1024 * 1024): MemberWorker | undefined {
+    let channel: MessageChannel | undefined;
+    try {
+      channel = new MessageChannel();
+      const state = new Int32Array(new SharedArrayBuffer(4));
+      const data: WorkerData = { port: channel.port2, state };
+      const worker = new Worker(`(${workerMain.toString()})(require)`, {
+        eval: true,
+        workerData: data,
+        transferList: [channel.port2],
+      });
+      return new MemberWorker(worker, channel.port1, state, maxBytes);
+    } catch {
+      channel?.port1.close();
+      return undefined;
+    }
+  }
+
+  /** Whether the thread is up and taking work. */
+  get ready(): boolean {
+    return this.#stopped === undefined && Atomics.load(this.#state, 0) === 1;
+  }
+
+  /**
+   * Settles once the thread is up (`true`) or failed to start (`false`); the process stays alive
+   * for it meanwhile. Extractions need not wait for it.
+   */
+  whenReady(): Promise<boolean> {
+    if (this.#onReady !== undefined) {
+      this.#port.ref();
+      this.#waitingForReady = true;
+    }
+    return this.#ready;
+  }
+
+  /**
+   * The work handed over and not finished yet, in {@link memberWork} units: an archive goes to
+   * the least busy of several workers.
+   */
+  get backlog(): number {
+    return this.#work;
+  }
+
+  /** Members the thread has written (a diagnostic for tests). */
+  get written(): number {
+    return this.#written;
+  }
+
+  /**
+   * Hands over `jobs`, whose bytes are in `memory`, after creating `dirs`. Waits first while too
+   * much is in flight; `outcome` is the batch's result, and rejects only when the thread
+   * stopped (the members were then not all written).
+   */
+  async submit(
+    memory: BatchMemory,
+    jobs: readonly MemberJob[],
+    dirs: readonly string[] = [],
+  ): Promise<{ readonly outcome: Promise<BatchResult> }> {
+    let cost = memory.copied?.byteLength ?? 0;
+    let work = 0;
+    for (const job of jobs) {
+      cost += job.size;
+      work += memberWork(job.size);
+    }
+    while (this.#stopped === undefined && this.#bytes > 0 && this.#bytes + cost > this.#maxBytes) {
+      await new Promise<void>((wake) => this.#waiters.push(wake));
+    }
+    if (this.#stopped !== undefined) throw this.#stopped;
+    const id = this.#nextId++;
+    const result = new Promise<BatchResult>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, bytes: cost, work, jobs: jobs.length });
+    });
+    if (this.#pending.size === 1) this.#port.ref();
+    this.#bytes += cost;
+    this.#work += work;
+    const { copied, shared } = memory;
+    const batch: Batch = { id, copied, shared, dirs, jobs };
+    this.#port.postMessage(batch, copied === undefined ? [] : [copied]);
+    return { outcome: result };
+  }
+
+  /** Stops the thread; batches in flight reject. */
+  close(): void {
+    this.#stop(new Error("The extract worker was closed"));
+    this.#port.close();
+    void this.#worker.terminate();
+  }
+
+  #stop(error: Error): void {
+    this.#stopped ??= error;
+    this.#onReady?.(false);
+    this.#onReady = undefined;
+    for (const { reject } of this.#pending.values()) reject(this.#stopped);
+    this.#pending.clear();
+    this.#bytes = 0;
+    this.#work = 0;
+    this.#wake();
+    this.#port.unref();
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  #settle(reply: Reply): void {
+    if (reply.id === -1) {
+      this.#onReady?.(this.#stopped === undefined);
+      this.#onReady = undefined;
+      if (this.#waitingForReady && this.#pending.size === 0) this.#port.unref();
+      this.#waitingForReady = false;
+      return;
+    }
+    const entry = this.#pending.get(reply.id);
+    if (entry === undefined) return;
+    this.#pending.delete(reply.id);
+    this.#bytes -= entry.bytes;
+    this.#work -= entry.work;
+    if (this.#pending.size === 0) this.#port.unref();
+    this.#wake();
+    const failed = reply.failed;
+    this.#written += failed === undefined ? entry.jobs : Math.max(0, failed.index);
+    if (failed === undefined) {
+      entry.resolve(undefined);
+      return;
+    }
+    const wire = failed.failure;
+    const failure: MemberFailure =
+      wire.kind === "io" ? { kind: "io", error: rebuild(wire.error) } : wire;
+    entry.resolve({ index: failed.index, failure });
+  }
+}
