@@ -14,4 +14,9 @@ export {
   WheelFetcher,
   type WheelFetcherOptions,
 } from "./wheel-fetcher.ts";
-export { type WheelSource, wheelPointerPath, wheelSourceUrl } from "./wheel-source.ts";
+export {
+  registryWheelsDir,
+  type WheelSource,
+  wheelPointerPath,
+  wheelSourceUrl,
+} from "./wheel-source.ts";

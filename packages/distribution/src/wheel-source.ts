@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import type { Cache } from "@uv-ts/cache";
 import { type IndexUrl, stripCredentials, urlDigest } from "@uv-ts/client";
 import type { WheelFilename } from "@uv-ts/distribution-filename";
+import type { PackageName } from "@uv-ts/normalize";
 import type { SimpleFile } from "@uv-ts/pypi-types";
 
 /** Where a wheel comes from. */
@@ -38,6 +39,18 @@ function withoutFragment(url: string): string {
 }
 
 /**
+ * The directory holding the pointers of `name`'s wheels from the registry `index` (see
+ * {@link wheelPointerPath}); it exists once any of them was unpacked.
+ */
+export function registryWheelsDir(cache: Cache, index: IndexUrl, name: PackageName): string {
+  return cache.entry(
+    "wheels",
+    urlDigest(index.withoutCredentials().href.replace(/\/+$/, "")),
+    name,
+  );
+}
+
+/**
  * The pointer file of a wheel in the cache. Registry wheels sit under the digest of their index
  * (the shard the client uses for the same wheel's metadata), so one wheel from two indexes is two
  * entries, as in uv; URL and path wheels under the digest of their location.
@@ -46,10 +59,8 @@ export function wheelPointerPath(cache: Cache, source: WheelSource): string {
   const stem = `${source.filename.stem()}.pointer`;
   const name = source.filename.name;
   switch (source.kind) {
-    case "registry": {
-      const index = source.index.withoutCredentials().href.replace(/\/+$/, "");
-      return cache.entry("wheels", urlDigest(index), name, stem);
-    }
+    case "registry":
+      return join(registryWheelsDir(cache, source.index, name), stem);
     case "url":
       return cache.entry("wheels", "url", urlDigest(withoutFragment(source.url)), name, stem);
     case "path":

@@ -1,6 +1,8 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { interpreterTags, WheelFetcher } from "@uv-ts/distribution";
+import type { Cache } from "@uv-ts/cache";
+import type { IndexLocations } from "@uv-ts/client";
+import { interpreterTags, registryWheelsDir, WheelFetcher } from "@uv-ts/distribution";
 import { WheelFilename } from "@uv-ts/distribution-filename";
 import { UvError } from "@uv-ts/error";
 import {
@@ -217,6 +219,30 @@ function installResolverOptions(
   return { ...options, noDeps, upgrade };
 }
 
+/**
+ * Whether the cache has unpacked no wheel at all of at least half of the requirements that are
+ * not installed (from any of the run's indexes): a cold cache, as far as one `stat` per name can
+ * tell.
+ */
+export function likelyUncached(
+  cache: Cache,
+  locations: IndexLocations,
+  names: Iterable<PackageName>,
+  sitePackages: Pick<SitePackages, "get">,
+): boolean {
+  const indexes = locations
+    .knownIndexes()
+    .flatMap((index) => (index.format === "flat" ? [] : [index.url]));
+  let missing = 0;
+  let uncached = 0;
+  for (const name of names) {
+    if (sitePackages.get(name).length > 0) continue;
+    missing += 1;
+    if (!indexes.some((index) => existsSync(registryWheelsDir(cache, index, name)))) uncached += 1;
+  }
+  return missing > 0 && uncached * 2 >= missing;
+}
+
 /** The names of the named requirements (a URL or path requirement's name is not known yet). */
 function* requirementNames(spec: RequirementsSpec): Iterable<PackageName> {
   for (const entry of spec.requirements) {
@@ -294,6 +320,17 @@ export async function runInstallFlow(
     const storedMetadata = options.noDeps
       ? undefined
       : createStoredMetadataClient(ctx, locations, cache);
+    const fetcher = new WheelFetcher({ cache, client, offline: ctx.offline, signal: ctx.signal });
+    // An install that is all but certain (the link thread was started) into a cache that has
+    // never unpacked most of these packages: the unpacking threads start now, so that their
+    // start-up overlaps resolution rather than the first downloads.
+    if (
+      linkWorker !== undefined &&
+      !ctx.offline &&
+      likelyUncached(cache, locations, requirementNames(spec), sitePackages)
+    ) {
+      fetcher.startThreads();
+    }
     try {
       const tags = interpreterTags(env.interpreter.info);
       const { resolution, count, diagnostics } = await resolveForInstall(
@@ -318,7 +355,6 @@ export async function runInstallFlow(
       reportResolved(ctx, count, options.start);
       // The environment is not read again: it is locked, so what was read above still holds (uv
       // reads it once too).
-      const fetcher = new WheelFetcher({ cache, client, offline: ctx.offline, signal: ctx.signal });
       await executeInstall({
         ctx,
         env,
@@ -342,6 +378,7 @@ export async function runInstallFlow(
       return 0;
     } finally {
       linkWorker?.close();
+      fetcher.close();
       await client.close();
       await storedMetadata?.close();
     }

@@ -1,0 +1,54 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Cache } from "@uv-ts/cache";
+import { IndexLocations, IndexUrl } from "@uv-ts/client";
+import { registryWheelsDir } from "@uv-ts/distribution";
+import type { PackageName } from "@uv-ts/normalize";
+import { afterEach, describe, expect, it } from "vitest";
+import { likelyUncached } from "../src/commands/pip-ops-flow.ts";
+
+const names = (...list: string[]) => list as PackageName[];
+
+describe("likelyUncached", () => {
+  let root: string | undefined;
+  afterEach(() => {
+    if (root !== undefined) rmSync(root, { recursive: true, force: true });
+  });
+
+  function setup(cachedNames: string[], index = "https://pypi.org/simple") {
+    root = mkdtempSync(join(tmpdir(), "uv-ts-uncached-"));
+    const cache = Cache.fromPath(root);
+    for (const name of cachedNames) {
+      mkdirSync(registryWheelsDir(cache, IndexUrl.parse(index), name as PackageName), {
+        recursive: true,
+      });
+    }
+    return cache;
+  }
+  const pypi = IndexLocations.fromArgs({ indexUrl: "https://pypi.org/simple" });
+  const nothingInstalled = { get: () => [] };
+
+  it("calls a cache cold when it never unpacked at least half of the missing packages", () => {
+    const empty = setup([]);
+    expect(likelyUncached(empty, pypi, names("a", "b", "c"), nothingInstalled)).toBe(true);
+    const warm = setup(["a", "b", "c"]);
+    expect(likelyUncached(warm, pypi, names("a", "b", "c"), nothingInstalled)).toBe(false);
+    const half = setup(["a", "b"]);
+    expect(likelyUncached(half, pypi, names("a", "b", "c", "d"), nothingInstalled)).toBe(true);
+    expect(likelyUncached(half, pypi, names("a", "b", "c"), nothingInstalled)).toBe(false);
+  });
+
+  it("looks only at packages that are not installed, and at the run's own indexes", () => {
+    const cache = setup(["a"], "https://example.org/simple");
+    expect(likelyUncached(cache, pypi, names("a"), nothingInstalled)).toBe(true);
+    const other = IndexLocations.fromArgs({
+      indexUrl: "https://pypi.org/simple",
+      extraIndexUrls: ["https://example.org/simple/"],
+    });
+    expect(likelyUncached(cache, other, names("a"), nothingInstalled)).toBe(false);
+    // Installed packages need no wheel: nothing missing, nothing to unpack.
+    const installed = { get: () => [{}] } as unknown as Parameters<typeof likelyUncached>[3];
+    expect(likelyUncached(cache, pypi, names("a", "b"), installed)).toBe(false);
+  });
+});
