@@ -1,4 +1,5 @@
 import { UvError, type UvErrorOptions } from "@uv-ts/error";
+import { isCanonicalHttpUrl } from "./canonical-url.ts";
 import type { Hashes } from "./hashes.ts";
 
 /**
@@ -64,6 +65,7 @@ export function hasCoreMetadata(file: Pick<SimpleFile, "coreMetadata">): boolean
 
 /** Resolves `href` against `base`; throws `Failed to parse URL: ...` when it cannot be. */
 export function resolveUrl(href: string, base: string | URL): string {
+  if (isCanonicalHttpUrl(href)) return href;
   try {
     return new URL(href, base).href;
   } catch (error) {
