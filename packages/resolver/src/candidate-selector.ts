@@ -124,12 +124,10 @@ export class CandidateSelector {
         const prioritized = map.get(version);
         if (prioritized === undefined) continue;
         // A pinned public version prefers its newest local variant in range (`torch==2.0+cpu`).
-        for (let i = map.versions.length - 1; i >= 0; i--) {
-          const local = map.versions[i]!;
-          if (local.compare(version) <= 0) break;
-          if (!local.isLocal() || !local.withoutLocal().equals(version) || !range.contains(local)) {
-            continue;
-          }
+        const locals = map.localsOf(version);
+        for (let i = locals.length - 1; i >= 0; i--) {
+          const local = locals[i]!;
+          if (!range.contains(local)) continue;
           const localDist = map.get(local);
           if (localDist !== undefined) return candidate(local, localDist, map, "preference");
         }
@@ -147,26 +145,26 @@ export class CandidateSelector {
   ): Candidate | undefined {
     const highest = this.useHighest(name);
     for (const map of maps) {
-      const versions = map.versions;
+      let found: Candidate | undefined;
       let incompatible: Candidate | undefined;
-      const n = versions.length;
-      for (let step = 0; step < n; step++) {
-        const version = versions[highest ? n - 1 - step : step]!;
-        if (incompatible !== undefined && !version.equals(incompatible.version))
-          return incompatible;
+      // Only what lies between the range's bounds: a pin looks at its own version alone.
+      map.walkWithin(range, highest, (version) => {
+        if (incompatible !== undefined && !version.equals(incompatible.version)) return true;
         const pre = version.isPrerelease();
-        if ((which === "stable" && pre) || (which === "pre" && !pre)) continue;
-        if (!range.contains(version)) continue;
-        if (map.excludedByDate(version)) continue;
+        if ((which === "stable" && pre) || (which === "pre" && !pre)) return false;
+        if (!range.contains(version)) return false;
+        if (map.excludedByDate(version)) return false;
         const prioritized = map.get(version);
-        if (prioritized === undefined) continue;
-        const found = candidate(version, prioritized, map, "compatible");
-        if (found.dist === undefined) {
-          incompatible ??= found;
-          continue;
+        if (prioritized === undefined) return false;
+        const next = candidate(version, prioritized, map, "compatible");
+        if (next.dist === undefined) {
+          incompatible ??= next;
+          return false;
         }
-        return found;
-      }
+        found = next;
+        return true;
+      });
+      if (found !== undefined) return found;
       if (incompatible !== undefined) return incompatible;
     }
     return undefined;

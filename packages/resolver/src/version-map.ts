@@ -1,7 +1,7 @@
 import type { RegistryDist, SimpleMetadata, VersionUploads } from "@uv-ts/client";
 import { type SourceDistFilename, WheelFilename } from "@uv-ts/distribution-filename";
 import type { PackageName } from "@uv-ts/normalize";
-import { compareVersions, Version, VersionSpecifiers } from "@uv-ts/pep440";
+import { Version, type VersionRange, VersionSpecifiers } from "@uv-ts/pep440";
 import type { Tags } from "@uv-ts/platform-tags";
 import type { SimpleFile } from "@uv-ts/pypi-types";
 import {
@@ -141,85 +141,157 @@ export interface FileFilter {
   readonly allowYanked: (version: Version) => boolean;
 }
 
-/** One version of the page; its files are decoded and judged only when the resolver asks. */
-interface VersionEntry {
-  readonly version: Version;
-  /** The page's texts of the version (one, unless a page groups by something finer). */
-  readonly texts: string[];
-  /** Built on first use. */
-  dist: PrioritizedDist | undefined;
-  /** {@link PrioritizedDist.excludedByDate}, worked out without judging wheel tags. */
-  excluded: boolean | undefined;
-}
-
 /**
  * The versions of a package on one index, oldest first, with their distributions. The page
  * comes grouped by version; a version's files are decoded and judged (tags, yanks,
  * `--exclude-newer`) only when the resolver asks about it: most of a popular package's hundreds
  * of versions are never looked at.
+ *
+ * Versions are parsed lazily too. A page lists its versions ascending and distinct
+ * ({@link SimpleMetadata.distVersions}), so looking one up, or the few a narrow range holds (a
+ * pin), is a binary search that parses a handful of them: `pip sync` pins every package, and
+ * parsing every version of every page would cost more than everything else it decides. Only
+ * {@link versions} and what needs all of them parse the rest; should a page turn out not to be
+ * in order then, it is sorted from there on.
  */
 export class VersionMap {
   readonly name: PackageName;
   readonly index: SimpleMetadata["index"];
-  /** Every listed version, ascending. */
-  readonly versions: readonly Version[];
   readonly #metadata: SimpleMetadata;
-  readonly #entries: Map<string, VersionEntry>;
   readonly #filter: FileFilter;
+  // Position `i` is one version: its page texts, its parsed version (`null` when the text is
+  // not one), and once asked for, its distributions and whether `--exclude-newer` removes it.
+  #texts: readonly (string | readonly string[])[];
+  #parsedAt: (Version | null | undefined)[];
+  #distAt = new Map<number, PrioritizedDist>();
+  #excludedAt = new Map<number, boolean>();
+  #versions: readonly Version[] | undefined;
   #included: readonly Version[] | undefined;
+  #parsed = 0;
+  /** A position likely asked for next (see {@link #find}). */
+  #hint = 0;
 
-  private constructor(
-    name: PackageName,
-    metadata: SimpleMetadata,
-    entries: Map<string, VersionEntry>,
-    filter: FileFilter,
-  ) {
+  private constructor(name: PackageName, metadata: SimpleMetadata, filter: FileFilter) {
     this.name = name;
     this.index = metadata.index;
     this.#metadata = metadata;
-    this.#entries = entries;
     this.#filter = filter;
-    const versions: Version[] = [];
-    for (const entry of entries.values()) versions.push(entry.version);
-    // Pages list their versions in order already, which makes this a single pass.
-    this.versions = versions.sort(compareVersions);
+    this.#texts = metadata.distVersions;
+    this.#parsedAt = new Array(this.#texts.length);
   }
 
   /** One index's versions, whose files are judged with `filter` when first asked for. */
   static fromSimple(name: PackageName, metadata: SimpleMetadata, filter: FileFilter): VersionMap {
-    const entries = new Map<string, VersionEntry>();
-    for (const text of metadata.distVersions) {
-      const version = Version.tryParse(text);
-      if (version === undefined) continue;
-      const key = version.hashKey();
-      const entry = entries.get(key);
-      if (entry === undefined) {
-        entries.set(key, { version, texts: [text], dist: undefined, excluded: undefined });
-      } else {
-        entry.texts.push(text);
+    return new VersionMap(name, metadata, filter);
+  }
+
+  /** Every listed version, ascending (parses them all). */
+  get versions(): readonly Version[] {
+    if (this.#versions === undefined) {
+      const versions: Version[] = [];
+      let ordered = true;
+      for (let i = 0; i < this.#texts.length; i++) {
+        const version = this.#at(i);
+        if (version === null) continue;
+        const last = versions[versions.length - 1];
+        if (last !== undefined && last.compare(version) >= 0) ordered = false;
+        versions.push(version);
       }
+      if (!ordered) this.#reorder();
+      this.#versions = ordered ? versions : (this.#parsedAt as Version[]);
     }
-    return new VersionMap(name, metadata, entries, filter);
+    return this.#versions;
+  }
+
+  /** @internal How many version texts were parsed so far (tests count what a lookup costs). */
+  get parsedCount(): number {
+    return this.#parsed;
   }
 
   /** The distributions of `version`. */
   get(version: Version): PrioritizedDist | undefined {
-    const entry = this.#entries.get(version.hashKey());
-    return entry === undefined ? undefined : this.#prioritized(entry);
+    const i = this.#find(version);
+    return i === undefined ? undefined : this.#prioritized(i);
   }
 
   /** Whether every file of `version` was excluded by `--exclude-newer` (it does not exist then). */
   excludedByDate(version: Version): boolean {
-    const entry = this.#entries.get(version.hashKey());
-    return entry !== undefined && this.#excluded(entry);
+    const i = this.#find(version);
+    return i !== undefined && this.#excluded(i);
   }
 
   /** Versions that survive `--exclude-newer` (what the resolver may pick from), ascending. */
   includedVersions(): readonly Version[] {
     if (this.#included === undefined) {
-      this.#included = this.versions.filter((v) => !this.excludedByDate(v));
+      const included: Version[] = [];
+      // Once every version is parsed the positions are in order: no lookups needed.
+      if (this.versions.length > 0) {
+        for (let i = 0; i < this.#texts.length; i++) {
+          const version = this.#parsedAt[i];
+          if (version && !this.#excluded(i)) included.push(version);
+        }
+      }
+      this.#included = included;
     }
     return this.#included;
+  }
+
+  /**
+   * The listed versions that may be in `range`, ascending: those between its lowest and highest
+   * bound (some may still fall in a gap between its intervals). A pin's range holds a version
+   * or two, found without parsing the others.
+   */
+  versionsWithin(range: VersionRange): readonly Version[] {
+    const versions: Version[] = [];
+    this.walkWithin(range, false, (version) => {
+      versions.push(version);
+      return false;
+    });
+    return versions;
+  }
+
+  /**
+   * Visits {@link versionsWithin} in order (`descending`: highest first), parsing each only when
+   * reached, until `visit` returns `true`. `visit` may look versions up, but not list them all.
+   */
+  walkWithin(range: VersionRange, descending: boolean, visit: (version: Version) => boolean): void {
+    const intervals = range.intervals;
+    const first = intervals[0];
+    const last = intervals[intervals.length - 1];
+    if (first === undefined || last === undefined) return;
+    // Listing them all first finds a page out of order (never the case, but then it is sorted).
+    if (first.lower === undefined && last.upper === undefined && this.versions.length === 0) return;
+    const start =
+      first.lower === undefined
+        ? 0
+        : this.#search(first.lower.version, first.lower.inclusive ? 0 : 1);
+    const end =
+      last.upper === undefined
+        ? this.#texts.length
+        : this.#search(last.upper.version, last.upper.inclusive ? 1 : 0);
+    for (let step = 0; step < end - start; step++) {
+      const i = descending ? end - 1 - step : start + step;
+      const version = this.#at(i);
+      if (version === null) continue;
+      this.#hint = i;
+      if (visit(version)) return;
+    }
+  }
+
+  /**
+   * The local versions of `version` (`1.0+cpu` for `1.0`), ascending. They sort right after it
+   * and before anything else, so they are found next to it.
+   */
+  localsOf(version: Version): readonly Version[] {
+    if (version.isLocal()) return [];
+    const locals: Version[] = [];
+    for (let i = this.#search(version, 1); i < this.#texts.length; i++) {
+      const local = this.#at(i);
+      if (local === null) continue;
+      if (!local.isLocal() || !local.withoutLocal().equals(version)) break;
+      locals.push(local);
+    }
+    return locals;
   }
 
   /**
@@ -228,26 +300,19 @@ export class VersionMap {
    * decision needs its neighbours, not the dates of every version of the package.
    */
   includedNeighbours(version: Version): readonly [Version | undefined, Version | undefined] {
-    const versions = this.versions;
-    let lo = 0;
-    let hi = versions.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (versions[mid]!.compare(version) < 0) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.#search(version, 0);
     let below: Version | undefined;
     for (let i = lo - 1; i >= 0; i--) {
-      const v = versions[i]!;
-      if (!this.excludedByDate(v)) {
+      const v = this.#at(i);
+      if (v !== null && !this.#excluded(i)) {
         below = v;
         break;
       }
     }
     let above: Version | undefined;
-    for (let i = lo; i < versions.length; i++) {
-      const v = versions[i]!;
-      if (v.compare(version) > 0 && !this.excludedByDate(v)) {
+    for (let i = lo; i < this.#texts.length; i++) {
+      const v = this.#at(i);
+      if (v !== null && v.compare(version) > 0 && !this.#excluded(i)) {
         above = v;
         break;
       }
@@ -255,51 +320,130 @@ export class VersionMap {
     return [below, above];
   }
 
-  #files(entry: VersionEntry): readonly RegistryDist[] {
-    const [text, ...more] = entry.texts;
-    if (text === undefined) return [];
-    const files = this.#metadata.distsOf(text);
-    return more.length === 0
-      ? files
-      : [...files, ...more.flatMap((t) => this.#metadata.distsOf(t))];
+  /** The version at `i`, parsed now if need be; `null` when its text is not a version. */
+  #at(i: number): Version | null {
+    let version = this.#parsedAt[i];
+    if (version === undefined) {
+      this.#parsed++;
+      version = Version.tryParse(firstText(this.#texts[i]!)) ?? null;
+      this.#parsedAt[i] = version;
+    }
+    return version;
   }
 
-  #prioritized(entry: VersionEntry): PrioritizedDist {
-    let dist = entry.dist;
+  /**
+   * The first position whose version is at least `version` (`bias` 0), or above it (`bias` 1):
+   * a binary search that parses only what it probes, stepping over texts that are not versions.
+   */
+  #search(version: Version, bias: 0 | 1): number {
+    let lo = 0;
+    let hi = this.#texts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      let probe = mid;
+      let found = this.#at(probe);
+      while (found === null && probe + 1 < hi) found = this.#at(++probe);
+      if (found === null) hi = mid;
+      else if (found.compare(version) < bias) lo = probe + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The position of `version`, if listed. */
+  #find(version: Version): number | undefined {
+    // The version a walk is at, or was last found, is looked up again next (its date, its files).
+    const hint = this.#hint;
+    if (this.#parsedAt[hint] === version) return hint;
+    // A page out of order is only found out by parsing it all; lookups before that trust it.
+    for (let i = this.#search(version, 0); i < this.#texts.length; i++) {
+      const found = this.#at(i);
+      if (found === null) continue;
+      if (!found.equals(version)) return undefined;
+      this.#hint = i;
+      return i;
+    }
+    return undefined;
+  }
+
+  /** Sorts a page that was not in order (all parsed), merging the texts of equal versions. */
+  #reorder(): void {
+    const order: number[] = [];
+    for (let i = 0; i < this.#texts.length; i++) if (this.#parsedAt[i] !== null) order.push(i);
+    order.sort((a, b) => this.#parsedAt[a]!.compare(this.#parsedAt[b]!));
+    const texts: (string | readonly string[])[] = [];
+    const parsed: Version[] = [];
+    for (const i of order) {
+      const version = this.#parsedAt[i]!;
+      const last = parsed.length - 1;
+      if (last >= 0 && parsed[last]!.equals(version)) {
+        texts[last] = [...allTexts(texts[last]!), ...allTexts(this.#texts[i]!)];
+      } else {
+        texts.push(this.#texts[i]!);
+        parsed.push(version);
+      }
+    }
+    this.#texts = texts;
+    this.#parsedAt = parsed;
+    this.#hint = 0;
+    this.#distAt = new Map();
+    this.#excludedAt = new Map();
+    this.#included = undefined;
+  }
+
+  #files(i: number): readonly RegistryDist[] {
+    const texts = this.#texts[i]!;
+    if (typeof texts === "string") return this.#metadata.distsOf(texts);
+    return texts.flatMap((t) => this.#metadata.distsOf(t));
+  }
+
+  #prioritized(i: number): PrioritizedDist {
+    let dist = this.#distAt.get(i);
     if (dist === undefined) {
-      dist = new PrioritizedDist(entry.version);
-      for (const file of this.#files(entry)) addFile(dist, file, this.index, this.#filter);
-      entry.dist = dist;
+      dist = new PrioritizedDist(this.#parsedAt[i]!);
+      for (const file of this.#files(i)) addFile(dist, file, this.index, this.#filter);
+      this.#distAt.set(i, dist);
     }
     return dist;
   }
 
-  #excluded(entry: VersionEntry): boolean {
-    if (entry.excluded === undefined) {
+  #excluded(i: number): boolean {
+    let excluded = this.#excludedAt.get(i);
+    if (excluded === undefined) {
       const cutoff = this.#filter.excludeNewer;
-      if (entry.dist !== undefined) entry.excluded = entry.dist.excludedByDate();
+      const dist = this.#distAt.get(i);
+      if (dist !== undefined) excluded = dist.excludedByDate();
       // Without a cut-off nothing is excluded by date: no need to decode the files.
-      else if (cutoff === undefined) entry.excluded = false;
+      else if (cutoff === undefined) excluded = false;
       else {
         // The page's summary decides for every version but those straddling the cut-off.
-        const uploads = this.#uploads(entry);
-        entry.excluded =
+        const uploads = this.#uploads(i);
+        excluded =
           (uploads === undefined ? undefined : excludedByUploads(uploads, cutoff, this.#filter)) ??
-          excludedWithoutTags(entry.version, this.#files(entry), this.#filter);
+          excludedWithoutTags(this.#parsedAt[i]!, this.#files(i), this.#filter);
       }
+      this.#excludedAt.set(i, excluded);
     }
-    return entry.excluded;
+    return excluded;
   }
 
-  #uploads(entry: VersionEntry): VersionUploads | undefined {
+  #uploads(i: number): VersionUploads | undefined {
     let all: VersionUploads | undefined;
-    for (const text of entry.texts) {
+    for (const text of allTexts(this.#texts[i]!)) {
       const uploads = this.#metadata.uploadsOf(text);
       if (uploads === undefined) return undefined;
       all = all === undefined ? uploads : mergeUploads(all, uploads);
     }
     return all;
   }
+}
+
+function firstText(texts: string | readonly string[]): string {
+  return typeof texts === "string" ? texts : (texts[0] ?? "");
+}
+
+function allTexts(texts: string | readonly string[]): readonly string[] {
+  return typeof texts === "string" ? [texts] : texts;
 }
 
 function mergeUploads(a: VersionUploads, b: VersionUploads): VersionUploads {
