@@ -191,8 +191,10 @@ export class WheelFetcher {
     if (!pointerMatches(resolved.pointer.hashes, expectedFor(source, expectedHashes))) {
       return undefined;
     }
-    // `--refresh` (and `--reinstall`) re-fetch entries older than the run.
+    // `--refresh` (and `--reinstall`) re-fetch entries older than the run; without them the
+    // pointer just read is fresh, and needs no `stat`.
     if (
+      this.#cache.mustRevalidatePackage(source.filename.name) &&
       (await this.#cache.freshness(pointerPath, source.filename.name)) === "stale" &&
       !(this.#offline && source.kind !== "path")
     ) {
