@@ -66,6 +66,29 @@ move_aside() {
   done
 }
 
+# Empties the trash directory `$1` between two timing calls without slowing the next one: a big
+# `rm -rf` keeps this machine's disk busy (journal and discards) for many seconds afterwards, and
+# the link- and mkdir-heavy runs that follow then measured 2-4x their system time. So while the
+# file system has room (`BENCH_TRASH_KEEP_GB`, default 30 GB free), the trash is only moved into
+# `$1.deferred` (a rename), which the caller's exit cleanup removes with the rest of its work
+# directory; otherwise it is deleted, synced, and given a few seconds to settle.
+empty_trash() {
+  local trash="$1" keep_gb="${BENCH_TRASH_KEEP_GB:-30}"
+  local free_kb
+  free_kb="$(df -Pk "$trash" | awk 'NR == 2 { print $4 }')"
+  if [[ -n "$free_kb" && "$free_kb" -gt $(( keep_gb * 1024 * 1024 )) ]]; then
+    mkdir -p "$trash.deferred"
+    local path
+    for path in "$trash"/*; do
+      [[ -e "$path" ]] && mv "$path" "$trash.deferred/$(basename "$path").$RANDOM$RANDOM"
+    done
+    return 0
+  fi
+  rm -rf "${trash:?}"/*
+  sync
+  sleep 5
+}
+
 # Prints the `bash -c '...'` command that runs `move_aside TRASH PATHS...` and then `CMD` (if any),
 # for hyperfine's `--prepare`, which with `-N` does not run through a shell.
 prepare_command() {
