@@ -1,4 +1,5 @@
-import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import type { MessagePort, Worker } from "node:worker_threads";
+import { rebuildError, type SerializedError, startSourceThread } from "@uv-ts/fs";
 
 /** One member for the worker: where its stored bytes are in the batch, and what they must be. */
 export interface MemberJob {
@@ -25,14 +26,6 @@ export type MemberFailure =
   | { readonly kind: "compressed-size"; readonly got: number }
   | { readonly kind: "crc"; readonly got: number }
   | { readonly kind: "io"; readonly error: Error };
-
-interface SerializedError {
-  readonly message: string;
-  readonly code?: string;
-  readonly errno?: number;
-  readonly syscall?: string;
-  readonly path?: string;
-}
 
 type WireFailure =
   | Exclude<MemberFailure, { kind: "io" }>
@@ -156,11 +149,6 @@ export function memberWork(size: number): number {
   return size + 16 * 1024;
 }
 
-function rebuild(serialized: SerializedError): Error {
-  const { message, ...fields } = serialized;
-  return Object.assign(new Error(message), fields);
-}
-
 /** The outcome of a batch: `undefined`, or the first job that failed and why. */
 export type BatchResult = { readonly index: number; readonly failure: MemberFailure } | undefined;
 
@@ -223,21 +211,10 @@ export class MemberWorker {
    * of batches (stored plus declared sizes) are in flight; {@link submit} waits beyond that.
    */
   static start(maxBytes = 64 * 1024 * 1024): MemberWorker | undefined {
-    let channel: MessageChannel | undefined;
-    try {
-      channel = new MessageChannel();
-      const state = new Int32Array(new SharedArrayBuffer(4));
-      const data: WorkerData = { port: channel.port2, state };
-      const worker = new Worker(`(${workerMain.toString()})(require)`, {
-        eval: true,
-        workerData: data,
-        transferList: [channel.port2],
-      });
-      return new MemberWorker(worker, channel.port1, state, maxBytes);
-    } catch {
-      channel?.port1.close();
-      return undefined;
-    }
+    const thread = startSourceThread(workerMain, 1);
+    return thread === undefined
+      ? undefined
+      : new MemberWorker(thread.worker, thread.port, thread.state, maxBytes);
   }
 
   /** Whether the thread is up and taking work. */
@@ -351,7 +328,7 @@ export class MemberWorker {
     }
     const wire = failed.failure;
     const failure: MemberFailure =
-      wire.kind === "io" ? { kind: "io", error: rebuild(wire.error) } : wire;
+      wire.kind === "io" ? { kind: "io", error: rebuildError(wire.error) } : wire;
     entry.resolve({ index: failed.index, failure });
   }
 }

@@ -23,6 +23,13 @@ export {
 export { hostDigest, processStartToken, processStat } from "./process-identity.ts";
 export { removeAll } from "./remove-all.ts";
 export { replaceSymlink } from "./replace-symlink.ts";
+export {
+  rebuildError,
+  type SerializedError,
+  type SourceThread,
+  startSourceThread,
+  type ThreadProgram,
+} from "./source-thread.ts";
 export { userDisplay } from "./user-display.ts";
 export { withTempDir } from "./with-temp-dir.ts";
 export { writeFileAtomic } from "./write-file-atomic.ts";

@@ -1,5 +1,5 @@
-import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
-import type { LinkMode } from "@uv-ts/fs";
+import type { MessagePort, Worker } from "node:worker_threads";
+import { type LinkMode, rebuildError, type SerializedError, startSourceThread } from "@uv-ts/fs";
 
 /** What went wrong with one file of a chunk the worker linked. */
 export interface LinkWorkerFailure {
@@ -29,15 +29,6 @@ interface Chunk {
   /** Directories (below `dst`) to create, each just before the file at the same index of `at`. */
   readonly dirs: readonly string[];
   readonly at: readonly number[];
-}
-
-interface SerializedError {
-  readonly message: string;
-  readonly code?: string;
-  readonly errno?: number;
-  readonly syscall?: string;
-  readonly path?: string;
-  readonly dest?: string;
 }
 
 interface Reply {
@@ -149,11 +140,6 @@ function workerMain(load: (id: string) => unknown): void {
   Atomics.store(state, ready, 1);
 }
 
-function rebuild(serialized: SerializedError): Error {
-  const { message, ...fields } = serialized;
-  return Object.assign(new Error(message), fields);
-}
-
 /**
  * A second thread that hard links (or clones, copies, symlinks) files for the installer, as uv
  * spreads a wheel install over its thread pool. Linking is system calls, and one thread issues
@@ -196,21 +182,10 @@ export class LinkWorker {
 
   /** Starts the thread; `undefined` when threads are unavailable here. */
   static start(): LinkWorker | undefined {
-    let channel: MessageChannel | undefined;
-    try {
-      channel = new MessageChannel();
-      const state = new Int32Array(new SharedArrayBuffer(8));
-      const data: WorkerData = { port: channel.port2, state };
-      const worker = new Worker(`(${workerMain.toString()})(require)`, {
-        eval: true,
-        workerData: data,
-        transferList: [channel.port2],
-      });
-      return new LinkWorker(worker, channel.port1, state);
-    } catch {
-      channel?.port1.close();
-      return undefined;
-    }
+    const thread = startSourceThread(workerMain, 2);
+    return thread === undefined
+      ? undefined
+      : new LinkWorker(thread.worker, thread.port, thread.state);
   }
 
   /** Whether the thread is up and taking work. */
@@ -268,7 +243,7 @@ export class LinkWorker {
       entry.resolve();
     } else {
       const { op, src, dst, error } = reply.failure;
-      entry.reject(new LinkWorkerError({ op, src, dst, error: rebuild(error) }));
+      entry.reject(new LinkWorkerError({ op, src, dst, error: rebuildError(error) }));
     }
   }
 }
