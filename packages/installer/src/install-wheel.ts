@@ -527,6 +527,12 @@ const CHUNK_FILES = 96;
  */
 const WORKER_BACKLOG = 2 * CHUNK_FILES;
 
+/** The directory part of a clean `/`-separated relative path, `""` for one at the top. */
+function parentOf(rel: string): string {
+  const slash = rel.lastIndexOf("/");
+  return slash === -1 ? "" : rel.slice(0, slash);
+}
+
 /**
  * Links `rels` (the archive root's files) from `from` into `to`, creating their directories in
  * tree order with plain `mkdir`s. When a worker thread is ready, idle enough, and the link mode
@@ -548,8 +554,8 @@ function linkRootFiles(
   const madeThere = new Set<string>();
   const ensureHere = (dir: string): void => {
     if (madeHere.has(dir)) return;
-    const slash = dir.lastIndexOf("/");
-    if (slash !== -1) ensureHere(dir.slice(0, slash));
+    const parent = parentOf(dir);
+    if (parent !== "") ensureHere(parent);
     makeDir(`${to}/${dir}`);
     madeHere.add(dir);
   };
@@ -557,8 +563,7 @@ function linkRootFiles(
     let lastDir = "";
     for (let i = start; i < end; i++) {
       const rel = rels[i]!;
-      const slash = rel.lastIndexOf("/");
-      const dir = slash === -1 ? "" : rel.slice(0, slash);
+      const dir = parentOf(rel);
       if (dir !== lastDir) {
         if (dir !== "") ensureHere(dir);
         lastDir = dir;
@@ -573,17 +578,15 @@ function linkRootFiles(
     const known = (dir: string) => madeHere.has(dir) || madeThere.has(dir);
     const add = (dir: string, index: number): void => {
       if (known(dir)) return;
-      const slash = dir.lastIndexOf("/");
-      if (slash !== -1) add(dir.slice(0, slash), index);
+      const parent = parentOf(dir);
+      if (parent !== "") add(parent, index);
       dirs.push(dir);
       at.push(index - start);
       madeThere.add(dir);
     };
     let lastDir = "";
     for (let i = start; i < end; i++) {
-      const rel = rels[i]!;
-      const slash = rel.lastIndexOf("/");
-      const dir = slash === -1 ? "" : rel.slice(0, slash);
+      const dir = parentOf(rels[i]!);
       if (dir !== lastDir) {
         if (dir !== "") add(dir, i);
         lastDir = dir;

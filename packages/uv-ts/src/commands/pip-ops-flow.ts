@@ -310,9 +310,8 @@ export async function runInstallFlow(
     }
     if (requireHashMode) requireHashes(spec.requirements, markers);
 
-    let linkWorker = dryRun
-      ? undefined
-      : startEarlyLinkWorker(ctx, requirementNames(spec), sitePackages);
+    const names = [...requirementNames(spec)];
+    let linkWorker = dryRun ? undefined : startEarlyLinkWorker(ctx, names, sitePackages);
     opening ??= openCache(ctx, refresh);
     const cache = await opening;
     const locations = indexLocations(ctx, spec);
@@ -327,7 +326,7 @@ export async function runInstallFlow(
     if (
       linkWorker !== undefined &&
       !ctx.offline &&
-      likelyUncached(cache, locations, requirementNames(spec), sitePackages)
+      likelyUncached(cache, locations, names, sitePackages)
     ) {
       fetcher.startThreads();
     }
