@@ -114,6 +114,21 @@ export class PartialSolution<V, R extends VersionSet<V, R>> {
     return this.#assignments[pkg]?.term;
   }
 
+  /**
+   * What decision level 0 (the root's requirements and what follows from them alone) forces on
+   * `pkg`: no backtrack can ever widen it. `undefined` when nothing at level 0 names it.
+   */
+  unchangingTermOf(pkg: PackageId): Term<V, R> | undefined {
+    const derivations = this.#assignments[pkg]?.derivations;
+    if (derivations === undefined) return undefined;
+    let unchanging: Term<V, R> | undefined;
+    for (const derivation of derivations) {
+      if (derivation.level !== 0) break;
+      unchanging = derivation.accumulated;
+    }
+    return unchanging;
+  }
+
   /** The version decided for `pkg`, if any. */
   decisionOf(pkg: PackageId): V | undefined {
     return this.#assignments[pkg]?.decision?.version;

@@ -8,7 +8,7 @@ import { type MarkerEnvironment, MarkerTree, type Requirement } from "@uv-ts/pep
 import type { Tags } from "@uv-ts/platform-tags";
 import { CancelledError, Incompatibility, type PackageId, SolverState, Term } from "@uv-ts/pubgrub";
 import { parseResolutionMetadata, type ResolutionMetadata } from "@uv-ts/pypi-types";
-import { CandidateSelector, namesPrerelease } from "./candidate-selector.ts";
+import { type Candidate, CandidateSelector, namesPrerelease } from "./candidate-selector.ts";
 import { UnsupportedRequirementError } from "./errors.ts";
 import type { IncompatibleDist } from "./incompatibility.ts";
 import { type Manifest, ManifestRules, requirementsFor } from "./manifest.ts";
@@ -58,6 +58,12 @@ export interface ResolverTarget {
 export interface ResolverReporter {
   /** A version was chosen for a package (it may still be backtracked). */
   onProgress?(name: PackageName, version: Version): void;
+  /**
+   * The distribution a registry package's chosen version would be installed from, as the
+   * resolution will carry it if the choice stands (it may still be backtracked, or the
+   * resolution fail). Called as soon as the version is chosen, before its dependencies are read.
+   */
+  onChoice?(name: PackageName, version: Version, dist: CompatibleDist): void;
 }
 
 /** The inputs of {@link resolve}. */
@@ -106,8 +112,7 @@ interface UrlDist {
 }
 
 const ROOT_VERSION = Version.parse("0a0.dev0");
-/** Decisions of one package after which the next candidates are prefetched in a batch. */
-const BATCH_PREFETCH_AFTER = 5;
+/** The most versions of one package prefetched in one batch (uv's cap). */
 const BATCH_PREFETCH_SIZE = 50;
 /** Conflicts after which a package is re-prioritised (uv's `CONFLICT_THRESHOLD`). */
 const CONFLICT_THRESHOLD = 5;
@@ -144,7 +149,10 @@ class PythonResolver {
   readonly #visited = new Set<PackageName>();
   /** Packages whose versions (and likely candidate's metadata) were requested in advance. */
   readonly #discovered = new Set<string>();
-  readonly #tried = new Map<PackageName, number>();
+  /** The distinct versions tried per package, for batch prefetching (uv's `tried_versions`). */
+  readonly #tried = new Map<PackageName, Set<string>>();
+  /** How many versions had been tried when a package's last batch was prefetched. */
+  readonly #lastPrefetch = new Map<PackageName, number>();
   readonly #culprit = new Map<PackageId, number>();
   readonly #affected = new Map<PackageId, number>();
   readonly #knownVersions = new Map<PackageName, readonly Version[]>();
@@ -376,8 +384,14 @@ class PythonResolver {
       return { kind: "requires-python", version: candidate.version, requiresPython };
     }
     this.#pins.set(`${name}@${candidate.version.hashKey()}`, dist);
+    this.#request.reporter?.onChoice?.(name, candidate.version, dist);
     if (pkg.kind === "package") this.#prefetchMetadata(dist);
-    this.#batchPrefetch(name, candidate.version, range, maps);
+    if (pkg.kind === "package" && pkg.extra === undefined && pkg.marker.isTrue()) {
+      this.#batchPrefetch(name, candidate.version, range, maps);
+      const tried = this.#tried.get(name);
+      if (tried === undefined) this.#tried.set(name, new Set([candidate.version.hashKey()]));
+      else tried.add(candidate.version.hashKey());
+    }
     return { kind: "version", version: candidate.version };
   }
 
@@ -419,8 +433,12 @@ class PythonResolver {
   }
 
   /**
-   * After several versions of a package were tried (backtracking through it), fetch the metadata
-   * of the next candidates in one batch rather than one round-trip per attempt.
+   * After 5, 10 and 20 distinct versions of a package were tried (backtracking through it), and
+   * every 20 after that, fetch the metadata of as many of the next candidates (at most 50) in one
+   * batch rather than one round trip per attempt, as uv's batch prefetcher does: first the
+   * versions left in `range`, then, those exhausted, the versions beyond `current` that the
+   * root's requirements (level 0, which no backtrack widens) still allow. Source distributions
+   * and releases whose `Requires-Python` excludes the target are skipped.
    */
   #batchPrefetch(
     name: PackageName,
@@ -428,22 +446,45 @@ class PythonResolver {
     range: VersionRange,
     maps: readonly VersionMap[],
   ): void {
-    const tried = (this.#tried.get(name) ?? 0) + 1;
-    this.#tried.set(name, tried);
-    if (tried !== BATCH_PREFETCH_AFTER) return;
+    const tried = this.#tried.get(name)?.size ?? 0;
+    const previous = this.#lastPrefetch.get(name) ?? 0;
+    const due =
+      (tried >= 5 && previous < 5) ||
+      (tried >= 10 && previous < 10) ||
+      (tried >= 20 && (previous < 20 || tried - previous >= 20));
+    if (!due) return;
+    this.#lastPrefetch.set(name, tried);
     const highest = this.#selector.useHighest(name);
-    let fetched = 0;
-    for (const map of maps) {
-      const versions = highest ? [...map.versions].reverse() : map.versions;
-      for (const v of versions) {
-        if (fetched >= BATCH_PREFETCH_SIZE) return;
-        if (highest ? v.compare(current) >= 0 : v.compare(current) <= 0) continue;
-        if (!range.contains(v)) continue;
-        const dist = map.get(v)?.compatible();
-        if (dist === undefined) continue;
-        this.#prefetchMetadata(dist);
-        fetched++;
+    const unchanging = this.#state.partialSolution.unchangingTermOf(this.#next);
+    let compatible: VersionRange | undefined = range;
+    let last = current;
+    for (let i = 0; i < Math.min(tried, BATCH_PREFETCH_SIZE); i++) {
+      let candidate: Candidate | undefined;
+      if (compatible !== undefined) {
+        candidate = this.#selector.selectNoPreference(name, compatible, maps);
+        if (candidate === undefined) {
+          compatible = undefined;
+          continue;
+        }
+        compatible = compatible.difference(VersionRange.singleton(candidate.version));
+      } else {
+        let beyond = highest
+          ? VersionRange.strictlyLowerThan(last)
+          : VersionRange.strictlyHigherThan(last);
+        if (unchanging !== undefined) {
+          beyond = unchanging.positive
+            ? beyond.intersection(unchanging.set)
+            : beyond.difference(unchanging.set);
+        }
+        candidate = this.#selector.selectNoPreference(name, beyond, maps);
+        if (candidate === undefined) return;
       }
+      last = candidate.version;
+      const dist = candidate.dist;
+      if (dist?.kind !== "wheel") continue;
+      const requiresPython = requiresPythonOf(dist);
+      if (requiresPython !== undefined && !this.#python.admits(requiresPython)) continue;
+      this.#prefetchMetadata(dist);
     }
   }
 

@@ -72,6 +72,20 @@ describe("prefetch_and_memoisation", () => {
     expect(counting.calls.get("simple:bt-b")).toBe(1);
   });
 
+  it("batches_grow_with_the_distinct_versions_tried_as_in_uv", async () => {
+    // `pf-a` 30 down to 21 fail, 20 works. uv prefetches after 5 and 10 distinct versions tried,
+    // as many as were tried (5, then 10): 25..21, then 20..11, and nothing below 11. A batch of
+    // 50 at the fifth attempt would have fetched all 30.
+    const counting = countingClient(localClient(server));
+    const resolution = await run(["pf-a"], counting.client);
+    expect((resolution as Resolution).toPins()).toEqual(["pf-a==20.0.0"]);
+    const fetched = [...counting.calls.keys()]
+      .filter((k) => k.startsWith("metadata:") && k.includes("pf_a-"))
+      .map((k) => Number(/pf_a-(\d+)\.0\.0/.exec(k)?.[1]))
+      .sort((a, b) => a - b);
+    expect(fetched).toEqual(Array.from({ length: 20 }, (_, i) => 11 + i));
+  });
+
   it("metadata_is_fetched_in_parallel_within_the_concurrency_bound", async () => {
     const counting = countingClient(localClient(server));
     await run(["many-a", "many-c>=1", "bt-a", "bt-c", "mk-a", "ext-a[all]"], counting.client, 3);
