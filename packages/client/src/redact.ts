@@ -67,7 +67,8 @@ export function redactText(text: string): string {
 /** A copy of `url` without username and password, for sending and for cache keys. */
 export function stripCredentials(url: string | URL): URL {
   const copy = new URL(url.toString());
-  copy.username = "";
-  copy.password = "";
+  // Each setter re-serialises the whole URL; most URLs have nothing to strip.
+  if (copy.username !== "") copy.username = "";
+  if (copy.password !== "") copy.password = "";
   return copy;
 }
