@@ -12,16 +12,18 @@ import {
 import { readBody } from "./body.ts";
 import type { CachedClient } from "./cached-client.ts";
 import { FetchError, HttpStatusError, WheelMetadataError } from "./errors.ts";
-import type { CacheEntryKey } from "./http-cache/store.ts";
+import type { CacheEntryKey, HttpCacheStore } from "./http-cache/store.ts";
 import { type HttpResponse, headerValue } from "./http-client.ts";
-import { redactUrl } from "./redact.ts";
+import { parseRangeHint, type RangeHint, rangeHintAfterRead, sameRangeHint } from "./range-hint.ts";
+import { redactUrl, stripCredentials } from "./redact.ts";
 import {
   type ByteSource,
   bufferSource,
   DistInfoError,
   RangeMismatchError,
-  readWheelMetadataFromZip,
+  readWheelMetadataMember,
   SparseRangeReader,
+  type WheelMetadataMember,
   ZipFormatError,
 } from "./zip-metadata.ts";
 
@@ -31,15 +33,18 @@ export const TAIL_RANGE_BYTES = 16_384;
 /**
  * What the wheel-metadata cache entry holds: the metadata as parsed, which reads back without
  * parsing the document again; or, when it could not be parsed, the document itself, so that
- * every read reports the same error as the first. `digest` identifies the document.
+ * every read reports the same error as the first. `digest` identifies the document. `range`,
+ * when the metadata came from range requests, is what the read needed (see {@link RangeHint});
+ * entries without it (older ones too) are read as before and gain it on their next fetch.
  */
-type MetadataPayload =
+type MetadataPayload = (
   | {
       readonly format: typeof METADATA_FORMAT;
       readonly digest: string;
       readonly record: ResolutionMetadataRecord;
     }
-  | { readonly format: typeof METADATA_FORMAT; readonly digest: string; readonly metadata: string };
+  | { readonly format: typeof METADATA_FORMAT; readonly digest: string; readonly metadata: string }
+) & { readonly range?: RangeHint };
 
 // Bumped when the stored form changes: older entries are dropped and fetched again.
 const METADATA_FORMAT = 1;
@@ -60,13 +65,19 @@ class MetadataPayloads {
     this.#shownUrl = shownUrl;
   }
 
-  /** The payload to store for a `METADATA` document; `previous` is the cached one, if any. */
-  make(text: string, previous: unknown): MetadataPayload {
+  /**
+   * The payload to store for a `METADATA` document; `previous` is the cached one, if any, and
+   * `range` what reading the document by range requests needed.
+   */
+  make(text: string, previous: unknown, range?: RangeHint): MetadataPayload {
     const digest = createHash("sha256")
       .update(`${METADATA_FORMAT}\n`)
       .update(text)
       .digest("base64url");
-    const cached = previous as Partial<Record<"format" | "digest" | "record", unknown>> | null;
+    const withRange: { readonly range?: RangeHint } = range === undefined ? {} : { range };
+    const cached = previous as Partial<
+      Record<"format" | "digest" | "record" | "range", unknown>
+    > | null;
     if (
       typeof cached === "object" &&
       cached !== null &&
@@ -76,18 +87,27 @@ class MetadataPayloads {
     ) {
       try {
         const metadata = resolutionMetadataFromRecord(cached.record);
-        this.#reused = { payload: previous, metadata };
-        return previous as MetadataPayload;
+        // Only a new hint makes a new payload (and a rewrite); the record is known good.
+        const payload: MetadataPayload = sameRangeHint(parseRangeHint(cached.range), range)
+          ? (previous as MetadataPayload)
+          : {
+              format: METADATA_FORMAT,
+              digest,
+              record: cached.record as ResolutionMetadataRecord,
+              ...withRange,
+            };
+        this.#reused = { payload, metadata };
+        return payload;
       } catch {
         // A damaged entry: replaced by the document's own record below.
       }
     }
     try {
       const { record } = parseResolutionMetadataRecord(text);
-      return { format: METADATA_FORMAT, digest, record };
+      return { format: METADATA_FORMAT, digest, record, ...withRange };
     } catch {
       // Reported by `decode`, as for a document read from the cache.
-      return { format: METADATA_FORMAT, digest, metadata: text };
+      return { format: METADATA_FORMAT, digest, metadata: text, ...withRange };
     }
   }
 
@@ -117,6 +137,11 @@ export interface WheelMetadataContext {
   /** Called when the server cannot serve usable ranges, so later wheels skip straight to GET. */
   readonly onRangeUnsupported?: () => void;
   readonly tailBytes?: number;
+  /**
+   * The store behind `client`: the first range request asks for the tail the last read of the
+   * same wheel needed (kept in its entry under `key`), which is read before the request is sent.
+   */
+  readonly store?: HttpCacheStore | undefined;
 }
 
 function parseMetadata(
@@ -152,9 +177,9 @@ async function fromZip(
   filename: WheelFilename,
   shownUrl: string,
   tailHint: number,
-): Promise<string> {
+): Promise<WheelMetadataMember> {
   try {
-    return await readWheelMetadataFromZip(source, filename, { tailHint });
+    return await readWheelMetadataMember(source, filename, { tailHint });
   } catch (error) {
     if (error instanceof DistInfoError) {
       throw new WheelMetadataError("dist-info", `Failed to read metadata: \`${shownUrl}\``, {
@@ -188,9 +213,34 @@ async function localWheelMetadata(url: URL, filename: WheelFilename): Promise<Re
         return buffer.subarray(0, bytesRead);
       },
     };
-    return parseMetadata(await fromZip(source, filename, path, TAIL_RANGE_BYTES), filename, path);
+    const { metadata } = await fromZip(source, filename, path, TAIL_RANGE_BYTES);
+    return parseMetadata(metadata, filename, path);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The tail the last range read of this wheel needed, from its cache entry. Anything unusable
+ * (no entry, another URL, an entry from before hints or a damaged one) is no hint.
+ */
+async function storedRangeHint(
+  ctx: WheelMetadataContext,
+  url: URL,
+): Promise<RangeHint | undefined> {
+  const { store, key } = ctx;
+  // Offline, the cached client answers from the entry without sending anything.
+  if (store === undefined || key === undefined || ctx.client.http.offline) return undefined;
+  try {
+    const entry = await store.read(key);
+    if (entry === undefined || entry.policy.url !== stripCredentials(url).href) return undefined;
+    const payload = entry.payload as { readonly range?: unknown } | null;
+    return typeof payload === "object" && payload !== null
+      ? parseRangeHint(payload.range)
+      : undefined;
+  } catch {
+    // The cached client reads (and, if need be, drops) the entry itself; a hint is optional.
+    return undefined;
   }
 }
 
@@ -199,7 +249,10 @@ async function localWheelMetadata(url: URL, filename: WheelFilename): Promise<Re
  * 658/714 `.metadata` file when the index offers it; otherwise HTTP range requests (one
  * request for the archive's tail in the common case, since small wheels and the usual layout
  * put the central directory and `METADATA` there); otherwise the whole wheel. Results are
- * cached under `ctx.key`. `file://` wheels are read in place.
+ * cached under `ctx.key`, with the tail the range reads needed: the next revalidation asks for
+ * that tail at once, so it takes one request whatever the wheel's size. When the central
+ * directory is not in the first tail, it is fetched with a margin before it that usually holds
+ * `METADATA` too (two requests rather than three). `file://` wheels are read in place.
  */
 export async function fetchWheelMetadata(
   ctx: WheelMetadataContext,
@@ -210,7 +263,7 @@ export async function fetchWheelMetadata(
   url.hash = "";
   if (url.protocol === "file:") return localWheelMetadata(url, filename);
   const shown = redactUrl(url);
-  const tail = ctx.tailBytes ?? TAIL_RANGE_BYTES;
+  const defaultTail = ctx.tailBytes ?? TAIL_RANGE_BYTES;
   const payloads = new MetadataPayloads(filename, shown);
   const decode = (payload: MetadataPayload) => payloads.decode(payload);
   const base = {
@@ -242,13 +295,15 @@ export async function fetchWheelMetadata(
         request: { url, headers: identity },
         read: async (res, previous) =>
           payloads.make(
-            await fromZip(bufferSource(await readBody(res)), filename, shown, tail),
+            (await fromZip(bufferSource(await readBody(res)), filename, shown, defaultTail))
+              .metadata,
             previous,
           ),
       },
       decode,
     );
   if (!ctx.rangeRequests) return wholeWheel();
+  const tail = (await storedRangeHint(ctx, url))?.tail ?? defaultTail;
 
   const fetchRange = (start: number, end: number) =>
     http.fetch(
@@ -274,7 +329,7 @@ export async function fetchWheelMetadata(
             // The server ignored `Range` and sent the whole wheel: use it as it is.
             ctx.onRangeUnsupported?.();
             return payloads.make(
-              await fromZip(bufferSource(body), filename, shown, tail),
+              (await fromZip(bufferSource(body), filename, shown, tail)).metadata,
               previous,
             );
           }
@@ -290,7 +345,13 @@ export async function fetchWheelMetadata(
             start: range.start,
             bytes: body,
           });
-          return payloads.make(await fromZip(reader, filename, shown, body.length), previous);
+          const member = await fromZip(reader, filename, shown, body.length);
+          const hint = rangeHintAfterRead(
+            range.size,
+            member.start,
+            body.length + reader.fetchedBytes,
+          );
+          return payloads.make(member.metadata, previous, hint);
         },
       },
       decode,

@@ -1,11 +1,21 @@
 import { crc32, inflateRawSync } from "node:zlib";
 import type { WheelFilename } from "@uv-ts/distribution-filename";
 
+/** Hints for {@link ByteSource.read}; a source is free to ignore them. */
+export interface ReadOptions {
+  /**
+   * When the bytes have to be fetched, also fetch up to this many bytes before `start` in the
+   * same request: the caller expects to read them next, and a round trip costs far more than
+   * the bytes.
+   */
+  readonly extendBefore?: number;
+}
+
 /** Random access to the bytes of a (possibly remote) file of known size. */
 export interface ByteSource {
   readonly size: number;
   /** Bytes `[start, end)`. */
-  read(start: number, end: number): Promise<Uint8Array>;
+  read(start: number, end: number, options?: ReadOptions): Promise<Uint8Array>;
 }
 
 /** A malformed zip archive; the caller adds which wheel it was. */
@@ -24,12 +34,14 @@ interface Segment {
 
 /**
  * A {@link ByteSource} over range requests that remembers what it has fetched, so reads inside
- * the first tail response cost nothing and a read overlapping it fetches only the missing part.
+ * the first tail response cost nothing and a read overlapping it fetches only the missing part
+ * (and the `extendBefore` bytes the caller asked for).
  */
 export class SparseRangeReader implements ByteSource {
   readonly size: number;
   readonly #fetch: (start: number, end: number) => Promise<Uint8Array>;
   readonly #segments: Segment[] = [];
+  #fetchedBytes = 0;
 
   constructor(
     size: number,
@@ -41,24 +53,30 @@ export class SparseRangeReader implements ByteSource {
     if (initial !== undefined) this.#segments.push(initial);
   }
 
-  async read(start: number, end: number): Promise<Uint8Array> {
+  /** How many bytes the range requests after the initial segment have brought. */
+  get fetchedBytes(): number {
+    return this.#fetchedBytes;
+  }
+
+  async read(start: number, end: number, options: ReadOptions = {}): Promise<Uint8Array> {
     if (start < 0 || end > this.size || start > end) {
       throw new ZipFormatError(`read [${start}, ${end}) outside an archive of ${this.size} bytes`);
     }
+    const from = Math.max(0, start - Math.max(0, options.extendBefore ?? 0));
     for (const seg of this.#segments) {
       const segEnd = seg.start + seg.bytes.length;
       if (start >= seg.start && end <= segEnd)
         return seg.bytes.subarray(start - seg.start, end - seg.start);
       if (start < seg.start && end > seg.start && end <= segEnd) {
-        const head = await this.#fetchChecked(start, seg.start);
+        const head = await this.#fetchChecked(from, seg.start);
         const joined = Buffer.concat([head, seg.bytes]);
-        this.#replace(seg, { start, bytes: joined });
-        return joined.subarray(0, end - start);
+        this.#replace(seg, { start: from, bytes: joined });
+        return joined.subarray(start - from, end - from);
       }
     }
-    const bytes = await this.#fetchChecked(start, end);
-    this.#segments.push({ start, bytes });
-    return bytes;
+    const bytes = await this.#fetchChecked(from, end);
+    this.#segments.push({ start: from, bytes });
+    return bytes.subarray(start - from);
   }
 
   async #fetchChecked(start: number, end: number): Promise<Uint8Array> {
@@ -66,6 +84,7 @@ export class SparseRangeReader implements ByteSource {
     if (bytes.length !== end - start) {
       throw new RangeMismatchError(`range [${start}, ${end}) returned ${bytes.length} bytes`);
     }
+    this.#fetchedBytes += bytes.length;
     return bytes;
   }
 
@@ -243,6 +262,31 @@ export function findDistInfoMetadata<T extends { readonly name: string }>(
 }
 
 /**
+ * How many bytes before the central directory to fetch with it when it is not at hand yet.
+ * Wheel writers put `METADATA` near the end, followed by the other `.dist-info` files and
+ * `RECORD`, whose compressed size grows with the file count as the central directory does. On
+ * the wheels of real projects (docutils, sphinx, pygments, babel, jupyterlab, jedi, ...) the
+ * distance from `METADATA`'s local header to the central directory was 0.4 to 0.95 times the
+ * directory's size (more only for wheels with a long `METADATA` and a tiny directory, or with
+ * license files between `METADATA` and `RECORD`), so this margin saves a third round trip for
+ * nearly all of them for some tens of KB.
+ */
+export function centralDirectoryMargin(cdSize: number): number {
+  return Math.min(16 * 1024 + Math.ceil(cdSize / 2), 256 * 1024);
+}
+
+/** What {@link readWheelMetadataMember} read. */
+export interface WheelMetadataMember {
+  /** The `METADATA` document. */
+  readonly metadata: string;
+  /**
+   * Where the bytes the read needed begin: the member's local header (the central directory
+   * and its end record come after it), so `size - start` trailing bytes hold everything.
+   */
+  readonly start: number;
+}
+
+/**
  * Reads `<name>-<version>.dist-info/METADATA` out of a wheel through `source`, touching only
  * the end of the archive, the central directory and the one member. `tailHint` is how many
  * trailing bytes the source already holds (so the first search costs nothing).
@@ -252,12 +296,24 @@ export async function readWheelMetadataFromZip(
   filename: WheelFilename,
   options: { readonly tailHint?: number } = {},
 ): Promise<string> {
+  return (await readWheelMetadataMember(source, filename, options)).metadata;
+}
+
+/** {@link readWheelMetadataFromZip}, also telling where the bytes it needed begin. */
+export async function readWheelMetadataMember(
+  source: ByteSource,
+  filename: WheelFilename,
+  options: { readonly tailHint?: number } = {},
+): Promise<WheelMetadataMember> {
   const {
     cdOffset,
     cdSize,
     entries: count,
   } = await findEndOfCentralDirectory(source, options.tailHint ?? 16_384);
-  const entries = parseCentralDirectory(await source.read(cdOffset, cdOffset + cdSize), count);
+  const cd = await source.read(cdOffset, cdOffset + cdSize, {
+    extendBefore: centralDirectoryMargin(cdSize),
+  });
+  const entries = parseCentralDirectory(cd, count);
   const entry = findDistInfoMetadata(filename, entries);
   if (entry.uncompressedSize > MAX_METADATA_BYTES) {
     throw new ZipFormatError(`${entry.name} is too large (${entry.uncompressedSize} bytes)`);
@@ -307,5 +363,8 @@ export async function readWheelMetadataFromZip(
       `Bad CRC (got ${hex(computed)}, expected ${hex(entry.crc)}) for file: ${entry.name}`,
     );
   }
-  return contents.toString("utf8");
+  return {
+    metadata: contents.toString("utf8"),
+    start: Math.min(entry.localHeaderOffset, cdOffset),
+  };
 }

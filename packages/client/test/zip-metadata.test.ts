@@ -1,50 +1,9 @@
-import { crc32, deflateRawSync } from "node:zlib";
 import { WheelFilename } from "@uv-ts/distribution-filename";
 import { buildWheel } from "@uv-ts/test-kit";
 import { describe, expect, it } from "vitest";
 import { bufferSource, readWheelMetadataFromZip, SparseRangeReader } from "../src/index.ts";
 import { noise } from "./helpers.ts";
-
-/** A minimal zip writer (stored or deflated members), for archives a wheel builder won't make. */
-function makeZip(entries: { name: string; data: string; deflate?: boolean }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const raw = Buffer.from(entry.data);
-    const data = entry.deflate === true ? deflateRawSync(raw) : raw;
-    const name = Buffer.from(entry.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(entry.deflate === true ? 8 : 0, 8);
-    local.writeUInt32LE(crc32(raw) >>> 0, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(entry.deflate === true ? 8 : 0, 10);
-    central.writeUInt32LE(crc32(raw) >>> 0, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    centrals.push(central, name);
-    offset += local.length + name.length + data.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
+import { makeZip } from "./zip-builder.ts";
 
 const METADATA = "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n";
 const DEMO = WheelFilename.parse("demo-1.0-py3-none-any.whl");
@@ -91,6 +50,37 @@ describe("zip metadata", () => {
     const short = countingReader(zip, 30);
     expect(await readWheelMetadataFromZip(short.reader, DEMO, { tailHint: 30 })).toBe(METADATA);
     expect(short.fetches.length).toBeLessThanOrEqual(3);
+  });
+
+  it("a_central_directory_outside_the_tail_comes_with_the_metadata_before_it", async () => {
+    // The usual layout: payload, METADATA, RECORD, then a central directory bigger than the tail.
+    const payload = Array.from({ length: 60 }, (_, i) => ({
+      name: `demo/a_module_with_a_long_name_${i}.py`,
+      data: noise(200, i + 1),
+    }));
+    const zip = makeZip([
+      { name: "demo/blob.txt", data: noise(40_000) },
+      ...payload,
+      { name: "demo-1.0.dist-info/METADATA", data: METADATA, deflate: true },
+      { name: "demo-1.0.dist-info/RECORD", data: noise(3_000) },
+    ]);
+    const metadataAt = zip.indexOf("demo-1.0.dist-info/METADATA") - 30;
+    const cdAt = zip.readUInt32LE(zip.length - 6);
+    expect(zip.length - cdAt).toBeGreaterThan(4_000);
+    const { reader, fetches } = countingReader(zip, 1_000);
+    expect(await readWheelMetadataFromZip(reader, DEMO, { tailHint: 1_000 })).toBe(METADATA);
+    // One request, up to the tail, reaching back past METADATA (not two: directory, member).
+    expect(fetches).toHaveLength(1);
+    expect(fetches[0]?.[0]).toBeLessThanOrEqual(metadataAt);
+    expect(fetches[0]?.[1]).toBe(zip.length - 1_000);
+    expect(reader.fetchedBytes).toBe(zip.length - 1_000 - (fetches[0]?.[0] ?? 0));
+    // The margin is only for a directory that has to be fetched: with the directory in the
+    // tail, the member alone is fetched.
+    const held = zip.length - cdAt;
+    const inTail = countingReader(zip, held);
+    expect(await readWheelMetadataFromZip(inTail.reader, DEMO, { tailHint: held })).toBe(METADATA);
+    expect(inTail.fetches).toHaveLength(1);
+    expect(inTail.fetches[0]?.[0]).toBe(metadataAt);
   });
 
   it("wheels_need_exactly_one_matching_dist_info", async () => {
