@@ -166,17 +166,18 @@ const AUTH_STATUSES = [401, 403, 407, 511];
 const DEFAULT_READ_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 3;
-const INDEX_CONCURRENCY = 8;
+/** Connections to an index's origin over HTTP/1 (HTTP/2 multiplexes every page over one). */
+const INDEX_CONNECTIONS = 8;
 
 /**
- * The origins of the indexes whose pages are fetched, each limited to as many connections as
- * pages are fetched at once: more would only cost TLS handshakes (see `originConnections`).
+ * The origins of the indexes whose pages are fetched, each limited to a few connections: more
+ * would only cost TLS handshakes (see `originConnections`); requests beyond them queue.
  */
 function indexOrigins(locations: IndexLocations): Map<string, number> {
   const origins = new Map<string, number>();
   for (const index of locations.knownIndexes()) {
     if (index.format === "flat" || index.url.kind === "path") continue;
-    origins.set(index.url.secretUrl.origin, INDEX_CONCURRENCY);
+    origins.set(index.url.secretUrl.origin, INDEX_CONNECTIONS);
   }
   return origins;
 }
@@ -276,7 +277,10 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     options.now === undefined ? {} : { now: options.now },
   );
   const limit = createLimiter(options.concurrency ?? 50);
-  const indexLimit = createLimiter(INDEX_CONCURRENCY);
+  // Pages are requested as uv requests them, under the download concurrency, so that every
+  // known name's page is asked for at once; a page hands its slot on once its body is in, as
+  // parsing it is main-thread work that no slot makes faster.
+  const indexLimit = createLimiter(options.concurrency ?? 50);
   const unauthorized = new Set<string>();
   const forbidden = new Set<string>();
   const noRangeRequests = new Set<string>();
@@ -320,6 +324,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     index: Index,
     name: PackageName,
     ignoreAuth: boolean,
+    release: () => void,
   ): Promise<SearchOutcome> => {
     if (index.format === "flat") {
       const metadata = await flatMetadata(index.url, name);
@@ -347,7 +352,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
           key,
           refresh: refreshFor(name),
           cacheControlOverride: index.cacheControl?.api,
-          read: (res, previous) => readSimplePage(res, previous, name),
+          read: (res, previous) => readSimplePage(res, previous, name, release),
         },
         (payload) => decodeSimplePage(payload, name),
       );
@@ -399,7 +404,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       const results: SimpleMetadata[] = [];
       if (strategy === "first-index") {
         for (const index of indexes) {
-          const outcome = await indexLimit(() => searchIndex(index, name, false));
+          const outcome = await indexLimit((release) => searchIndex(index, name, false, release));
           if (outcome.kind === "found") {
             results.push(outcome.metadata);
             break;
@@ -408,7 +413,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         }
       } else {
         const outcomes = await Promise.all(
-          indexes.map((index) => indexLimit(() => searchIndex(index, name, true))),
+          indexes.map((index) => indexLimit((release) => searchIndex(index, name, true, release))),
         );
         for (const outcome of outcomes)
           if (outcome.kind === "found") results.push(outcome.metadata);
@@ -447,6 +452,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
             cacheControlOverride: config?.cacheControl?.files,
             rangeRequests: !noRangeRequests.has(capabilityKey),
             onRangeUnsupported: () => noRangeRequests.add(capabilityKey),
+            store,
           },
           file,
           filename,

@@ -1,7 +1,12 @@
-import { type DistFilename, parseDistFilename, WheelFilename } from "@uv-ts/distribution-filename";
+import {
+  type DistFilename,
+  parseDistFilename,
+  SourceDistFilename,
+  WheelFilename,
+} from "@uv-ts/distribution-filename";
 import type { PackageName } from "@uv-ts/normalize";
-import type { Version } from "@uv-ts/pep440";
-import type { SimpleFile } from "@uv-ts/pypi-types";
+import { Version } from "@uv-ts/pep440";
+import type { SimpleFile, SimpleFileRecord } from "@uv-ts/pypi-types";
 
 /** A file on an index page whose name parsed as a distribution of the package. */
 export interface RegistryDist {
@@ -64,47 +69,250 @@ export function uploadsOfDists(dists: readonly RegistryDist[]): VersionUploads |
   return { firstWheel, firstSdist, lastSdist };
 }
 
-/** Groups files into versions now, in memory (local and find-links pages, fresh downloads). */
+/** One version's files, before their filenames are parsed in full. */
+interface VersionGroup<F> {
+  /** The version of the group's first file on the page. */
+  readonly version: Version;
+  readonly files: F[];
+  /** The {@link VersionUploads} so far; `undefined` once an upload time was not a time. */
+  uploads: { firstWheel?: number; firstSdist?: number; lastSdist?: number } | undefined;
+}
+
+/**
+ * Finds the version of each file of a page without parsing its filename in full (tags, build
+ * tags), yet exactly for the files that `parseDistFilename(filename, name)` accepts: only those
+ * get a version. A wheel's name, version and the rest of its stem are valid or not each on its
+ * own, and so are an sdist's name prefix and version, so each distinct piece is checked once per
+ * page, by the real parser on a filename made of it and pieces known to be valid.
+ */
+class VersionReader<F extends { readonly filename: string }> {
+  readonly #name: PackageName;
+  readonly #groups = new Map<string, VersionGroup<F>>();
+  /** The group of each version text seen (`null`: not a version). */
+  readonly #byText = new Map<string, VersionGroup<F> | null>();
+  readonly #wheelNames = new Map<string, boolean>();
+  readonly #wheelTails = new Map<string, boolean>();
+  readonly #sdistNames = new Map<string, boolean>();
+
+  constructor(name: PackageName) {
+    this.#name = name;
+  }
+
+  /** The groups, in the order their first files came. */
+  groups(): IterableIterator<VersionGroup<F>> {
+    return this.#groups.values();
+  }
+
+  /** The group `file` belongs to (created if new), or `undefined` when it is skipped. */
+  groupOf(file: F): VersionGroup<F> | undefined {
+    const filename = file.filename;
+    // A `/` (from a percent-encoded one) changes which part of the name counts as the file's.
+    if (filename.indexOf("/") === -1) {
+      if (filename.length > 4 && filename.endsWith(".whl")) return this.#wheelGroup(filename);
+      if (filename.length > 7 && filename.endsWith(".tar.gz")) return this.#sdistGroup(filename);
+    }
+    const parsed = parseDistFilename(filename, this.#name);
+    return parsed === undefined ? undefined : this.#groupOfVersion(parsed.version);
+  }
+
+  #wheelGroup(filename: string): VersionGroup<F> | undefined {
+    const stem = filename.slice(0, -4);
+    const nameEnd = stem.indexOf("-");
+    const versionEnd = nameEnd === -1 ? -1 : stem.indexOf("-", nameEnd + 1);
+    if (versionEnd === -1) return undefined;
+    const nameText = stem.slice(0, nameEnd);
+    let nameOk = this.#wheelNames.get(nameText);
+    if (nameOk === undefined) {
+      nameOk = WheelFilename.tryParse(`${nameText}-0-py3-none-any.whl`, this.#name) !== undefined;
+      this.#wheelNames.set(nameText, nameOk);
+    }
+    if (!nameOk) return undefined;
+    // Build tag, tags and variant label: the parts count and read the same after any version.
+    const tail = stem.slice(versionEnd + 1);
+    let tailOk = this.#wheelTails.get(tail);
+    if (tailOk === undefined) {
+      tailOk = WheelFilename.tryParse(`a-0-${tail}.whl`) !== undefined;
+      this.#wheelTails.set(tail, tailOk);
+    }
+    if (!tailOk) return undefined;
+    return this.#groupOfText(stem.slice(nameEnd + 1, versionEnd));
+  }
+
+  #sdistGroup(filename: string): VersionGroup<F> | undefined {
+    // With the package name known, the name is the prefix of its length (names and versions
+    // may both contain `-`).
+    const stem = filename.slice(0, -7);
+    const length = this.#name.length;
+    if (stem.length <= length + 1 || stem.charCodeAt(length) !== 45 /* - */) return undefined;
+    const nameText = stem.slice(0, length);
+    let nameOk = this.#sdistNames.get(nameText);
+    if (nameOk === undefined) {
+      nameOk = SourceDistFilename.tryParse(`${nameText}-0.tar.gz`, this.#name) !== undefined;
+      this.#sdistNames.set(nameText, nameOk);
+    }
+    return nameOk ? this.#groupOfText(stem.slice(length + 1)) : undefined;
+  }
+
+  #groupOfText(text: string): VersionGroup<F> | undefined {
+    let group = this.#byText.get(text);
+    if (group === undefined) {
+      const version = Version.tryParse(text);
+      group = version === undefined ? null : this.#groupOfVersion(version);
+      this.#byText.set(text, group);
+    }
+    return group ?? undefined;
+  }
+
+  #groupOfVersion(version: Version): VersionGroup<F> {
+    // Grouped by equality (`1.0` is `1.0.0`), as the resolver looks versions up.
+    const key = version.hashKey();
+    let group = this.#groups.get(key);
+    if (group === undefined) {
+      group = { version, files: [], uploads: {} };
+      this.#groups.set(key, group);
+    }
+    return group;
+  }
+}
+
+/** Adds a file's upload time (epoch ms; `undefined` when it has none) to its group's summary. */
+function addUpload(
+  uploads: NonNullable<VersionGroup<unknown>["uploads"]>,
+  wheel: boolean,
+  uploadTime: number | undefined,
+): boolean {
+  const time = uploadTime === undefined ? Number.POSITIVE_INFINITY : uploadTime;
+  // An invalid date is never excluded, unlike a missing one; leave such pages to the files.
+  if (Number.isNaN(time)) return false;
+  if (wheel) {
+    if (uploads.firstWheel === undefined || time < uploads.firstWheel) uploads.firstWheel = time;
+  } else {
+    if (uploads.firstSdist === undefined || time < uploads.firstSdist) uploads.firstSdist = time;
+    if (uploads.lastSdist === undefined || time > uploads.lastSdist) uploads.lastSdist = time;
+  }
+  return true;
+}
+
+/**
+ * Groups a page's files into versions in memory (fresh downloads, local and find-links pages).
+ * Only what the grouping needs is read from each filename; a version's files are parsed in
+ * full (and their upload times made `Date`s) when the version is asked for.
+ */
 export class GroupedDists implements PageDists {
   readonly versions: readonly string[];
-  readonly #groups: ReadonlyMap<string, readonly RegistryDist[]>;
+  readonly #groups: ReadonlyMap<string, VersionGroup<SimpleFile | SimpleFileRecord>>;
+  readonly #name: PackageName;
+  /** Whether the files are {@link SimpleFileRecord}s (upload times in epoch ms). */
+  readonly #records: boolean;
+  readonly #decoded = new Map<string, readonly RegistryDist[]>();
 
-  private constructor(versions: readonly string[], groups: ReadonlyMap<string, RegistryDist[]>) {
-    this.versions = versions;
+  private constructor(
+    groups: ReadonlyMap<string, VersionGroup<SimpleFile | SimpleFileRecord>>,
+    name: PackageName,
+    records: boolean,
+  ) {
+    this.versions = [...groups.keys()];
     this.#groups = groups;
+    this.#name = name;
+    this.#records = records;
   }
 
   /** The files of `name` among `files` (others are skipped, as uv does), by version. */
   static fromFiles(files: Iterable<SimpleFile>, name: PackageName): GroupedDists {
-    const byKey = new Map<string, { readonly version: Version; readonly dists: RegistryDist[] }>();
+    return GroupedDists.#group(files, name, false);
+  }
+
+  /** {@link fromFiles} for files as the page parsers' record forms give them. */
+  static fromRecords(files: Iterable<SimpleFileRecord>, name: PackageName): GroupedDists {
+    return GroupedDists.#group(files, name, true);
+  }
+
+  static #group(
+    files: Iterable<SimpleFile | SimpleFileRecord>,
+    name: PackageName,
+    records: boolean,
+  ): GroupedDists {
+    const reader = new VersionReader<SimpleFile | SimpleFileRecord>(name);
     for (const file of files) {
-      const filename = parseDistFilename(file.filename, name);
-      if (filename === undefined) continue;
-      // Grouped by equality (`1.0` is `1.0.0`), as the resolver looks versions up.
-      const key = filename.version.hashKey();
-      const group = byKey.get(key);
-      if (group === undefined)
-        byKey.set(key, { version: filename.version, dists: [{ filename, file }] });
-      else group.dists.push({ filename, file });
+      const group = reader.groupOf(file);
+      if (group === undefined) continue;
+      group.files.push(file);
+      if (group.uploads === undefined) continue;
+      const time = records
+        ? (file as SimpleFileRecord).uploadTime
+        : (file as SimpleFile).uploadTime?.getTime();
+      if (!addUpload(group.uploads, file.filename.endsWith(".whl"), time))
+        group.uploads = undefined;
     }
-    const sorted = [...byKey.values()].sort((a, b) => a.version.compare(b.version));
-    const groups = new Map<string, RegistryDist[]>();
-    for (const { version, dists } of sorted) groups.set(version.toString(), dists);
-    return new GroupedDists([...groups.keys()], groups);
+    const sorted = [...reader.groups()].sort((a, b) => a.version.compare(b.version));
+    const groups = new Map<string, VersionGroup<SimpleFile | SimpleFileRecord>>();
+    for (const group of sorted) groups.set(group.version.toString(), group);
+    return new GroupedDists(groups, name, records);
   }
 
   distsOf(version: string): readonly RegistryDist[] {
-    return this.#groups.get(version) ?? [];
+    const known = this.#decoded.get(version);
+    if (known !== undefined) return known;
+    const group = this.#groups.get(version);
+    if (group === undefined) return [];
+    const dists: RegistryDist[] = [];
+    for (const item of group.files) {
+      const filename = parseDistFilename(item.filename, this.#name);
+      // Never skips: the grouping kept only files that parse.
+      if (filename === undefined) continue;
+      dists.push({ filename, file: this.#records ? fileOfRecord(item) : (item as SimpleFile) });
+    }
+    this.#decoded.set(version, dists);
+    return dists;
   }
 
   uploadsOf(version: string): VersionUploads | undefined {
-    const dists = this.#groups.get(version);
-    return dists === undefined ? undefined : uploadsOfDists(dists);
+    const uploads = this.#groups.get(version)?.uploads;
+    if (uploads === undefined) return undefined;
+    return {
+      firstWheel: uploads.firstWheel,
+      firstSdist: uploads.firstSdist,
+      lastSdist: uploads.lastSdist,
+    };
+  }
+
+  /** {@link encodeDists} of these files, without parsing a filename or making a `Date`. */
+  encode(): { index: DistsIndex; tail: Buffer } {
+    const lines: string[] = [];
+    const offsets = [0];
+    const uploads: StoredUploads[] = [];
+    let offset = 0;
+    for (const [version, group] of this.#groups) {
+      uploads.push(storeUploads(this.uploadsOf(version)));
+      // Records are the stored form already; `Date`s become epoch ms as in `encodeDists`.
+      const line = `${JSON.stringify(this.#records ? group.files : group.files.map(storedFile))}\n`;
+      lines.push(line);
+      offset += Buffer.byteLength(line, "utf8");
+      offsets.push(offset);
+    }
+    return {
+      index: { versions: this.versions, offsets, uploads },
+      tail: Buffer.from(lines.join(""), "utf8"),
+    };
   }
 }
 
+/** A record's file, its upload time made a `Date`. */
+function fileOfRecord(record: SimpleFile | SimpleFileRecord): SimpleFile {
+  const time = record.uploadTime;
+  if (time === undefined || time instanceof Date) return record as SimpleFile;
+  return { ...record, uploadTime: new Date(time) };
+}
+
+/** A file in its stored form: the upload time in epoch milliseconds, last. */
+function storedFile(file: SimpleFile | SimpleFileRecord): StoredFile {
+  const { uploadTime, ...rest } = file;
+  if (uploadTime === undefined) return rest;
+  return { ...rest, uploadTime: uploadTime instanceof Date ? uploadTime.getTime() : uploadTime };
+}
+
 /** A {@link SimpleFile} as stored: the upload time in epoch milliseconds. */
-type StoredFile = Omit<SimpleFile, "uploadTime"> & { readonly uploadTime?: number };
+type StoredFile = SimpleFileRecord;
 
 /**
  * {@link VersionUploads} as stored: `[firstWheel, firstSdist, lastSdist]`, `null` for a kind the
@@ -165,6 +373,7 @@ const NEWLINE = 0x0a;
  * and the index of where each line starts.
  */
 export function encodeDists(dists: PageDists): { index: DistsIndex; tail: Buffer } {
+  if (dists instanceof GroupedDists) return dists.encode();
   const lines: Buffer[] = [];
   const offsets = [0];
   const uploads: StoredUploads[] = [];
@@ -172,10 +381,7 @@ export function encodeDists(dists: PageDists): { index: DistsIndex; tail: Buffer
   for (const version of dists.versions) {
     const group = dists.distsOf(version);
     uploads.push(storeUploads(uploadsOfDists(group)));
-    const files = group.map(({ file }): StoredFile => {
-      const { uploadTime, ...rest } = file;
-      return uploadTime === undefined ? rest : { ...rest, uploadTime: uploadTime.getTime() };
-    });
+    const files = group.map(({ file }) => storedFile(file));
     const line = Buffer.from(`${JSON.stringify(files)}\n`, "utf8");
     lines.push(line);
     offset += line.length;

@@ -5,9 +5,12 @@ import type { PackageName } from "@uv-ts/normalize";
 import {
   type ProjectStatus,
   parseSimpleHtml,
+  parseSimpleHtmlRecords,
   parseSimpleJson,
+  parseSimpleJsonRecords,
   SIMPLE_JSON_MEDIA_TYPE,
   type SimpleFile,
+  type SimpleFileRecord,
 } from "@uv-ts/pypi-types";
 import { joinChunks, readBodyChunks } from "./body.ts";
 import { BadResponseError } from "./errors.ts";
@@ -15,13 +18,7 @@ import { SplitPayload } from "./http-cache/split-payload.ts";
 import { headerValue } from "./http-client.ts";
 import type { IndexUrl } from "./index-url.ts";
 import { redactUrl } from "./redact.ts";
-import {
-  type DistsIndex,
-  encodeDists,
-  GroupedDists,
-  type PageDists,
-  StoredDists,
-} from "./simple-dists.ts";
+import { type DistsIndex, GroupedDists, type PageDists, StoredDists } from "./simple-dists.ts";
 
 /**
  * uv's `Accept` for Simple API pages: PEP 691 JSON first, then the versioned HTML, then any
@@ -100,8 +97,24 @@ export function simpleMediaType(contentType: string | undefined, url: URL): "jso
 }
 
 /**
+ * A payload just read from a response: it also carries the page grouped in memory, which this
+ * run then uses instead of decoding the payload's tail again.
+ */
+class FreshPagePayload extends SplitPayload {
+  readonly name: PackageName;
+  readonly page: SimplePage;
+
+  constructor(head: SimplePageHead, tail: Buffer, name: PackageName, page: SimplePage) {
+    super(head, tail);
+    this.name = name;
+    this.page = page;
+  }
+}
+
+/**
  * Reads a page response into its cache payload, reusing `previous` (the cached payload of the
- * same URL, if any) when the body is the one it was made from.
+ * same URL, if any) when the body is the one it was made from. `onBody` is called once the body
+ * has arrived, before it is parsed (to hand a network slot on).
  */
 export async function readSimplePage(
   res: {
@@ -112,6 +125,7 @@ export async function readSimplePage(
   },
   previous: unknown,
   name: PackageName,
+  onBody?: () => void,
 ): Promise<SplitPayload> {
   const mediaType = simpleMediaType(headerValue(res, "content-type"), res.url);
   const url = res.url.href;
@@ -120,6 +134,7 @@ export async function readSimplePage(
   const hash = createHash("sha256").update(`${PAGE_FORMAT}\n${mediaType}\n${url}\n${name}\n`);
   const body = await readBodyChunks(res, (chunk) => hash.update(chunk));
   const digest = hash.digest("base64url");
+  onBody?.();
   if (
     previous instanceof SplitPayload &&
     (previous.head as Partial<SimplePageHead> | null)?.digest === digest &&
@@ -127,20 +142,27 @@ export async function readSimplePage(
   ) {
     return previous;
   }
-  const page = parseSimplePage({ url, mediaType, body: joinChunks(body).toString("utf8") });
-  const { index, tail } = encodeDists(GroupedDists.fromFiles(page.files, name));
+  const page = parseSimpleRecords({ url, mediaType, body: joinChunks(body).toString("utf8") });
+  const dists = GroupedDists.fromRecords(page.files, name);
+  const { index, tail } = dists.encode();
+  const versions = page.versions === undefined ? {} : { versions: page.versions };
   const head: SimplePageHead = {
     format: PAGE_FORMAT,
     url,
     digest,
     projectStatus: page.projectStatus,
-    ...(page.versions === undefined ? {} : { versions: page.versions }),
+    ...versions,
     dists: index,
   };
-  return new SplitPayload(head, tail);
+  return new FreshPagePayload(head, tail, name, {
+    projectStatus: page.projectStatus,
+    ...versions,
+    dists,
+  });
 }
 
 function openSimplePage(payload: unknown, name: PackageName): SimplePage | undefined {
+  if (payload instanceof FreshPagePayload && payload.name === name) return payload.page;
   if (!(payload instanceof SplitPayload)) return undefined;
   const head = payload.head as Partial<SimplePageHead> | null;
   if (
@@ -172,9 +194,28 @@ export function decodeSimplePage(payload: unknown, name: PackageName): SimplePag
 
 /** Parses a page body (PEP 691 JSON or PEP 503 HTML). */
 export function parseSimplePage(payload: SimplePageBody): ParsedSimplePage {
+  return parsePage(payload, true) as ParsedSimplePage;
+}
+
+/** {@link parseSimplePage}, upload times left as epoch milliseconds. */
+function parseSimpleRecords(payload: SimplePageBody): ParsedSimpleRecords {
+  return parsePage(payload, false) as ParsedSimpleRecords;
+}
+
+/** {@link ParsedSimplePage} with the files as {@link SimpleFileRecord}s. */
+interface ParsedSimpleRecords extends Omit<ParsedSimplePage, "files"> {
+  readonly files: readonly SimpleFileRecord[];
+}
+
+function parsePage(
+  payload: SimplePageBody,
+  dates: boolean,
+): Omit<ParsedSimplePage, "files"> & {
+  readonly files: readonly (SimpleFile | SimpleFileRecord)[];
+} {
   if (payload.mediaType === "json") {
     try {
-      const page = parseSimpleJson(payload.body, payload.url);
+      const page = (dates ? parseSimpleJson : parseSimpleJsonRecords)(payload.body, payload.url);
       return {
         files: page.files,
         projectStatus: page.projectStatus,
@@ -191,7 +232,7 @@ export function parseSimplePage(payload: SimplePageBody): ParsedSimplePage {
     }
   }
   try {
-    const page = parseSimpleHtml(payload.body, payload.url);
+    const page = (dates ? parseSimpleHtml : parseSimpleHtmlRecords)(payload.body, payload.url);
     return { files: page.files, projectStatus: page.projectStatus };
   } catch (error) {
     throw new BadResponseError(
@@ -221,6 +262,6 @@ export async function readLocalSimplePage(
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  const page = parseSimplePage({ url: pageUrl.href, mediaType: "html", body: text });
-  return { projectStatus: page.projectStatus, dists: GroupedDists.fromFiles(page.files, name) };
+  const page = parseSimpleRecords({ url: pageUrl.href, mediaType: "html", body: text });
+  return { projectStatus: page.projectStatus, dists: GroupedDists.fromRecords(page.files, name) };
 }

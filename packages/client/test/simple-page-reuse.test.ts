@@ -30,6 +30,15 @@ vi.mock("@uv-ts/pypi-types", async (importOriginal) => {
       parsed.html++;
       return actual.parseSimpleHtml(...args);
     },
+    // The forms a downloaded page is read with (upload times as epoch ms).
+    parseSimpleJsonRecords: (...args: Parameters<typeof actual.parseSimpleJsonRecords>) => {
+      parsed.json++;
+      return actual.parseSimpleJsonRecords(...args);
+    },
+    parseSimpleHtmlRecords: (...args: Parameters<typeof actual.parseSimpleHtmlRecords>) => {
+      parsed.html++;
+      return actual.parseSimpleHtmlRecords(...args);
+    },
   };
 });
 

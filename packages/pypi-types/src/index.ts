@@ -57,12 +57,21 @@ export {
   type ProjectStatusKind,
   SimpleApiError,
   type SimpleFile,
+  type SimpleFileRecord,
 } from "./simple-file.ts";
-export { parseSimpleHtml, parseSimpleIndexHtml, type SimpleHtmlPage } from "./simple-html.ts";
+export {
+  parseSimpleHtml,
+  parseSimpleHtmlRecords,
+  parseSimpleIndexHtml,
+  type SimpleHtmlPage,
+  type SimpleHtmlRecords,
+} from "./simple-html.ts";
 export {
   parseSimpleIndexJson,
   parseSimpleJson,
+  parseSimpleJsonRecords,
   SIMPLE_JSON_MEDIA_TYPE,
   type SimpleJsonProject,
+  type SimpleJsonRecords,
 } from "./simple-json.ts";
-export { parseTimestamp } from "./upload-time.ts";
+export { parseTimestamp, parseTimestampMillis } from "./upload-time.ts";

@@ -24,6 +24,12 @@ export interface SimpleFile {
   readonly uploadTime?: Date;
 }
 
+/**
+ * A {@link SimpleFile} with its upload time as epoch milliseconds, as the page parsers' record
+ * forms give it: what a page's files are cached as, built without a `Date` per file.
+ */
+export type SimpleFileRecord = Omit<SimpleFile, "uploadTime"> & { readonly uploadTime?: number };
+
 /** PEP 792 project status. */
 export type ProjectStatusKind = "active" | "archived" | "quarantined" | "deprecated";
 

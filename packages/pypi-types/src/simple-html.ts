@@ -9,9 +9,10 @@ import {
   resolveUrl,
   SimpleApiError,
   type SimpleFile,
+  type SimpleFileRecord,
 } from "./simple-file.ts";
 import { percentDecodeUtf8, trimRust } from "./text.ts";
-import { parseTimestamp } from "./upload-time.ts";
+import { parseTimestampMillis } from "./upload-time.ts";
 
 /** A PEP 503 HTML project page (or a find-links page). */
 export interface SimpleHtmlPage {
@@ -19,6 +20,14 @@ export interface SimpleHtmlPage {
   readonly base: string;
   /** The files, sorted by filename (uv sorts them so the order never depends on the server). */
   readonly files: readonly SimpleFile[];
+  readonly projectStatus: ProjectStatus;
+}
+
+/** {@link SimpleHtmlPage} with upload times as epoch milliseconds ({@link SimpleFileRecord}). */
+export interface SimpleHtmlRecords {
+  readonly base: string;
+  /** The files, sorted by filename. */
+  readonly files: readonly SimpleFileRecord[];
   readonly projectStatus: ProjectStatus;
 }
 
@@ -30,6 +39,23 @@ export interface SimpleHtmlPage {
  * case-insensitive.
  */
 export function parseSimpleHtml(html: string, pageUrl: string | URL): SimpleHtmlPage {
+  return parsePage(html, pageUrl, true) as SimpleHtmlPage;
+}
+
+/**
+ * {@link parseSimpleHtml}, upload times left as epoch milliseconds: for a page that is cached as
+ * it was read, and of which a run looks at a few versions.
+ */
+export function parseSimpleHtmlRecords(html: string, pageUrl: string | URL): SimpleHtmlRecords {
+  return parsePage(html, pageUrl, false) as SimpleHtmlRecords;
+}
+
+/** A page's files, upload times as `Date`s (`dates`) or as epoch milliseconds. */
+function parsePage(
+  html: string,
+  pageUrl: string | URL,
+  dates: boolean,
+): Omit<SimpleHtmlPage, "files"> & { readonly files: readonly (SimpleFile | SimpleFileRecord)[] } {
   let baseHref: string | undefined;
   let baseDecided = false;
   const anchors: HtmlStartTag[] = [];
@@ -68,9 +94,9 @@ export function parseSimpleHtml(html: string, pageUrl: string | URL): SimpleHtml
   // uv requires an absolute `<base href>`; a relative one is resolved against the page instead.
   const page = resolveUrl(pageUrl.toString(), pageUrl);
   const base = baseHref === undefined ? page : resolveUrl(baseHref, page);
-  const files: SimpleFile[] = [];
+  const files: (SimpleFile | SimpleFileRecord)[] = [];
   for (const anchor of anchors) {
-    const file = parseAnchor(anchor, base);
+    const file = parseAnchor(anchor, base, dates);
     if (file !== undefined) files.push(file);
   }
   files.sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
@@ -94,7 +120,11 @@ function isSizeText(text: string): boolean {
   return true;
 }
 
-function parseAnchor(anchor: HtmlStartTag, base: string): SimpleFile | undefined {
+function parseAnchor(
+  anchor: HtmlStartTag,
+  base: string,
+  dates: boolean,
+): SimpleFile | SimpleFileRecord | undefined {
   const href = anchor.attributes.get("href");
   if (href === undefined || href === "") return undefined;
   const decoded = decodeHtmlEntities(href);
@@ -127,20 +157,24 @@ function parseAnchor(anchor: HtmlStartTag, base: string): SimpleFile | undefined
   const sizeText = attribute(anchor, "data-size");
   const size = sizeText !== undefined && isSizeText(sizeText) ? Number(sizeText) : undefined;
   const uploadText = attribute(anchor, "data-upload-time");
-  const uploadTime = uploadText === undefined ? undefined : parseTimestamp(uploadText);
+  const uploadTime = uploadText === undefined ? undefined : parseTimestampMillis(uploadText);
 
   // Built field by field rather than with conditional spreads (much slower in V8), in the same
   // key order: absent fields stay absent.
-  const file: Mutable<SimpleFile> = { filename, url: resolveUrl(path, base), hashes };
+  const file: Mutable<Omit<SimpleFileRecord, "uploadTime">> & { uploadTime?: number | Date } = {
+    filename,
+    url: resolveUrl(path, base),
+    hashes,
+  };
   if (requiresPython !== undefined) file.requiresPython = requiresPython;
   file.yanked = yanked;
   file.coreMetadata = coreMetadata;
   if (size !== undefined && Number.isSafeInteger(size)) file.size = size;
-  if (uploadTime !== undefined) file.uploadTime = uploadTime;
-  return file as SimpleFile;
+  if (uploadTime !== undefined) file.uploadTime = dates ? new Date(uploadTime) : uploadTime;
+  return file as SimpleFile | SimpleFileRecord;
 }
 
-/** A {@link SimpleFile} being built; `yanked` and `coreMetadata` are set right after. */
+/** A file being built; `yanked` and `coreMetadata` are set right after. */
 type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
 
 function parseFragmentHashes(rawFragment: string): Hashes {

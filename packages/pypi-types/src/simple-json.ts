@@ -6,9 +6,10 @@ import {
   resolveUrl,
   SimpleApiError,
   type SimpleFile,
+  type SimpleFileRecord,
 } from "./simple-file.ts";
 import { decodeUtf8 } from "./text.ts";
-import { parseTimestamp } from "./upload-time.ts";
+import { parseTimestampMillis } from "./upload-time.ts";
 
 /** The media type of PEP 691 JSON pages. */
 export const SIMPLE_JSON_MEDIA_TYPE = "application/vnd.pypi.simple.v1+json";
@@ -28,6 +29,11 @@ export interface SimpleJsonProject {
 // is present and not null wins, as uv reads them.
 const CORE_METADATA_KEYS = ["core-metadata", "dist-info-metadata", "data-dist-info-metadata"];
 
+/** {@link SimpleJsonProject} with upload times as epoch milliseconds ({@link SimpleFileRecord}). */
+export interface SimpleJsonRecords extends Omit<SimpleJsonProject, "files"> {
+  readonly files: readonly SimpleFileRecord[];
+}
+
 /**
  * Parses a PEP 691 JSON project page (`application/vnd.pypi.simple.v1+json`). File URLs are
  * resolved against `baseUrl` (the page URL). Files keep the index's order.
@@ -36,9 +42,33 @@ export function parseSimpleJson(
   body: string | Uint8Array,
   baseUrl: string | URL,
 ): SimpleJsonProject {
+  return parseProject(body, baseUrl, true) as SimpleJsonProject;
+}
+
+/**
+ * {@link parseSimpleJson}, upload times left as epoch milliseconds: for a page that is cached as
+ * it was read, and of which a run looks at a few versions.
+ */
+export function parseSimpleJsonRecords(
+  body: string | Uint8Array,
+  baseUrl: string | URL,
+): SimpleJsonRecords {
+  return parseProject(body, baseUrl, false) as SimpleJsonRecords;
+}
+
+/** A page, its files' upload times as `Date`s (`dates`) or as epoch milliseconds. */
+function parseProject(
+  body: string | Uint8Array,
+  baseUrl: string | URL,
+  dates: boolean,
+): Omit<SimpleJsonProject, "files"> & {
+  readonly files: readonly (SimpleFile | SimpleFileRecord)[];
+} {
   const root = parseJson(body);
   const obj = expectObject(root, "");
-  const files = expectArray(obj.files, "files").map((f, i) => parseFile(f, `files[${i}]`, baseUrl));
+  const files = expectArray(obj.files, "files").map((f, i) =>
+    parseFile(f, `files[${i}]`, baseUrl, dates),
+  );
   const name = optionalString(obj.name, "name");
   const versions =
     obj.versions === undefined || obj.versions === null
@@ -68,7 +98,12 @@ export function parseSimpleIndexJson(body: string | Uint8Array): PackageName[] {
   });
 }
 
-function parseFile(value: unknown, path: string, baseUrl: string | URL): SimpleFile {
+function parseFile(
+  value: unknown,
+  path: string,
+  baseUrl: string | URL,
+  dates: boolean,
+): SimpleFile | SimpleFileRecord {
   const f = expectObject(value, path);
   const filename = expectString(f.filename, `${path}.filename`);
   const url = resolveUrl(expectString(f.url, `${path}.url`), baseUrl);
@@ -79,22 +114,27 @@ function parseFile(value: unknown, path: string, baseUrl: string | URL): SimpleF
   const coreMetadata = parseCoreMetadataField(f, path);
   const size = parseSize(f.size, `${path}.size`);
   const uploadTimeText = optionalString(f["upload-time"], `${path}.upload-time`);
-  let uploadTime: Date | undefined;
+  let uploadTime: number | undefined;
   if (uploadTimeText !== undefined) {
-    uploadTime = parseTimestamp(uploadTimeText);
+    uploadTime = parseTimestampMillis(uploadTimeText);
     if (uploadTime === undefined) {
       throw invalid(`\`${path}.upload-time\` is not an RFC 3339 timestamp: \`${uploadTimeText}\``);
     }
   }
   // Built field by field rather than with conditional spreads (much slower in V8), in the same
   // key order: absent fields stay absent.
-  const file: { -readonly [K in keyof SimpleFile]?: SimpleFile[K] } = { filename, url, hashes };
+  type Fields = Omit<SimpleFileRecord, "uploadTime">;
+  const file: { -readonly [K in keyof Fields]?: Fields[K] } & { uploadTime?: number | Date } = {
+    filename,
+    url,
+    hashes,
+  };
   if (requiresPython !== undefined) file.requiresPython = requiresPython;
   file.yanked = yanked;
   file.coreMetadata = coreMetadata;
   if (size !== undefined) file.size = size;
-  if (uploadTime !== undefined) file.uploadTime = uploadTime;
-  return file as SimpleFile;
+  if (uploadTime !== undefined) file.uploadTime = dates ? new Date(uploadTime) : uploadTime;
+  return file as SimpleFile | SimpleFileRecord;
 }
 
 function parseCoreMetadataField(f: Record<string, unknown>, path: string): boolean | Hashes {

@@ -87,12 +87,12 @@ export function percentDecodeUtf8(s: string): string | undefined {
   return decodeUtf8(percentDecodeBytes(s));
 }
 
+// Any surrogate code unit, paired or not (no `u` flag): a native scan, where a loop over every
+// filename of a page runs interpreted the first time a page is read.
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 function hasSurrogate(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdfff) return true;
-  }
-  return false;
+  return SURROGATE.test(s);
 }
 
 /** The value of an ASCII hex digit, or -1. */

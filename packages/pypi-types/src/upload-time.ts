@@ -8,9 +8,16 @@ const RFC3339 =
 
 /** Parses an RFC 3339 timestamp with an offset; `undefined` when it is not one. */
 export function parseTimestamp(text: string): Date | undefined {
-  const millis = parseUtcTimestamp(text);
-  if (millis !== undefined) return new Date(millis);
-  return parseTimestampGeneral(text);
+  const millis = parseTimestampMillis(text);
+  return millis === undefined ? undefined : new Date(millis);
+}
+
+/**
+ * {@link parseTimestamp} as epoch milliseconds: a page's files keep their upload times as
+ * numbers until a resolution looks at them, which spares a `Date` per file.
+ */
+export function parseTimestampMillis(text: string): number | undefined {
+  return parseUtcTimestamp(text) ?? parseTimestampGeneral(text);
 }
 
 /** The value of the ASCII digits `text[start..start+count)`, or -1. */
@@ -60,7 +67,7 @@ function parseUtcTimestamp(text: string): number | undefined {
   return Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), millis);
 }
 
-function parseTimestampGeneral(text: string): Date | undefined {
+function parseTimestampGeneral(text: string): number | undefined {
   const m = RFC3339.exec(text);
   if (m === null) return undefined;
   const [year, month, day, hour] = [m[1], m[2], m[3], m[4]].map(Number) as [
@@ -86,7 +93,7 @@ function parseTimestampGeneral(text: string): Date | undefined {
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, millis);
-  return new Date(date.getTime() - offsetMinutes * 60_000);
+  return date.getTime() - offsetMinutes * 60_000;
 }
 
 function daysInMonth(year: number, month: number): number {
