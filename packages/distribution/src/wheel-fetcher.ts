@@ -21,6 +21,7 @@ import {
   OfflineWheelError,
   ReadWheelError,
 } from "./errors.ts";
+import { PrefetchQueue } from "./prefetch-queue.ts";
 import { type WheelSource, wheelPointerPath, wheelSourceUrl } from "./wheel-source.ts";
 
 /** An unpacked wheel in the archive store, ready to be linked into an environment. */
@@ -47,6 +48,8 @@ export interface WheelFetcherOptions {
    * machine has a second core, else 0.
    */
   readonly extractThreads?: number;
+  /** Prefetches ({@link WheelFetcher.prefetch}) downloading at once. Default 16. */
+  readonly prefetchConcurrency?: number;
 }
 
 function extractThreads(requested: number | undefined): number {
@@ -66,12 +69,34 @@ export interface FetchWheelOptions {
   readonly distribution: string;
 }
 
+/** A fetch started ahead of need by {@link WheelFetcher.prefetch}. */
+interface Prefetch {
+  readonly distribution: string;
+  /** The cache as this run first found it: the archive it held, else `undefined`. */
+  readonly firstLook: Promise<LocalWheel | undefined>;
+  /** The wheel; a rejection is observed, so an unused failure goes unreported. */
+  readonly result: Promise<LocalWheel>;
+  readonly controller: AbortController;
+  /** Starts the download now if it still waits for a slot. */
+  readonly promote: () => void;
+}
+
 /**
  * Wheels up to this size are downloaded into memory and unpacked from there. With the prepare
  * step's 16 fetches at once, that bounds the memory held by downloads to about 0.5 GiB in the
  * worst case; almost every wheel is far smaller.
  */
 const IN_MEMORY_WHEEL_BYTES = 32 * 1024 * 1024;
+
+/** Prefetches downloading at once: as many as the prepare step's fetches. */
+const PREFETCH_CONCURRENCY = 16;
+
+/** A wheel's size as its index gives it; unknown sizes count as the biggest, as in uv. */
+function wheelSize(source: WheelSource): number {
+  return source.kind === "registry" && source.file.size !== undefined
+    ? source.file.size
+    : Number.MAX_SAFE_INTEGER;
+}
 
 const COMPUTABLE = new Set<string>(["md5", "sha256", "sha384", "sha512"]);
 
@@ -119,6 +144,10 @@ function pointerMatches(
  * temporary directory inside the cache, moved into `archive-v0/` by one rename and published by
  * an atomic pointer write. A later run finds the pointer and needs no network; an interrupted
  * run leaves at most a temporary directory for `cache prune`.
+ *
+ * A wheel that will likely be needed can be fetched ahead ({@link prefetch}): the later
+ * {@link fetch} of the same wheel (same expected digests) takes that fetch over instead of
+ * starting another, and {@link cached} answers as the cache stood before it.
  */
 export class WheelFetcher {
   readonly #cache: Cache;
@@ -127,6 +156,10 @@ export class WheelFetcher {
   readonly #signal: AbortSignal | undefined;
   #extractThreads: number;
   #memberWorkers: MemberWorker[] = [];
+  readonly #prefetches = new Map<string, Prefetch>();
+  readonly #prefetchQueue: PrefetchQueue;
+  /** Set by {@link settle}: nothing new is started after it. */
+  #settled = false;
 
   constructor(options: WheelFetcherOptions) {
     this.#cache = options.cache;
@@ -134,6 +167,15 @@ export class WheelFetcher {
     this.#offline = options.offline ?? false;
     this.#signal = options.signal;
     this.#extractThreads = extractThreads(options.extractThreads);
+    this.#prefetchQueue = new PrefetchQueue(options.prefetchConcurrency ?? PREFETCH_CONCURRENCY);
+  }
+
+  /** One wheel with one set of expected digests: what a prefetch can stand in for. */
+  #key(source: WheelSource, expectedHashes: readonly ArchiveDigest[] | undefined): string {
+    const expected = expectedFor(source, expectedHashes)
+      .map((h) => `${h.algorithm}:${h.digest}`)
+      .sort();
+    return `${wheelPointerPath(this.#cache, source)}\n${wheelSourceUrl(source)}\n${expected.join(",")}`;
   }
 
   /**
@@ -168,8 +210,59 @@ export class WheelFetcher {
     this.#worker();
   }
 
+  /**
+   * Starts fetching a wheel the caller will likely ask for soon (a pinned requirement while the
+   * resolution still runs), unless the cache holds it: a cache fill that nobody waits for, at
+   * most a few at a time. Its failure is never reported by itself: only a {@link fetch} of the
+   * same wheel, which takes it over, reports it, as its own. Registry and URL wheels only, and
+   * nothing when offline or after {@link settle}.
+   */
+  prefetch(source: WheelSource, options: FetchWheelOptions): void {
+    if (this.#settled || this.#offline || source.kind === "path" || this.#client === undefined) {
+      return;
+    }
+    if (this.#signal?.aborted === true) return;
+    const key = this.#key(source, options.expectedHashes);
+    if (this.#prefetches.has(key)) return;
+    const controller = new AbortController();
+    const signal =
+      this.#signal === undefined
+        ? controller.signal
+        : AbortSignal.any([this.#signal, controller.signal]);
+    const firstLook = this.#lookup(source, options.expectedHashes);
+    let promote: () => void = () => {};
+    const result = this.#fetch(source, options, firstLook, (download) => {
+      const task = this.#prefetchQueue.add(() => download(signal), wheelSize(source));
+      promote = task.promote;
+      return task.promise;
+    });
+    result.catch(() => {});
+    this.#prefetches.set(key, {
+      distribution: options.distribution,
+      firstLook,
+      result,
+      controller,
+      promote: () => promote(),
+    });
+  }
+
+  /**
+   * Aborts the prefetches that still run (by now, nobody waits for them: the install took what
+   * it needed, or the command failed) and waits until every one has ended, so that no work
+   * outlives the command; nothing is prefetched after it. Call it before {@link close} (an
+   * unpacking prefetch may still use the threads).
+   */
+  async settle(): Promise<void> {
+    this.#settled = true;
+    const prefetches = [...this.#prefetches.values()];
+    for (const p of prefetches) p.controller.abort();
+    await Promise.allSettled(prefetches.map((p) => p.result));
+  }
+
   /** Stops the unpacking threads, if started (they never keep the process alive by themselves). */
   close(): void {
+    this.#settled = true;
+    for (const p of this.#prefetches.values()) p.controller.abort();
     for (const worker of this.#memberWorkers) worker.close();
     this.#memberWorkers = [];
     this.#extractThreads = 0;
@@ -183,6 +276,17 @@ export class WheelFetcher {
   async cached(
     source: WheelSource,
     expectedHashes?: readonly ArchiveDigest[],
+  ): Promise<LocalWheel | undefined> {
+    // A prefetched wheel counts as it was found before the prefetch: the caller plans (and
+    // reports) a download, which the prefetch has done or is doing.
+    const prefetched = this.#prefetches.get(this.#key(source, expectedHashes));
+    if (prefetched !== undefined) return prefetched.firstLook;
+    return this.#lookup(source, expectedHashes);
+  }
+
+  async #lookup(
+    source: WheelSource,
+    expectedHashes: readonly ArchiveDigest[] | undefined,
   ): Promise<LocalWheel | undefined> {
     const pointerPath = wheelPointerPath(this.#cache, source);
     const resolved = await this.#cache.resolvePointer(pointerPath);
@@ -219,20 +323,46 @@ export class WheelFetcher {
     };
   }
 
-  /** The wheel's archive, from the cache or fetched and unpacked into it. */
+  /**
+   * The wheel's archive, from the cache or fetched and unpacked into it. A prefetch of the same
+   * wheel is taken over: it ran exactly what this call would run (one download, the client's
+   * retries), so its outcome, a failure included, is this call's.
+   */
   async fetch(source: WheelSource, options: FetchWheelOptions): Promise<LocalWheel> {
-    const hit = await this.cached(source, options.expectedHashes);
+    const prefetched = this.#prefetches.get(this.#key(source, options.expectedHashes));
+    if (prefetched !== undefined && prefetched.distribution === options.distribution) {
+      prefetched.promote();
+      return prefetched.result;
+    }
+    return this.#fetch(source, options, this.#lookup(source, options.expectedHashes), (download) =>
+      download(this.#signal),
+    );
+  }
+
+  /**
+   * {@link fetch} from the cache's answer `lookup` on: `schedule` runs the download (now, or
+   * when the prefetch queue has room) with the signal that may stop it.
+   */
+  async #fetch(
+    source: WheelSource,
+    options: FetchWheelOptions,
+    lookup: Promise<LocalWheel | undefined>,
+    schedule: (
+      download: (signal: AbortSignal | undefined) => Promise<LocalWheel>,
+    ) => Promise<LocalWheel>,
+  ): Promise<LocalWheel> {
+    const hit = await lookup;
     if (hit !== undefined) return hit;
     if (source.kind === "path") {
       try {
-        return await this.#unpack(source, source.path, options);
+        return await this.#unpack(source, source.path, options, this.#signal);
       } catch (error) {
         throw this.#wrap(error, () => new ReadWheelError(options.distribution, error));
       }
     }
     try {
       if (this.#offline) throw new OfflineWheelError(redactUrl(wheelSourceUrl(source)));
-      return await this.#download(source, options);
+      return await schedule((signal) => this.#download(source, options, signal));
     } catch (error) {
       throw this.#wrap(error, () => new DownloadWheelError(options.distribution, error));
     }
@@ -244,7 +374,11 @@ export class WheelFetcher {
     return error instanceof Error ? wrap() : error;
   }
 
-  async #download(source: WheelSource, options: FetchWheelOptions): Promise<LocalWheel> {
+  async #download(
+    source: WheelSource,
+    options: FetchWheelOptions,
+    signal: AbortSignal | undefined,
+  ): Promise<LocalWheel> {
     const client = this.#client;
     if (client === undefined) throw new Error("A registry client is needed to download wheels");
     this.#worker();
@@ -257,10 +391,10 @@ export class WheelFetcher {
       const downloaded = await client.download({ url: wheelSourceUrl(source), filename }, buffer, {
         distribution: options.distribution,
         hashAlgorithms: hashAlgorithms(expectedFor(source, options.expectedHashes)),
-        ...(this.#signal === undefined ? {} : { signal: this.#signal }),
+        ...(signal === undefined ? {} : { signal }),
       });
       const archive = await buffer.finish();
-      return await this.#unpack(source, archive, options, temp, downloaded.hashes);
+      return await this.#unpack(source, archive, options, signal, temp, downloaded.hashes);
     } finally {
       await buffer.discard();
       // Usually empty by now (the download stayed in memory): one `rmdir` instead of a walk.
@@ -273,6 +407,7 @@ export class WheelFetcher {
     source: WheelSource,
     archive: string | Uint8Array,
     options: FetchWheelOptions,
+    signal: AbortSignal | undefined,
     tempDir?: string,
     known?: Hashes,
   ): Promise<LocalWheel> {
@@ -286,7 +421,7 @@ export class WheelFetcher {
         ...(expected.length === 0 || known !== undefined
           ? {}
           : { expectedHashes: { name: options.distribution, digests: expected, mode: "any" } }),
-        signal: this.#signal,
+        signal,
         memberWorker: this.#worker(),
       }).catch((error: unknown) => {
         // As uv: a refused archive names the file (a digest mismatch is no `ExtractError`).

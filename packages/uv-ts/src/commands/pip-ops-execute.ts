@@ -112,6 +112,13 @@ async function mapLimit<T, R>(
   return results;
 }
 
+/** Wheels by the size their index gives, biggest first, unknown sizes before all (uv's order). */
+function bySizeDescending(items: readonly ResolvedRequirement[]): ResolvedRequirement[] {
+  const size = (r: ResolvedRequirement) =>
+    (r.wheel?.kind === "registry" ? r.wheel.file.size : undefined) ?? Number.MAX_SAFE_INTEGER;
+  return [...items].sort((a, b) => size(b) - size(a));
+}
+
 function describe(r: ResolvedRequirement): string {
   return `${r.dist.name}${r.remoteSpecifier}`;
 }
@@ -290,7 +297,8 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
   const wheels = new Map<PackageName, LocalWheel>(cached);
   if (remote.length > 0) {
     const prepareStart = performance.now();
-    await mapLimit(remote, PREPARE_CONCURRENCY, async (r) => {
+    // The biggest downloads first, as uv's preparer: the last to finish is then a small one.
+    await mapLimit(bySizeDescending(remote), PREPARE_CONCURRENCY, async (r) => {
       if (r.wheel === undefined) throw new Error(`No wheel source for \`${describe(r)}\``);
       try {
         wheels.set(

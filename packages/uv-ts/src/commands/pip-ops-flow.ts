@@ -35,12 +35,17 @@ import {
   createStoredMetadataClient,
   indexLocations,
   openCache,
+  type Reinstall,
   refreshPolicy,
   reinstallFromArgs,
 } from "./pip-ops-index.ts";
 import { reportChecked, reportResolved, warnUser } from "./pip-ops-report.ts";
 import type { RequirementsSpec } from "./pip-ops-requirements.ts";
-import { type ResolvedRequirement, resolveForInstall } from "./pip-ops-resolve.ts";
+import {
+  type PinnedWheel,
+  type ResolvedRequirement,
+  resolveForInstall,
+} from "./pip-ops-resolve.ts";
 
 /** How `pip install` and `pip sync` differ in the shared flow. */
 export interface InstallFlowOptions {
@@ -243,6 +248,26 @@ export function likelyUncached(
   return missing > 0 && uncached * 2 >= missing;
 }
 
+/**
+ * Whether installing `pinned` will need its wheel, as the plan will decide: unless it is
+ * reinstalled, one installed distribution that satisfies it is kept.
+ */
+function needsWheel(
+  pinned: PinnedWheel,
+  sitePackages: SitePackages,
+  reinstall: Reinstall,
+): boolean {
+  if (reinstall === true || (reinstall !== false && reinstall.has(pinned.name))) return true;
+  const installed = sitePackages.get(pinned.name);
+  if (installed.length !== 1) return true;
+  const dist: ResolvedDist = {
+    name: pinned.name,
+    version: pinned.version,
+    source: { kind: "registry" },
+  };
+  return satisfies(installed[0]!, dist) !== "satisfied";
+}
+
 /** The names of the named requirements (a URL or path requirement's name is not known yet). */
 function* requirementNames(spec: RequirementsSpec): Iterable<PackageName> {
   for (const entry of spec.requirements) {
@@ -348,6 +373,19 @@ export async function runInstallFlow(
           signal: ctx.signal,
           storedMetadata,
           warn: (message) => warnUser(ctx, message),
+          // Not under `--require-hashes`: a dependency without a hash fails the run after the
+          // resolution, which must then have downloaded nothing (as uv).
+          ...(dryRun || ctx.offline || requireHashMode
+            ? {}
+            : {
+                onPinnedWheel: (pinned: PinnedWheel) => {
+                  if (!needsWheel(pinned, sitePackages, reinstall)) return;
+                  fetcher.prefetch(pinned.wheel, {
+                    expectedHashes: pinned.hashes,
+                    distribution: pinned.distribution,
+                  });
+                },
+              }),
         },
       );
       if (requireHashMode) requireResolvedHashes(resolution);
@@ -377,6 +415,9 @@ export async function runInstallFlow(
       return 0;
     } finally {
       linkWorker?.close();
+      // Wheels fetched ahead that the install did not take (a failed or backtracked
+      // resolution) are stopped; none outlives the command.
+      await fetcher.settle();
       fetcher.close();
       await client.close();
       await storedMetadata?.close();

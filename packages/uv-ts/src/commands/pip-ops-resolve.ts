@@ -6,14 +6,17 @@ import { WheelFilename } from "@uv-ts/distribution-filename";
 import { UvError } from "@uv-ts/error";
 import type { ResolvedDist, ResolvedSource, SitePackages } from "@uv-ts/installer";
 import type { PackageName } from "@uv-ts/normalize";
+import type { Version } from "@uv-ts/pep440";
 import { type MarkerEnvironment, Requirement } from "@uv-ts/pep508";
 import type { Tags } from "@uv-ts/platform-tags";
 import { type DirectUrl, parseHashDigest } from "@uv-ts/pypi-types";
 import type { RequirementEntry } from "@uv-ts/requirements-txt";
 import {
+  type CompatibleDist,
   type PythonRequirement,
   type ResolvedPackage,
   type ResolverOptions,
+  type ResolverReporter,
   resolve,
 } from "@uv-ts/resolver";
 import {
@@ -63,6 +66,24 @@ export interface InstallResolveContext {
   readonly storedMetadata?: RegistryClient | undefined;
   /** uv's warnings issued while resolving (unpinned direct requirements under `lowest`). */
   readonly warn: (message: string) => void;
+  /**
+   * Called, while the resolution still runs, with the wheel of each package the requirements
+   * pin with `==` as soon as the resolver chooses that version, the digests its install will
+   * check and its name in messages: the install will ask for exactly this wheel unless the
+   * resolution backtracks or fails. Not called for a kept installed distribution.
+   */
+  readonly onPinnedWheel?: (pinned: PinnedWheel) => void;
+}
+
+/** A pinned requirement's wheel, chosen while the resolution runs (see `onPinnedWheel`). */
+export interface PinnedWheel {
+  readonly name: PackageName;
+  readonly version: Version;
+  readonly wheel: WheelSource;
+  /** What the install will pass as the expected digests. */
+  readonly hashes: readonly ArchiveDigest[];
+  /** `name==version`, as the install names it. */
+  readonly distribution: string;
 }
 
 /** Why a registry wheel's metadata was not fetched (see {@link withoutIndexMetadata}). */
@@ -229,6 +250,52 @@ function dependencyUrl(pkg: ResolvedPackage & { dist: { kind: "url" } }): Resolv
   };
 }
 
+/** Whether `req` pins one version (`==1.0`, `===1.0`; `==1.*` is a wildcard operator). */
+function pinsExactly(req: Requirement): boolean {
+  const specs = req.version?.specifiers;
+  if (req.verbatimUrl !== undefined || specs?.length !== 1) return false;
+  const operator = specs[0]!.operator;
+  return operator === "==" || operator === "===";
+}
+
+/**
+ * The reporter that hands each pinned requirement's chosen wheel to `onPinnedWheel`, once per
+ * wheel: `pinned` are the root requirements (overrides applied) whose markers hold.
+ */
+function pinnedWheelReporter(
+  pinned: readonly Requirement[],
+  hashes: ReadonlyMap<PackageName, readonly ArchiveDigest[]>,
+  keptInstalled: (dist: CompatibleDist) => boolean,
+  onPinnedWheel: (pinned: PinnedWheel) => void,
+): ResolverReporter {
+  const byName = new Map<PackageName, Requirement[]>();
+  for (const req of pinned) {
+    if (!pinsExactly(req)) continue;
+    const list = byName.get(req.name);
+    if (list === undefined) byName.set(req.name, [req]);
+    else list.push(req);
+  }
+  const seen = new Set<string>();
+  return {
+    onChoice: (name, version, dist) => {
+      if (dist.kind !== "wheel") return;
+      const reqs = byName.get(name);
+      if (reqs === undefined || !reqs.every((r) => r.version!.contains(version))) return;
+      const key = `${name}@${version.hashKey()}`;
+      if (seen.has(key) || keptInstalled(dist)) return;
+      seen.add(key);
+      const { index, file, filename } = dist.wheel;
+      onPinnedWheel({
+        name,
+        version,
+        wheel: { kind: "registry", index, file, filename },
+        hashes: hashes.get(name) ?? [],
+        distribution: `${name}==${version.toString()}`,
+      });
+    },
+  };
+}
+
 function yankReason(yanked: boolean | string): string | undefined {
   if (yanked === false) return undefined;
   return yanked === true ? "" : yanked;
@@ -288,6 +355,15 @@ export async function resolveForInstall(
     reinstall: rc.reinstall,
     location: rc.sitePackagesDir,
   });
+  const reporter =
+    rc.onPinnedWheel === undefined
+      ? undefined
+      : pinnedWheelReporter(
+          overridden.filter((r) => r.evaluateMarker(rc.markers, [])),
+          hashes,
+          (dist) => dist.kind === "wheel" && installed.installedFor(dist.wheel.file) !== undefined,
+          rc.onPinnedWheel,
+        );
   const resolution = await resolve({
     manifest: {
       requirements,
@@ -299,6 +375,7 @@ export async function resolveForInstall(
     target: { markerEnv: rc.markers, tags: rc.tags, python: rc.python },
     client: installed.client,
     ...(rc.signal === undefined ? {} : { signal: rc.signal }),
+    ...(reporter === undefined ? {} : { reporter }),
     ...(rc.storedMetadata === undefined || rc.options.noDeps === true
       ? {}
       : { cachedClient: rc.storedMetadata }),
