@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,6 +12,43 @@ import type { PackageSpec } from "@uv-ts/test-kit";
 export async function tempDir(): Promise<{ path: string; cleanup: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), "uv-ts-client-"));
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
+}
+
+/**
+ * A self-signed certificate for 127.0.0.1 made in `dir`, also written there as `bundle.pem` so a
+ * client can take it as its only trusted root.
+ */
+export function selfSignedCertificate(dir: string): { key: string; cert: string } {
+  execFileSync(
+    "openssl",
+    [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"],
+      ...["-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1"],
+      ...["-addext", "subjectAltName=IP:127.0.0.1"],
+    ],
+    { cwd: dir, stdio: "ignore" },
+  );
+  const cert = {
+    key: readFileSync(join(dir, "key.pem"), "utf8"),
+    cert: readFileSync(join(dir, "cert.pem"), "utf8"),
+  };
+  writeFileSync(join(dir, "bundle.pem"), cert.cert);
+  return cert;
+}
+
+/** A PEP 691 JSON page of `name` with one wheel, `name-1.0`. */
+export function jsonPage(name: string): string {
+  return JSON.stringify({
+    meta: { "api-version": "1.1" },
+    name,
+    files: [
+      {
+        filename: `${name}-1.0-py3-none-any.whl`,
+        url: `/files/${name}-1.0-py3-none-any.whl`,
+        hashes: {},
+      },
+    ],
+  });
 }
 
 /** Every message and hint along an error's chain, as the CLI would print them. */

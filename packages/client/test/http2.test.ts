@@ -2,9 +2,7 @@
 // connection for all the requests of a run (one TLS handshake), an HTTP/1.1-only origin still
 // gets a pool of connections, and everything else the transport promises (bodies, statuses,
 // retries, the read timeout) holds on either.
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   createSecureServer,
@@ -17,28 +15,14 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CredentialStore, HttpClient } from "../src/index.ts";
-import { noise, renderError, tempDir } from "./helpers.ts";
+import { noise, renderError, selfSignedCertificate, tempDir } from "./helpers.ts";
 
 let tmp: { path: string; cleanup: () => Promise<void> };
 let cert: { key: string; cert: string };
 
 beforeAll(async () => {
   tmp = await tempDir();
-  // A self-signed certificate for 127.0.0.1, trusted by the clients below as their only root.
-  execFileSync(
-    "openssl",
-    [
-      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"],
-      ...["-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1"],
-      ...["-addext", "subjectAltName=IP:127.0.0.1"],
-    ],
-    { cwd: tmp.path, stdio: "ignore" },
-  );
-  cert = {
-    key: readFileSync(join(tmp.path, "key.pem"), "utf8"),
-    cert: readFileSync(join(tmp.path, "cert.pem"), "utf8"),
-  };
-  writeFileSync(join(tmp.path, "bundle.pem"), cert.cert);
+  cert = selfSignedCertificate(tmp.path);
 }, 30_000);
 afterAll(async () => {
   await tmp.cleanup();

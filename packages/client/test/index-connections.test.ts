@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createRegistryClient, IndexLocations } from "../src/index.ts";
-import { tempDir } from "./helpers.ts";
+import { jsonPage, tempDir } from "./helpers.ts";
 
 let tmp: { path: string; cleanup: () => Promise<void> };
 beforeAll(async () => {
@@ -15,20 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await tmp.cleanup();
 });
-
-function page(name: string): string {
-  return JSON.stringify({
-    meta: { "api-version": "1.1" },
-    name,
-    files: [
-      {
-        filename: `${name}-1.0-py3-none-any.whl`,
-        url: `/files/${name}-1.0-py3-none-any.whl`,
-        hashes: {},
-      },
-    ],
-  });
-}
 
 it("index_pages_reuse_a_bounded_set_of_connections", async () => {
   let connections = 0;
@@ -42,7 +28,7 @@ it("index_pages_reuse_a_bounded_set_of_connections", async () => {
     setTimeout(() => {
       inFlight -= 1;
       res.writeHead(200, { "content-type": "application/vnd.pypi.simple.v1+json" });
-      res.end(page(name));
+      res.end(jsonPage(name));
     }, 2);
   });
   server.on("connection", () => {

@@ -1,33 +1,17 @@
 // Page requests for every name the resolver knows go out at once, and a page hands its slot on
 // as soon as its body is in: parsing it is main-thread work that holding a slot cannot speed up.
-import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
 import { createSecureServer, type Http2ServerResponse } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLimiter, createRegistryClient, IndexLocations } from "../src/index.ts";
-import { tempDir } from "./helpers.ts";
+import { jsonPage, selfSignedCertificate, tempDir } from "./helpers.ts";
 
 let tmp: { path: string; cleanup: () => Promise<void> };
 let cert: { key: string; cert: string };
 beforeAll(async () => {
   tmp = await tempDir();
-  // A self-signed certificate for 127.0.0.1, the client's only root.
-  execFileSync(
-    "openssl",
-    [
-      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"],
-      ...["-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1"],
-      ...["-addext", "subjectAltName=IP:127.0.0.1"],
-    ],
-    { cwd: tmp.path, stdio: "ignore" },
-  );
-  cert = {
-    key: readFileSync(join(tmp.path, "key.pem"), "utf8"),
-    cert: readFileSync(join(tmp.path, "cert.pem"), "utf8"),
-  };
-  writeFileSync(join(tmp.path, "bundle.pem"), cert.cert);
+  cert = selfSignedCertificate(tmp.path);
 }, 30_000);
 afterAll(async () => {
   await tmp.cleanup();
@@ -71,20 +55,6 @@ describe("limiter release", () => {
   }, 10_000);
 });
 
-function page(name: string): string {
-  return JSON.stringify({
-    meta: { "api-version": "1.1" },
-    name,
-    files: [
-      {
-        filename: `${name}-1.0-py3-none-any.whl`,
-        url: `/files/${name}-1.0-py3-none-any.whl`,
-        hashes: {},
-      },
-    ],
-  });
-}
-
 it("pages_of_all_known_names_are_requested_at_once", async () => {
   // The server answers nothing until every page has been asked for: with a page limit below
   // the number of names, the run would never finish.
@@ -96,7 +66,7 @@ it("pages_of_all_known_names_are_requested_at_once", async () => {
     if (held.length < names.length) return;
     for (const { name: n, res: r } of held.splice(0)) {
       r.writeHead(200, { "content-type": "application/vnd.pypi.simple.v1+json" });
-      r.end(page(n));
+      r.end(jsonPage(n));
     }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
