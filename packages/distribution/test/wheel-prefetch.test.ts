@@ -1,49 +1,23 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Cache } from "@uv-ts/cache";
-import { createRegistryClient, IndexLocations, IndexUrl, type RegistryClient } from "@uv-ts/client";
-import { WheelFilename } from "@uv-ts/distribution-filename";
-import { type IndexServer, startIndexServer } from "@uv-ts/test-kit";
+import type { Cache } from "@uv-ts/cache";
+import type { IndexServer } from "@uv-ts/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WheelFetcher, type WheelSource, wheelPointerPath } from "../src/index.ts";
+import { WheelFetcher, wheelPointerPath } from "../src/index.ts";
 import { PrefetchQueue } from "../src/prefetch-queue.ts";
+import { type FetcherHarness, registrySource, startFetcherHarness } from "./fetcher-harness.ts";
 
+let harness: FetcherHarness;
 let server: IndexServer;
-let root: string;
 
 beforeAll(async () => {
-  server = await startIndexServer({ scenarios: ["basic"] });
-  root = mkdtempSync(join(tmpdir(), "uv-ts-prefetch-"));
+  harness = await startFetcherHarness("uv-ts-prefetch-");
+  server = harness.server;
 });
 
-afterAll(async () => {
-  await server.close();
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => harness.close());
 
-async function setup(label: string): Promise<{ cache: Cache; client: RegistryClient }> {
-  const cache = await Cache.fromPath(join(root, label)).init();
-  const client = createRegistryClient({
-    indexes: new IndexLocations({
-      indexes: [{ url: IndexUrl.parse(server.simpleUrl), default: true }],
-    }),
-    cacheDir: cache.root,
-    retryDelayMs: () => 0,
-  });
-  return { cache, client };
-}
-
-async function registrySource(client: RegistryClient, name: string): Promise<WheelSource> {
-  const [page] = await client.simple(name);
-  const dist = page!.dists.find((d) => d.filename instanceof WheelFilename)!;
-  return {
-    kind: "registry",
-    index: page!.index,
-    file: dist.file,
-    filename: dist.filename as WheelFilename,
-  };
-}
+const setup = (label: string) => harness.setup(label);
 
 /** Full downloads (not range requests) of a served file so far. */
 const downloads = (filename: string) =>
