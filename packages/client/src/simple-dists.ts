@@ -6,7 +6,14 @@ import {
 } from "@uv-ts/distribution-filename";
 import type { PackageName } from "@uv-ts/normalize";
 import { Version } from "@uv-ts/pep440";
-import type { SimpleFile, SimpleFileRecord } from "@uv-ts/pypi-types";
+import {
+  type LazyHtmlFile,
+  type LazyJsonFile,
+  parseHtmlAnchor,
+  parseSimpleJsonFile,
+  type SimpleFile,
+  type SimpleFileRecord,
+} from "@uv-ts/pypi-types";
 
 /** A file on an index page whose name parsed as a distribution of the package. */
 export interface RegistryDist {
@@ -87,7 +94,7 @@ interface VersionGroup<F> {
  */
 class VersionReader<F extends { readonly filename: string }> {
   readonly #name: PackageName;
-  readonly #groups = new Map<string, VersionGroup<F>>();
+  readonly #groups = new Map<number | string, VersionGroup<F>>();
   /** The group of each version text seen (`null`: not a version). */
   readonly #byText = new Map<string, VersionGroup<F> | null>();
   readonly #wheelNames = new Map<string, boolean>();
@@ -164,8 +171,10 @@ class VersionReader<F extends { readonly filename: string }> {
   }
 
   #groupOfVersion(version: Version): VersionGroup<F> {
-    // Grouped by equality (`1.0` is `1.0.0`), as the resolver looks versions up.
-    const key = version.hashKey();
+    // Grouped by equality (`1.0` is `1.0.0`), as the resolver looks versions up. Most versions
+    // have a fast key (equal for equal versions, and only such versions have one), a number
+    // that costs nothing, where a hash key is a string built per version.
+    const key = version.fastKey >= 0 ? version.fastKey : version.hashKey();
     let group = this.#groups.get(key);
     if (group === undefined) {
       group = { version, files: [], uploads: {} };
@@ -194,45 +203,74 @@ function addUpload(
 }
 
 /**
+ * How a page's files are held until their version is asked for, and stored: `files` as
+ * {@link SimpleFile}s or {@link SimpleFileRecord}s, `html` as their `<a>` tags
+ * ({@link LazyHtmlFile}), `json` as the page's objects ({@link LazyJsonFile}).
+ */
+export type PageForm = "files" | "html" | "json";
+
+/** A file as grouped: the filename and upload time, which grouping reads, and the rest. */
+type PageFile = SimpleFile | SimpleFileRecord | LazyHtmlFile | LazyJsonFile;
+
+/**
  * Groups a page's files into versions in memory (fresh downloads, local and find-links pages).
  * Only what the grouping needs is read from each filename; a version's files are parsed in
- * full (and their upload times made `Date`s) when the version is asked for.
+ * full (and, for pages read lazily, their tags or objects read) when the version is asked for.
  */
 export class GroupedDists implements PageDists {
   readonly versions: readonly string[];
-  readonly #groups: ReadonlyMap<string, VersionGroup<SimpleFile | SimpleFileRecord>>;
+  readonly #groups: ReadonlyMap<string, VersionGroup<PageFile>>;
   readonly #name: PackageName;
-  /** Whether the files are {@link SimpleFileRecord}s (upload times in epoch ms). */
+  readonly #form: PageForm;
+  /** The URL the links of an `html` or `json` page are resolved against. */
+  readonly #base: string;
+  /** Whether `files` are {@link SimpleFileRecord}s (upload times in epoch ms). */
   readonly #records: boolean;
   readonly #decoded = new Map<string, readonly RegistryDist[]>();
 
   private constructor(
-    groups: ReadonlyMap<string, VersionGroup<SimpleFile | SimpleFileRecord>>,
+    groups: ReadonlyMap<string, VersionGroup<PageFile>>,
     name: PackageName,
+    form: PageForm,
+    base: string,
     records: boolean,
   ) {
     this.versions = [...groups.keys()];
     this.#groups = groups;
     this.#name = name;
+    this.#form = form;
+    this.#base = base;
     this.#records = records;
   }
 
   /** The files of `name` among `files` (others are skipped, as uv does), by version. */
   static fromFiles(files: Iterable<SimpleFile>, name: PackageName): GroupedDists {
-    return GroupedDists.#group(files, name, false);
+    return GroupedDists.#group(files, name, "files", "", false);
   }
 
   /** {@link fromFiles} for files as the page parsers' record forms give them. */
   static fromRecords(files: Iterable<SimpleFileRecord>, name: PackageName): GroupedDists {
-    return GroupedDists.#group(files, name, true);
+    return GroupedDists.#group(files, name, "files", "", true);
+  }
+
+  /** {@link fromFiles} for a page read by `scanSimpleHtml`, its links relative to `base`. */
+  static fromHtml(files: Iterable<LazyHtmlFile>, base: string, name: PackageName): GroupedDists {
+    return GroupedDists.#group(files, name, "html", base, true);
+  }
+
+  /** {@link fromFiles} for a page read by `scanSimpleJson`, its links relative to `base`. */
+  static fromJson(files: Iterable<LazyJsonFile>, base: string, name: PackageName): GroupedDists {
+    return GroupedDists.#group(files, name, "json", base, true);
   }
 
   static #group(
-    files: Iterable<SimpleFile | SimpleFileRecord>,
+    files: Iterable<PageFile>,
     name: PackageName,
+    form: PageForm,
+    base: string,
     records: boolean,
   ): GroupedDists {
-    const reader = new VersionReader<SimpleFile | SimpleFileRecord>(name);
+    const reader = new VersionReader<PageFile>(name);
     for (const file of files) {
       const group = reader.groupOf(file);
       if (group === undefined) continue;
@@ -245,9 +283,9 @@ export class GroupedDists implements PageDists {
         group.uploads = undefined;
     }
     const sorted = [...reader.groups()].sort((a, b) => a.version.compare(b.version));
-    const groups = new Map<string, VersionGroup<SimpleFile | SimpleFileRecord>>();
+    const groups = new Map<string, VersionGroup<PageFile>>();
     for (const group of sorted) groups.set(group.version.toString(), group);
-    return new GroupedDists(groups, name, records);
+    return new GroupedDists(groups, name, form, base, records);
   }
 
   distsOf(version: string): readonly RegistryDist[] {
@@ -260,7 +298,13 @@ export class GroupedDists implements PageDists {
       const filename = parseDistFilename(item.filename, this.#name);
       // Never skips: the grouping kept only files that parse.
       if (filename === undefined) continue;
-      dists.push({ filename, file: this.#records ? fileOfRecord(item) : (item as SimpleFile) });
+      let file: SimpleFile | undefined;
+      if (this.#form === "html") file = parseHtmlAnchor((item as LazyHtmlFile).anchor, this.#base);
+      else if (this.#form === "json")
+        file = parseSimpleJsonFile((item as LazyJsonFile).raw, this.#base);
+      else file = this.#records ? fileOfRecord(item as SimpleFileRecord) : (item as SimpleFile);
+      // Never skips either: the page reader kept only anchors that are links.
+      if (file !== undefined) dists.push({ filename, file });
     }
     this.#decoded.set(version, dists);
     return dists;
@@ -284,17 +328,55 @@ export class GroupedDists implements PageDists {
     let offset = 0;
     for (const [version, group] of this.#groups) {
       uploads.push(storeUploads(this.uploadsOf(version)));
-      // Records are the stored form already; `Date`s become epoch ms as in `encodeDists`.
-      const line = `${JSON.stringify(this.#records ? group.files : group.files.map(storedFile))}\n`;
+      const line =
+        this.#form === "html"
+          ? anchorLine(group.files as LazyHtmlFile[])
+          : `${JSON.stringify(this.#storedLine(group.files))}\n`;
       lines.push(line);
       offset += Buffer.byteLength(line, "utf8");
       offsets.push(offset);
     }
-    return {
-      index: { versions: this.versions, offsets, uploads },
-      tail: Buffer.from(lines.join(""), "utf8"),
-    };
+    const index: DistsIndex =
+      this.#form === "files"
+        ? { versions: this.versions, offsets, uploads }
+        : { versions: this.versions, offsets, uploads, form: this.#form, base: this.#base };
+    return { index, tail: Buffer.from(lines.join(""), "utf8") };
   }
+
+  #storedLine(files: readonly PageFile[]): unknown[] {
+    if (this.#form === "json") return files.map((file) => (file as LazyJsonFile).raw);
+    // Records are the stored form already; `Date`s become epoch ms as in `encodeDists`.
+    return this.#records ? (files as unknown[]) : files.map((f) => storedFile(f as SimpleFile));
+  }
+}
+
+/**
+ * An `html` page's line: the lengths of its files' `<a>` tags, `|`, the tags one after the
+ * other, and a newline. Tags are full of quotes, which a JSON string would escape one by one.
+ */
+function anchorLine(files: readonly LazyHtmlFile[]): string {
+  let lengths = "";
+  let anchors = "";
+  for (const file of files) {
+    lengths += lengths === "" ? `${file.anchor.length}` : `,${file.anchor.length}`;
+    anchors += file.anchor;
+  }
+  return `${lengths}|${anchors}\n`;
+}
+
+/** The tags of an {@link anchorLine} (without its newline); throws when it is not one. */
+function anchorsOfLine(line: string): string[] {
+  const bar = line.indexOf("|");
+  const anchors: string[] = [];
+  let at = bar + 1;
+  for (const text of bar === -1 ? [] : line.slice(0, bar).split(",")) {
+    const length = Number(text);
+    if (!Number.isSafeInteger(length) || length <= 0 || at + length > line.length) break;
+    anchors.push(line.slice(at, at + length));
+    at += length;
+  }
+  if (bar === -1 || at !== line.length) throw new SyntaxError("not a line of `<a>` tags");
+  return anchors;
 }
 
 /** A record's file, its upload time made a `Date`. */
@@ -332,6 +414,10 @@ export interface DistsIndex {
   readonly offsets: readonly number[];
   /** Version `i`'s {@link VersionUploads}. */
   readonly uploads: readonly StoredUploads[];
+  /** What a line holds ({@link PageForm}); absent for `files`, a line of stored records. */
+  readonly form?: "html" | "json";
+  /** The URL an `html` or `json` page's links are resolved against. */
+  readonly base?: string;
 }
 
 function storeTime(time: number | undefined): number | null {
@@ -366,6 +452,8 @@ function loadUploads(value: unknown): VersionUploads | undefined {
 }
 
 const OPEN_BRACKET = 0x5b;
+const ZERO = 0x30;
+const NINE = 0x39;
 const NEWLINE = 0x0a;
 
 /**
@@ -400,6 +488,8 @@ export class StoredDists implements PageDists {
   readonly #uploads: readonly unknown[];
   readonly #tail: Buffer;
   readonly #name: PackageName;
+  readonly #form: PageForm;
+  readonly #base: string;
   #positions: Map<string, number> | undefined;
   readonly #decoded = new Map<string, readonly RegistryDist[]>();
 
@@ -407,12 +497,16 @@ export class StoredDists implements PageDists {
     index: { versions: string[]; offsets: number[]; uploads: unknown[] },
     tail: Buffer,
     name: PackageName,
+    form: PageForm,
+    base: string,
   ) {
     this.versions = index.versions;
     this.#offsets = index.offsets;
     this.#uploads = index.uploads;
     this.#tail = tail;
     this.#name = name;
+    this.#form = form;
+    this.#base = base;
   }
 
   /**
@@ -420,7 +514,7 @@ export class StoredDists implements PageDists {
    * The bytes themselves were checked by the store, so only the layout is checked here.
    */
   static open(index: unknown, tail: Buffer, name: PackageName): StoredDists | undefined {
-    const { versions, offsets, uploads } = (index ?? {}) as Partial<
+    const { versions, offsets, uploads, form, base } = (index ?? {}) as Partial<
       Record<keyof DistsIndex, unknown>
     >;
     if (!Array.isArray(versions) || !Array.isArray(offsets)) return undefined;
@@ -428,17 +522,24 @@ export class StoredDists implements PageDists {
     // Summaries are checked when asked for: a malformed one only means decoding the files.
     if (!Array.isArray(uploads) || uploads.length !== versions.length) return undefined;
     if (offsets[versions.length] !== tail.length) return undefined;
+    if (form !== undefined && form !== "html" && form !== "json") return undefined;
+    if (form !== undefined && typeof base !== "string") return undefined;
     for (let i = 0; i < versions.length; i++) {
       const start = offsets[i] as unknown;
       const end = offsets[i + 1] as unknown;
       if (typeof versions[i] !== "string" || typeof start !== "number") return undefined;
       if (typeof end !== "number" || !(end > start)) return undefined;
-      if (tail[start] !== OPEN_BRACKET || tail[end - 1] !== NEWLINE) return undefined;
+      if (tail[end - 1] !== NEWLINE) return undefined;
+      // A line of tags starts with a length, any other with a JSON array.
+      const first = tail[start] as number;
+      if (form === "html" ? first < ZERO || first > NINE : first !== OPEN_BRACKET) return undefined;
     }
     return new StoredDists(
       { versions: versions as string[], offsets: offsets as number[], uploads },
       tail,
       name,
+      form ?? "files",
+      form === undefined ? "" : (base as string),
     );
   }
 
@@ -457,16 +558,33 @@ export class StoredDists implements PageDists {
     if (known !== undefined) return known;
     const i = this.#position(version);
     if (i === undefined) return [];
-    const text = this.#tail.toString("utf8", this.#offsets[i], this.#offsets[i + 1]);
+    const end = this.#offsets[i + 1] as number;
+    const items: unknown[] =
+      this.#form === "html"
+        ? anchorsOfLine(this.#tail.toString("utf8", this.#offsets[i], end - 1))
+        : JSON.parse(this.#tail.toString("utf8", this.#offsets[i], end));
     const dists: RegistryDist[] = [];
-    for (const { uploadTime, ...rest } of JSON.parse(text) as StoredFile[]) {
-      const filename = parseDistFilename(rest.filename, this.#name);
+    for (const item of items) {
+      const file = this.#fileOf(item);
+      if (file === undefined) continue;
+      const filename = parseDistFilename(file.filename, this.#name);
       if (filename === undefined) continue;
-      const file: SimpleFile =
-        uploadTime === undefined ? rest : { ...rest, uploadTime: new Date(uploadTime) };
       dists.push({ filename, file });
     }
     this.#decoded.set(version, dists);
     return dists;
+  }
+
+  #fileOf(item: unknown): SimpleFile | undefined {
+    switch (this.#form) {
+      case "html":
+        return typeof item === "string" ? parseHtmlAnchor(item, this.#base) : undefined;
+      case "json":
+        return parseSimpleJsonFile(item, this.#base);
+      default: {
+        const { uploadTime, ...rest } = item as StoredFile;
+        return uploadTime === undefined ? rest : { ...rest, uploadTime: new Date(uploadTime) };
+      }
+    }
   }
 }

@@ -5,12 +5,11 @@ import type { PackageName } from "@uv-ts/normalize";
 import {
   type ProjectStatus,
   parseSimpleHtml,
-  parseSimpleHtmlRecords,
   parseSimpleJson,
-  parseSimpleJsonRecords,
   SIMPLE_JSON_MEDIA_TYPE,
   type SimpleFile,
-  type SimpleFileRecord,
+  scanSimpleHtml,
+  scanSimpleJson,
 } from "@uv-ts/pypi-types";
 import { joinChunks, readBodyChunks } from "./body.ts";
 import { BadResponseError } from "./errors.ts";
@@ -68,7 +67,8 @@ export interface SimplePageHead {
 }
 
 // Bumped when the stored form (or the parser's output) changes: older entries are dropped.
-const PAGE_FORMAT = 3;
+// 4: the files of HTML and JSON pages are stored as the page had them (`<a>` tags, objects).
+const PAGE_FORMAT = 4;
 
 /** `<index>/<name>/`: the project page URL (always with the trailing slash). */
 export function projectPageUrl(index: IndexUrl, name: PackageName): URL {
@@ -142,8 +142,8 @@ export async function readSimplePage(
   ) {
     return previous;
   }
-  const page = parseSimpleRecords({ url, mediaType, body: joinChunks(body).toString("utf8") });
-  const dists = GroupedDists.fromRecords(page.files, name);
+  const page = scanPage({ url, mediaType, body: joinChunks(body).toString("utf8") }, name);
+  const dists = page.dists;
   const { index, tail } = dists.encode();
   const versions = page.versions === undefined ? {} : { versions: page.versions };
   const head: SimplePageHead = {
@@ -194,53 +194,53 @@ export function decodeSimplePage(payload: unknown, name: PackageName): SimplePag
 
 /** Parses a page body (PEP 691 JSON or PEP 503 HTML). */
 export function parseSimplePage(payload: SimplePageBody): ParsedSimplePage {
-  return parsePage(payload, true) as ParsedSimplePage;
-}
-
-/** {@link parseSimplePage}, upload times left as epoch milliseconds. */
-function parseSimpleRecords(payload: SimplePageBody): ParsedSimpleRecords {
-  return parsePage(payload, false) as ParsedSimpleRecords;
-}
-
-/** {@link ParsedSimplePage} with the files as {@link SimpleFileRecord}s. */
-interface ParsedSimpleRecords extends Omit<ParsedSimplePage, "files"> {
-  readonly files: readonly SimpleFileRecord[];
-}
-
-function parsePage(
-  payload: SimplePageBody,
-  dates: boolean,
-): Omit<ParsedSimplePage, "files"> & {
-  readonly files: readonly (SimpleFile | SimpleFileRecord)[];
-} {
-  if (payload.mediaType === "json") {
-    try {
-      const page = (dates ? parseSimpleJson : parseSimpleJsonRecords)(payload.body, payload.url);
+  return readPage(payload, () => {
+    if (payload.mediaType === "json") {
+      const page = parseSimpleJson(payload.body, payload.url);
       return {
         files: page.files,
         projectStatus: page.projectStatus,
         ...(page.versions === undefined ? {} : { versions: page.versions }),
       };
-    } catch (error) {
-      throw new BadResponseError(
-        "bad-json",
-        `Received some unexpected JSON from ${redactUrl(payload.url)}`,
-        {
-          cause: error,
-        },
-      );
     }
-  }
-  try {
-    const page = (dates ? parseSimpleHtml : parseSimpleHtmlRecords)(payload.body, payload.url);
+    const page = parseSimpleHtml(payload.body, payload.url);
     return { files: page.files, projectStatus: page.projectStatus };
+  });
+}
+
+/**
+ * {@link parseSimplePage}, grouped by version, each file read only as far as grouping needs
+ * (the rest is read when a version is asked for); the same pages fail, with the same errors.
+ */
+function scanPage(
+  payload: SimplePageBody,
+  name: PackageName,
+): SimplePage & { readonly dists: GroupedDists } {
+  if (payload.mediaType === "json") {
+    const page = readPage(payload, () => scanSimpleJson(payload.body, payload.url));
+    return {
+      projectStatus: page.projectStatus,
+      ...(page.versions === undefined ? {} : { versions: page.versions }),
+      dists: GroupedDists.fromJson(page.files, payload.url, name),
+    };
+  }
+  const page = readPage(payload, () => scanSimpleHtml(payload.body, payload.url));
+  return {
+    projectStatus: page.projectStatus,
+    dists: GroupedDists.fromHtml(page.files, page.base, name),
+  };
+}
+
+/** Runs a page parser, its errors wrapped as uv reports a page it cannot read. */
+function readPage<T>(payload: SimplePageBody, parse: () => T): T {
+  try {
+    return parse();
   } catch (error) {
+    const [code, kind] = payload.mediaType === "json" ? ["bad-json", "JSON"] : ["bad-html", "HTML"];
     throw new BadResponseError(
-      "bad-html",
-      `Received some unexpected HTML from ${redactUrl(payload.url)}`,
-      {
-        cause: error,
-      },
+      code,
+      `Received some unexpected ${kind} from ${redactUrl(payload.url)}`,
+      { cause: error },
     );
   }
 }
@@ -262,6 +262,5 @@ export async function readLocalSimplePage(
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  const page = parseSimpleRecords({ url: pageUrl.href, mediaType: "html", body: text });
-  return { projectStatus: page.projectStatus, dists: GroupedDists.fromRecords(page.files, name) };
+  return scanPage({ url: pageUrl.href, mediaType: "html", body: text }, name);
 }

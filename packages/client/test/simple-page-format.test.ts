@@ -52,7 +52,7 @@ function storedPage(files: readonly SimpleFile[]): StoredResponse {
     policy: { url: "https://pypi.org/simple/foo/", status: 200, responseTime: T, vary: {} },
     payload: new SplitPayload(
       {
-        format: 3,
+        format: 4,
         url: "https://pypi.org/simple/foo/",
         digest: "d",
         projectStatus: { status: "active" },
@@ -187,10 +187,18 @@ describe("stored page", () => {
     expect(StoredDists.open({ ...index, offsets: shifted }, tail, NAME)).toBeUndefined();
     expect(StoredDists.open({ ...index, versions: [1, 2, 3] }, tail, NAME)).toBeUndefined();
     expect(StoredDists.open(null, tail, NAME)).toBeUndefined();
-    expect(() => decodeSimplePage({ format: 3 }, NAME)).toThrow();
+    expect(() => decodeSimplePage({ format: 4 }, NAME)).toThrow();
     // Entries of the previous format (the whole page as one JSON document) are not pages now.
     const old = { format: 1, url: "u", digest: "d", files: [], projectStatus: {} };
     expect(() => decodeSimplePage(old, NAME)).toThrow();
+    // A format 3 entry (files stored parsed) fits the layout but is not read as format 4.
+    const page = storedPage(FILES).payload as SplitPayload;
+    expect(() => decodeSimplePage(page, NAME)).not.toThrow();
+    const v3 = new SplitPayload({ ...(page.head as object), format: 3 }, page.tail);
+    expect(() => decodeSimplePage(v3, NAME)).toThrow();
+    // A line form must be known, and a lazy form needs the base its links are relative to.
+    expect(StoredDists.open({ ...index, form: "xml", base: "u" }, tail, NAME)).toBeUndefined();
+    expect(StoredDists.open({ ...index, form: "html" }, tail, NAME)).toBeUndefined();
   });
 });
 

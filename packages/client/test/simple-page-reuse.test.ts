@@ -30,14 +30,14 @@ vi.mock("@uv-ts/pypi-types", async (importOriginal) => {
       parsed.html++;
       return actual.parseSimpleHtml(...args);
     },
-    // The forms a downloaded page is read with (upload times as epoch ms).
-    parseSimpleJsonRecords: (...args: Parameters<typeof actual.parseSimpleJsonRecords>) => {
+    // The forms a downloaded page is read with (each file only as far as grouping needs).
+    scanSimpleJson: (...args: Parameters<typeof actual.scanSimpleJson>) => {
       parsed.json++;
-      return actual.parseSimpleJsonRecords(...args);
+      return actual.scanSimpleJson(...args);
     },
-    parseSimpleHtmlRecords: (...args: Parameters<typeof actual.parseSimpleHtmlRecords>) => {
+    scanSimpleHtml: (...args: Parameters<typeof actual.scanSimpleHtml>) => {
       parsed.html++;
-      return actual.parseSimpleHtmlRecords(...args);
+      return actual.scanSimpleHtml(...args);
     },
   };
 });

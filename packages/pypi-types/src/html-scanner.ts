@@ -52,30 +52,46 @@ function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
 }
 
-function isAlpha(c: number): boolean {
+/** Whether `c` is an ASCII letter (what a tag name starts with). */
+export function isAlpha(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /** Whether `c` ends a tag or attribute name: whitespace, `>` or `/`. */
-function endsName(c: number): boolean {
+export function endsName(c: number): boolean {
   return isWs(c) || c === 62 || c === 47;
+}
+
+/**
+ * What {@link tokenizeHtml} reports, by position in the text, in document order. A reader that
+ * ignores text leaves `text` out.
+ */
+export interface HtmlTokenHandler {
+  /**
+   * A start tag named `name` (lower-cased) that begins at `tagStart` (its `<`) and whose name
+   * ends at `nameEnd`: the handler reads its attributes from there ({@link readAttributes}) and
+   * returns where the tag ends.
+   */
+  startTag(name: string, tagStart: number, nameEnd: number): number;
+  /** An end tag (lower-cased name). */
+  endTag(name: string): void;
+  /** Text at `[start, end)`, entities not decoded. */
+  text?(start: number, end: number): void;
 }
 
 /**
  * A small, tolerant HTML tokenizer: enough of the HTML5 tokenizer for Simple API and find-links
  * pages (PyPI, devpi, Artifactory, GitLab, CodeArtifact, plain directory listings). It never
- * fails: anything it cannot read as a tag is text. Attribute values are returned as written
- * (entities not decoded) because uv decodes them per attribute; text is returned decoded.
+ * fails: anything it cannot read as a tag is text. The content of raw-text elements (`script`,
+ * `style`, ...) is skipped, that of `title` and `textarea` reported as text.
  */
-export function scanHtml(html: string, visitor: HtmlVisitor): void {
+export function tokenizeHtml(html: string, handler: HtmlTokenHandler): void {
   let i = 0;
   let textStart = 0;
   const n = html.length;
-  const onText = visitor.text;
+  const onText = handler.text;
   const flushText = (end: number): void => {
-    if (onText !== undefined && end > textStart) {
-      onText.call(visitor, decodeHtmlEntities(html.slice(textStart, end)));
-    }
+    if (onText !== undefined && end > textStart) onText.call(handler, textStart, end);
   };
   while (i < n) {
     const lt = html.indexOf("<", i);
@@ -96,12 +112,13 @@ export function scanHtml(html: string, visitor: HtmlVisitor): void {
       const name = html.slice(lt + 2, j).toLowerCase();
       const close = html.indexOf(">", j);
       i = textStart = close === -1 ? n : close + 1;
-      visitor.end(name);
+      handler.endTag(name);
     } else if (isAlpha(next)) {
       flushText(lt);
-      const end = readStartTag(html, lt + 1, visitor);
-      i = textStart = end.index;
-      const name = end.name;
+      let j = lt + 1;
+      while (j < n && !endsName(html.charCodeAt(j))) j++;
+      const name = html.slice(lt + 1, j).toLowerCase();
+      i = textStart = handler.startTag(name, lt, j);
       if (RAW_TEXT.has(name)) {
         const close = indexOfIgnoreCase(html, `</${name}`, i);
         const contentEnd = close === -1 ? n : close;
@@ -115,29 +132,46 @@ export function scanHtml(html: string, visitor: HtmlVisitor): void {
   flushText(n);
 }
 
-/** Reads the start tag whose name begins at `start`, reports it, and returns where it ends. */
-function readStartTag(
+/** Where a tag's attributes go as {@link readAttributes} finds them. */
+export interface AttributeSink {
+  /** An attribute: its name at `[nameStart, nameEnd)`, its value at `[valueStart, valueEnd)` (-1: bare). */
+  add(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void;
+}
+
+/** Every attribute of a tag as {@link HtmlAttributes} (values as written). */
+export class CollectedAttributes implements AttributeSink {
+  readonly html: string;
+  readonly attributes = new HtmlAttributes();
+
+  constructor(html: string) {
+    this.html = html;
+  }
+
+  add(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
+    const name = this.html.slice(nameStart, nameEnd).toLowerCase();
+    this.attributes.add(
+      name,
+      valueStart === -1 ? undefined : this.html.slice(valueStart, valueEnd),
+    );
+  }
+}
+
+/**
+ * Reads the attributes of the start tag whose name ends at `start` into `sink` (or skips them),
+ * and returns where the tag ends.
+ */
+export function readAttributes(
   html: string,
   start: number,
-  visitor: HtmlVisitor,
-): { index: number; name: string } {
+  sink: AttributeSink | undefined,
+): number {
   const n = html.length;
   let i = start;
-  while (i < n && !endsName(html.charCodeAt(i))) i++;
-  const name = html.slice(start, i).toLowerCase();
-  const attributes = new HtmlAttributes();
-  let end: number;
   for (;;) {
     let c = html.charCodeAt(i);
     while (i < n && (isWs(c) || c === 47)) c = html.charCodeAt(++i);
-    if (i >= n) {
-      end = n;
-      break;
-    }
-    if (c === 62 /* > */) {
-      end = i + 1;
-      break;
-    }
+    if (i >= n) return n;
+    if (c === 62 /* > */) return i + 1;
     const nameStart = i;
     // A leading `=` belongs to the name (HTML5 tokenizer rule).
     i++;
@@ -146,17 +180,19 @@ function readStartTag(
       if (endsName(d) || d === 61 /* = */) break;
       i++;
     }
-    const attrName = html.slice(nameStart, i).toLowerCase();
+    const nameEnd = i;
     let j = i;
     while (j < n && isWs(html.charCodeAt(j))) j++;
-    let value: string | undefined;
+    let valueStart = -1;
+    let valueEnd = -1;
     if (html.charCodeAt(j) === 61 /* = */) {
       j++;
       while (j < n && isWs(html.charCodeAt(j))) j++;
       const quote = html.charCodeAt(j);
       if (quote === 34 /* " */ || quote === 39 /* ' */) {
         const close = html.indexOf(quote === 34 ? '"' : "'", j + 1);
-        value = html.slice(j + 1, close === -1 ? n : close);
+        valueStart = j + 1;
+        valueEnd = close === -1 ? n : close;
         i = close === -1 ? n : close + 1;
       } else {
         let k = j;
@@ -165,15 +201,40 @@ function readStartTag(
           if (isWs(d) || d === 62) break;
           k++;
         }
-        value = html.slice(j, k);
+        valueStart = j;
+        valueEnd = k;
         i = k;
       }
     }
-    // The first occurrence of an attribute wins; later duplicates are ignored.
-    attributes.add(attrName, value);
+    sink?.add(nameStart, nameEnd, valueStart, valueEnd);
   }
-  visitor.start({ kind: "start", name, attributes });
-  return { index: end, name };
+}
+
+/**
+ * {@link tokenizeHtml} with each start tag's attributes collected (the first occurrence of a
+ * name winning). Attribute values are returned as written (entities not decoded) because uv
+ * decodes them per attribute; text is returned decoded.
+ */
+export function scanHtml(html: string, visitor: HtmlVisitor): void {
+  const onText = visitor.text;
+  tokenizeHtml(html, {
+    startTag(name, _tagStart, nameEnd) {
+      const collected = new CollectedAttributes(html);
+      const end = readAttributes(html, nameEnd, collected);
+      visitor.start({ kind: "start", name, attributes: collected.attributes });
+      return end;
+    },
+    endTag(name) {
+      visitor.end(name);
+    },
+    ...(onText === undefined
+      ? {}
+      : {
+          text(start: number, end: number) {
+            onText.call(visitor, decodeHtmlEntities(html.slice(start, end)));
+          },
+        }),
+  });
 }
 
 function indexOfIgnoreCase(haystack: string, needle: string, from: number): number {

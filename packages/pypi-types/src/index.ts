@@ -67,11 +67,21 @@ export {
   type SimpleHtmlRecords,
 } from "./simple-html.ts";
 export {
+  type LazyHtmlFile,
+  type LazyHtmlPage,
+  parseHtmlAnchor,
+  scanSimpleHtml,
+} from "./simple-html-lazy.ts";
+export {
+  type LazyJsonFile,
+  type LazyJsonProject,
   parseSimpleIndexJson,
   parseSimpleJson,
+  parseSimpleJsonFile,
   parseSimpleJsonRecords,
   SIMPLE_JSON_MEDIA_TYPE,
   type SimpleJsonProject,
   type SimpleJsonRecords,
+  scanSimpleJson,
 } from "./simple-json.ts";
 export { parseTimestamp, parseTimestampMillis } from "./upload-time.ts";

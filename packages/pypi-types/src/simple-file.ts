@@ -78,3 +78,25 @@ export function resolveUrl(href: string, base: string | URL): string {
     throw new SimpleApiError("invalid-url", `Failed to parse URL: ${href}`, { cause: error });
   }
 }
+
+/**
+ * Whether `resolveUrl(href, base)` is known to succeed without parsing: `href` is a canonical
+ * `http(s)` URL, or a path-relative or path-absolute reference (no scheme, no authority, nothing
+ * the URL parser strips or removes) and `base` a `http:`, `https:` or `file:` URL, against which
+ * such a reference only sets the path and query, which never fails. `false` only means "not
+ * known": the caller then resolves it.
+ */
+export function resolvesWithoutError(href: string, base: string): boolean {
+  if (isCanonicalHttpUrl(href)) return true;
+  if (!(base.startsWith("https://") || base.startsWith("http://") || base.startsWith("file://"))) {
+    return false;
+  }
+  const first = href.charCodeAt(0);
+  // A control character or space is stripped at the start; `/` or `\` twice starts a host.
+  if (!(first > 0x20) || first === 0x7f) return false;
+  if ((first === 0x2f || first === 0x5c) && (href[1] === "/" || href[1] === "\\")) return false;
+  // `:` may end a scheme; tabs and newlines are removed anywhere, which could make either.
+  return !UNSAFE_RELATIVE.test(href);
+}
+
+const UNSAFE_RELATIVE = /[:\t\n\r]/;

@@ -120,18 +120,20 @@ function isSizeText(text: string): boolean {
   return true;
 }
 
-function parseAnchor(
-  anchor: HtmlStartTag,
-  base: string,
-  dates: boolean,
-): SimpleFile | SimpleFileRecord | undefined {
-  const href = anchor.attributes.get("href");
-  if (href === undefined || href === "") return undefined;
+/**
+ * What an anchor's `href` (as written) says before its URL is resolved: the path, the hashes of
+ * its fragment and the filename (the last segment, percent-decoded). Throws for a fragment or a
+ * filename uv rejects, in uv's order.
+ */
+export function readHref(href: string): {
+  path: string;
+  hashes: ReturnType<typeof parseFragmentHashes>;
+  filename: string;
+} {
   const decoded = decodeHtmlEntities(href);
   const hashIndex = decoded.indexOf("#");
   const path = hashIndex === -1 ? decoded : decoded.slice(0, hashIndex);
   const hashes = hashIndex === -1 ? {} : parseFragmentHashes(decoded.slice(hashIndex + 1));
-
   const lastSegment = path.slice(path.lastIndexOf("/") + 1);
   const query = lastSegment.indexOf("?");
   const rawFilename = query === -1 ? lastSegment : lastSegment.slice(0, query);
@@ -142,6 +144,21 @@ function parseAnchor(
       `Expected distribution filename to be UTF-8: ${rawFilename}`,
     );
   }
+  return { path, hashes, filename };
+}
+
+/**
+ * A file of a page from its `<a>` tag, relative links resolved against `base`; `undefined` for
+ * an anchor without an `href`. Shared with the lazy reader ({@link parseHtmlAnchor}).
+ */
+export function parseAnchor(
+  anchor: HtmlStartTag,
+  base: string,
+  dates: boolean,
+): SimpleFile | SimpleFileRecord | undefined {
+  const href = anchor.attributes.get("href");
+  if (href === undefined || href === "") return undefined;
+  const { path, hashes, filename } = readHref(href);
 
   const requiresPython = attribute(anchor, "data-requires-python");
   const coreMetadata = parseCoreMetadataAttribute(
@@ -177,7 +194,8 @@ function parseAnchor(
 /** A file being built; `yanked` and `coreMetadata` are set right after. */
 type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
 
-function parseFragmentHashes(rawFragment: string): Hashes {
+/** The hashes of a link's fragment (raw, after `#`); throws uv's errors for unusable ones. */
+export function parseFragmentHashes(rawFragment: string): Hashes {
   const fragment = percentDecodeUtf8(rawFragment);
   if (fragment === undefined) {
     throw new SimpleApiError(
@@ -210,7 +228,7 @@ function parseCoreMetadataAttribute(value: string | undefined): boolean | Hashes
 }
 
 /** PEP 792 status from `<meta name="pypi:project-status">` tags in `<head>`, as uv reads them. */
-class ProjectStatusReader {
+export class ProjectStatusReader {
   #status: ProjectStatusKind | undefined;
   #reason: string | undefined;
   #invalid = false;

@@ -3,6 +3,7 @@ import { type Hashes, isHashAlgorithm } from "./hashes.ts";
 import {
   type ProjectStatus,
   projectStatusKind,
+  resolvesWithoutError,
   resolveUrl,
   SimpleApiError,
   type SimpleFile,
@@ -56,6 +57,23 @@ export function parseSimpleJsonRecords(
   return parseProject(body, baseUrl, false) as SimpleJsonRecords;
 }
 
+/** The fields of a page other than its files, checked in the order the files' checks come after. */
+function projectFields(obj: Record<string, unknown>): Omit<SimpleJsonProject, "files"> {
+  const name = optionalString(obj.name, "name");
+  const versions =
+    obj.versions === undefined || obj.versions === null
+      ? undefined
+      : expectArray(obj.versions, "versions").map((v, i) => expectString(v, `versions[${i}]`));
+  const metaObj = obj.meta === undefined || obj.meta === null ? {} : expectObject(obj.meta, "meta");
+  const apiVersion = optionalString(metaObj["api-version"], "meta.api-version");
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...(versions === undefined ? {} : { versions }),
+    meta: apiVersion === undefined ? {} : { apiVersion },
+    projectStatus: parseProjectStatus(obj["project-status"]),
+  };
+}
+
 /** A page, its files' upload times as `Date`s (`dates`) or as epoch milliseconds. */
 function parseProject(
   body: string | Uint8Array,
@@ -69,20 +87,91 @@ function parseProject(
   const files = expectArray(obj.files, "files").map((f, i) =>
     parseFile(f, `files[${i}]`, baseUrl, dates),
   );
-  const name = optionalString(obj.name, "name");
-  const versions =
-    obj.versions === undefined || obj.versions === null
-      ? undefined
-      : expectArray(obj.versions, "versions").map((v, i) => expectString(v, `versions[${i}]`));
-  const metaObj = obj.meta === undefined || obj.meta === null ? {} : expectObject(obj.meta, "meta");
-  const apiVersion = optionalString(metaObj["api-version"], "meta.api-version");
-  return {
-    ...(name === undefined ? {} : { name }),
-    files,
-    ...(versions === undefined ? {} : { versions }),
-    meta: apiVersion === undefined ? {} : { apiVersion },
-    projectStatus: parseProjectStatus(obj["project-status"]),
-  };
+  return { ...projectFields(obj), files };
+}
+
+/** A file of a JSON page, read only as far as grouping needs. */
+export interface LazyJsonFile {
+  /** {@link SimpleFile.filename}. */
+  readonly filename: string;
+  /** {@link SimpleFile.uploadTime} as epoch milliseconds. */
+  readonly uploadTime: number | undefined;
+  /** The file's object as the page has it; {@link parseSimpleJsonFile} reads the rest. */
+  readonly raw: unknown;
+}
+
+/** {@link SimpleJsonProject} with its files as {@link LazyJsonFile}s. */
+export interface LazyJsonProject extends Omit<SimpleJsonProject, "files"> {
+  readonly files: readonly LazyJsonFile[];
+}
+
+/**
+ * Reads a JSON project page as {@link parseSimpleJson} does, but builds of each file only its
+ * filename and upload time: `parseSimpleJsonFile(file.raw, baseUrl)` gives the rest, once a
+ * resolution asks for the file's version. Every file is still checked in full, so a malformed
+ * page throws the same error here as in `parseSimpleJson`.
+ */
+export function scanSimpleJson(body: string | Uint8Array, baseUrl: string | URL): LazyJsonProject {
+  const base = baseUrl.toString();
+  const root = parseJson(body);
+  const obj = expectObject(root, "");
+  const files = expectArray(obj.files, "files").map((f, i) => checkFile(f, i, base));
+  return { ...projectFields(obj), files };
+}
+
+/**
+ * The file a {@link LazyJsonFile.raw} object stands for, as {@link parseSimpleJson} gives it;
+ * `baseUrl` is the page's. Only for objects {@link scanSimpleJson} accepted.
+ */
+export function parseSimpleJsonFile(raw: unknown, baseUrl: string | URL): SimpleFile {
+  return parseFile(raw, "file", baseUrl, true) as SimpleFile;
+}
+
+/** `parseFile`'s checks, in its order, without building the file. */
+function checkFile(value: unknown, index: number, base: string): LazyJsonFile {
+  const path = `files[${index}]`;
+  const f = expectObject(value, path);
+  const filename = expectString(f.filename, `${path}.filename`);
+  const url = expectString(f.url, `${path}.url`);
+  if (!resolvesWithoutError(url, base)) resolveUrl(url, base);
+  if (f.hashes === undefined) throw invalid(`missing field \`hashes\` in \`${path}\``);
+  checkHashes(f.hashes, `${path}.hashes`);
+  optionalString(f["requires-python"], `${path}.requires-python`);
+  parseYanked(f.yanked, `${path}.yanked`);
+  for (const key of CORE_METADATA_KEYS) {
+    const value = f[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value === "boolean") break;
+    if (typeof value === "object" && !Array.isArray(value)) {
+      checkHashes(value, `${path}.${key}`);
+      break;
+    }
+    throw invalid(`\`${path}.${key}\` must be a boolean or a hash object`);
+  }
+  parseSize(f.size, `${path}.size`);
+  const uploadTime = parseUploadTime(f, path);
+  return { filename, uploadTime, raw: value };
+}
+
+/** A file's `upload-time` as epoch milliseconds; `undefined` when absent. */
+function parseUploadTime(f: Record<string, unknown>, path: string): number | undefined {
+  const text = optionalString(f["upload-time"], `${path}.upload-time`);
+  if (text === undefined) return undefined;
+  const uploadTime = parseTimestampMillis(text);
+  if (uploadTime === undefined) {
+    throw invalid(`\`${path}.upload-time\` is not an RFC 3339 timestamp: \`${text}\``);
+  }
+  return uploadTime;
+}
+
+/** `parseHashes`'s checks, without building the hashes. */
+function checkHashes(value: unknown, path: string): void {
+  const obj = expectObject(value, path);
+  for (const algorithm of Object.keys(obj)) {
+    const digest = obj[algorithm];
+    if (!isHashAlgorithm(algorithm) || digest === null) continue;
+    expectString(digest, `${path}.${algorithm}`);
+  }
 }
 
 /** Parses the PEP 691 JSON index root (`{"projects": [{"name": ...}]}`) into package names. */
@@ -113,14 +202,7 @@ function parseFile(
   const yanked = parseYanked(f.yanked, `${path}.yanked`);
   const coreMetadata = parseCoreMetadataField(f, path);
   const size = parseSize(f.size, `${path}.size`);
-  const uploadTimeText = optionalString(f["upload-time"], `${path}.upload-time`);
-  let uploadTime: number | undefined;
-  if (uploadTimeText !== undefined) {
-    uploadTime = parseTimestampMillis(uploadTimeText);
-    if (uploadTime === undefined) {
-      throw invalid(`\`${path}.upload-time\` is not an RFC 3339 timestamp: \`${uploadTimeText}\``);
-    }
-  }
+  const uploadTime = parseUploadTime(f, path);
   // Built field by field rather than with conditional spreads (much slower in V8), in the same
   // key order: absent fields stay absent.
   type Fields = Omit<SimpleFileRecord, "uploadTime">;

@@ -1,0 +1,378 @@
+// A downloaded page is read lazily: each file only as far as grouping needs (filename, upload
+// time), the rest of its `<a>` tag or JSON object when its version is asked for. That must give
+// exactly what parsing the whole page eagerly gives (`parseSimplePage`, then grouping the parsed
+// files): the same versions, files, fields and upload summaries, in memory and after a trip
+// through the cache, and the same error for a page that cannot be read, at the same moment.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { type PackageName, parsePackageName } from "@uv-ts/normalize";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  decodeSimplePage,
+  GroupedDists,
+  type PageDists,
+  parseSimplePage,
+  readSimplePage,
+  SplitPayload,
+} from "../src/index.ts";
+
+const PAGE_URL = "https://example.org/simple/foo-bar/";
+const NAME = parsePackageName("foo-bar");
+
+/** Everything a resolution can see of a page's dists. */
+function view(dists: PageDists) {
+  return {
+    versions: [...dists.versions],
+    groups: dists.versions.map((v) => ({
+      version: v,
+      uploads: dists.uploadsOf(v),
+      dists: dists.distsOf(v).map((d) => ({ filename: d.filename, file: d.file })),
+    })),
+  };
+}
+
+type Outcome = { ok: ReturnType<typeof view> & { status: unknown } } | { error: string };
+
+function eager(mediaType: "html" | "json", body: string, name: PackageName): Outcome {
+  try {
+    const page = parseSimplePage({ url: PAGE_URL, mediaType, body });
+    const dists = GroupedDists.fromFiles(page.files, name);
+    return { ok: { ...view(dists), status: [page.projectStatus, page.versions] } };
+  } catch (error) {
+    return { error: describeError(error) };
+  }
+}
+
+function describeError(error: unknown): string {
+  const e = error as Error & { cause?: Error };
+  return `${e.constructor.name}: ${e.message} / ${e.cause?.constructor.name}: ${e.cause?.message}`;
+}
+
+/** The page as `readSimplePage` reads a response: in memory, and after a trip through storage. */
+async function lazy(
+  mediaType: "html" | "json",
+  body: string,
+  name: PackageName,
+): Promise<{ fresh: Outcome; stored?: Outcome }> {
+  let payload: SplitPayload;
+  try {
+    payload = await readSimplePage(
+      {
+        url: new URL(PAGE_URL),
+        headers: {
+          "content-type":
+            mediaType === "json" ? "application/vnd.pypi.simple.v1+json" : "text/html",
+        },
+        body: Readable.from([Buffer.from(body, "utf8")]) as never,
+        status: 200,
+      },
+      undefined,
+      name,
+    );
+  } catch (error) {
+    return { fresh: { error: describeError(error) } };
+  }
+  const outcome = (p: unknown): Outcome => {
+    const page = decodeSimplePage(p, name);
+    return { ok: { ...view(page.dists), status: [page.projectStatus, page.versions] } };
+  };
+  const fresh = outcome(payload);
+  // As the cache store writes and reads it: the head as JSON, the tail as bytes.
+  const head = JSON.parse(JSON.stringify(payload.head));
+  const stored = outcome(new SplitPayload(head, Buffer.from(payload.tail)));
+  return { fresh, stored };
+}
+
+async function check(mediaType: "html" | "json", body: string, name = NAME): Promise<Outcome> {
+  const expected = eager(mediaType, body, name);
+  const { fresh, stored } = await lazy(mediaType, body, name);
+  expect(fresh).toEqual(expected);
+  if ("ok" in expected) expect(stored).toEqual(expected);
+  return expected;
+}
+
+// Names, versions and tails, valid or not, so that some versions have only invalid files.
+const FILENAME = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom("foo_bar", "Foo.Bar", "foo-bar", "other", "foo"),
+      fc.constantFrom("1.0", "1.0.0", "2.0rc1", "v2.0", "1..0", "3.0+local", "10"),
+      fc.constantFrom(
+        "py3-none-any",
+        "cp312-cp312-manylinux_2_17_x86_64",
+        "py3--any",
+        "1-py3-none-any",
+      ),
+    )
+    .map(([n, v, t]) => `${n}-${v}-${t}.whl`),
+  fc
+    .tuple(
+      fc.constantFrom("foo_bar", "foo-bar", "FOO_BAR", "foo"),
+      fc.constantFrom("1.0", "1.0.0", "2.0rc1", "x.y", "0.9"),
+      fc.constantFrom(".tar.gz", ".zip", ".tar.bz2"),
+    )
+    .map(([n, v, e]) => `${n}-${v}${e}`),
+  fc.constantFrom("README.txt", "foo-bar-1.0-py3-none-any.whl.metadata", "foo%2Dbar-1.0.tar.gz"),
+);
+
+/** A value with entities and characters that need them. */
+const ENTITY_TEXT = fc.constantFrom(
+  "&gt;=3.8",
+  "&gt;=3.6, &lt;4",
+  ">=3.7",
+  "&#62;=3.9&#x2C;!=3.9.1",
+  "&amp;&unknown;",
+  "",
+  "reason with &quot;quotes&quot;",
+);
+
+const HASH_FRAGMENT = fc.constantFrom(
+  "",
+  "#sha256=aaaa",
+  "#md5=bbbb",
+  "#sha512=cc",
+  "#egg=foo",
+  "#main",
+  "#",
+  "#sha256%3Ddd",
+  "# sha256=ee ",
+);
+/** Fragments a page cannot have: uv fails on the whole page. */
+const BAD_FRAGMENT = fc.constantFrom("#sha1=ff", "#%FF", "#crc32=1");
+
+const UPLOAD_TIME = fc.constantFrom(
+  "2024-05-01T12:30:15.123456Z",
+  "2024-05-01T12:30:15Z",
+  "2024-05-01 12:30:15+02:00",
+  "2024-13-01T00:00:00Z",
+  "yesterday",
+  "2024-05-01T12:30:15.1&#90;",
+);
+
+const HREF_STYLE = fc.constantFrom(
+  (f: string) => `https://files.example/packages/${f}`,
+  (f: string) => `../../packages/${f}`,
+  (f: string) => `/packages/${f}`,
+  (f: string) => f,
+  (f: string) => `//cdn.example/p/${f}`,
+  (f: string) => `https://files.example/packages/${f}?x=1`,
+  (f: string) => `https://files.example/a/./b/${f}`,
+  (f: string) => `HTTPS://Files.Example/${f}`,
+  (f: string) => `https://files.example/sp ace/${f}`,
+  (f: string) => `https://files.example/a&amp;b/${f}`,
+  (f: string) => `foo:${f}`,
+);
+
+/** An attribute, its name in any case, quoted either way or not at all (when it can be). */
+function attr(name: string, value: string | undefined): fc.Arbitrary<string> {
+  if (value === undefined) return fc.constant(name);
+  return fc.tuple(fc.boolean(), fc.constantFrom('"', "'", "")).map(([upper, quote]) => {
+    const n = upper ? name.toUpperCase() : name;
+    const q =
+      quote === "" && /[\s>'"]/.test(value) ? '"' : quote === "" && value === "" ? '"' : quote;
+    const v =
+      q === '"'
+        ? value.replaceAll('"', "&quot;")
+        : q === "'"
+          ? value.replaceAll("'", "&#39;")
+          : value;
+    return `${n}=${q}${v}${q}`;
+  });
+}
+
+const ANCHOR = fc
+  .record({
+    filename: FILENAME,
+    href: HREF_STYLE,
+    // A fragment that breaks the page now and then (`fc.oneof` would all but never pick it).
+    fragment: fc
+      .tuple(fc.nat(99), HASH_FRAGMENT, BAD_FRAGMENT)
+      .map(([n, good, bad]) => (n < 2 ? bad : good)),
+    requiresPython: fc.option(ENTITY_TEXT, { nil: undefined }),
+    yanked: fc.option(fc.option(ENTITY_TEXT, { nil: undefined }), { nil: null }),
+    metadataName: fc.constantFrom("data-core-metadata", "data-dist-info-metadata"),
+    metadata: fc.option(fc.constantFrom("true", "false", "sha256=abc", "sha256:abc", "x"), {
+      nil: undefined,
+    }),
+    size: fc.option(fc.constantFrom("123", "+5", "-1", "1e3", "99999999999999999999"), {
+      nil: undefined,
+    }),
+    upload: fc.option(UPLOAD_TIME, { nil: undefined }),
+    duplicateHref: fc.boolean(),
+    badUrl: fc.nat(99).map((n) => n < 2),
+    noHref: fc.constantFrom(false, false, false, false, true),
+  })
+  .chain((a) => {
+    const parts: fc.Arbitrary<string>[] = [];
+    // A link that is no URL breaks the page too, now and then.
+    const href = a.badUrl ? `//bad host/${a.filename}` : a.href(a.filename);
+    if (!a.noHref) parts.push(attr("href", `${href}${a.fragment}`));
+    if (a.duplicateHref) parts.push(attr("href", "https://files.example/ignored-9.9.tar.gz"));
+    if (a.requiresPython !== undefined) parts.push(attr("data-requires-python", a.requiresPython));
+    if (a.yanked !== null) parts.push(attr("data-yanked", a.yanked));
+    if (a.metadata !== undefined) parts.push(attr(a.metadataName, a.metadata));
+    if (a.size !== undefined) parts.push(attr("data-size", a.size));
+    if (a.upload !== undefined) parts.push(attr("data-upload-time", a.upload));
+    return fc
+      .tuple(fc.tuple(...parts), fc.constantFrom(">", " >", "/>"))
+      .chain(([attrs, close]) =>
+        fc
+          .shuffledSubarray(attrs, { minLength: attrs.length })
+          .map((shuffled) => `<a ${shuffled.join(" ")}${close}${a.filename}</a><br/>`),
+      );
+  });
+
+const HTML_PAGE = fc
+  .record({
+    base: fc.constantFrom(
+      "",
+      '<base href="https://mirror.example/root/">',
+      '<base href="sub/dir/">',
+      '<BASE HREF="https://mirror.example/x/y">',
+    ),
+    status: fc.constantFrom(
+      "",
+      '<meta name="pypi:project-status" content="archived">',
+      '<meta name="pypi:project-status" content="quarantined"><meta name="pypi:project-status-reason" content="a &amp; b">',
+    ),
+    anchors: fc.array(ANCHOR, { maxLength: 25 }),
+    noise: fc.constantFrom(
+      "",
+      "<!-- <a href='x-1.0.tar.gz'> -->",
+      "<script>'<a href=\"y-1.0.tar.gz\">'</script>",
+    ),
+  })
+  .map(
+    ({ base, status, anchors, noise }) =>
+      `<!DOCTYPE html><html><head>${status}${base}<title>Links</title></head><body>${noise}\n${anchors.join("\n")}</body></html>`,
+  );
+
+const JSON_VALUE_CASES = {
+  url: fc.constantFrom<unknown>("https://files.example/p/F", "../p/F", "//cdn.example/F", "x:F", 5),
+  hashes: fc.constantFrom<unknown>(
+    { sha256: "aa" },
+    {},
+    { md5: "b", sha1: "c" },
+    { sha256: null },
+    undefined,
+    [],
+    {
+      sha256: 1,
+    },
+  ),
+  requiresPython: fc.constantFrom<unknown>(undefined, null, ">=3.8", 3),
+  yanked: fc.constantFrom<unknown>(undefined, null, false, true, "", "broken", 1),
+  metadata: fc.constantFrom<unknown>(undefined, null, true, false, { sha256: "m" }, "yes"),
+  metadataKey: fc.constantFrom("core-metadata", "dist-info-metadata", "data-dist-info-metadata"),
+  size: fc.constantFrom<unknown>(undefined, null, 0, 12345, -1, 1.5),
+  upload: fc.constantFrom<unknown>(
+    undefined,
+    null,
+    "2024-05-01T12:30:15.123456Z",
+    "2024-05-01T12:30:15+01:00",
+    "nope",
+    7,
+  ),
+};
+
+const JSON_FILE = fc
+  .record({
+    filename: FILENAME,
+    wild: fc.nat(15).map((n) => n === 0),
+    ...JSON_VALUE_CASES,
+  })
+  .map((f) => {
+    const o: Record<string, unknown> = { filename: f.filename };
+    // Mostly well-formed values; now and then any of the cases, some of which break the page.
+    const fine = (v: unknown, ok: unknown) => (f.wild ? v : ok);
+    o.url =
+      typeof f.url === "string"
+        ? f.url.replace("F", f.filename)
+        : fine(f.url, "https://x.example/F");
+    const hashes = fine(f.hashes, { sha256: "aa" });
+    if (hashes !== undefined) o.hashes = hashes;
+    const set = (key: string, v: unknown, ok: unknown) => {
+      const value = f.wild ? v : ok;
+      if (value !== undefined) o[key] = value;
+    };
+    set("requires-python", f.requiresPython, ">=3.8");
+    set("yanked", f.yanked, false);
+    set(f.metadataKey, f.metadata, true);
+    set("size", f.size, 10);
+    set("upload-time", f.upload, "2024-05-01T12:30:15Z");
+    return o;
+  });
+
+const JSON_PAGE = fc
+  .record({
+    files: fc.array(JSON_FILE, { maxLength: 12 }),
+    versions: fc.option(fc.constant(["1.0", "2.0"]), { nil: undefined }),
+    status: fc.option(
+      fc.constantFrom({ status: "deprecated", reason: "old" }, { status: "weird" }),
+      {
+        nil: undefined,
+      },
+    ),
+  })
+  .map(({ files, versions, status }) =>
+    JSON.stringify({
+      meta: { "api-version": "1.1" },
+      name: "foo-bar",
+      files,
+      ...(versions === undefined ? {} : { versions }),
+      ...(status === undefined ? {} : { "project-status": status }),
+    }),
+  );
+
+const FIXTURES = join(import.meta.dirname, "fixtures", "simple-pages");
+
+describe("lazily read pages", () => {
+  it("html_pages_read_lazily_give_what_eager_parsing_gives", async () => {
+    let failures = 0;
+    const pages = fc.sample(HTML_PAGE, { numRuns: 400, seed: 20261121 });
+    for (const page of pages) {
+      if ("error" in (await check("html", page))) failures++;
+    }
+    // Some pages must fail (bad fragments), and most must not.
+    expect(failures).toBeGreaterThan(10);
+    expect(failures).toBeLessThan(300);
+  });
+
+  it("json_pages_read_lazily_give_what_eager_parsing_gives", async () => {
+    let failures = 0;
+    for (const page of fc.sample(JSON_PAGE, { numRuns: 400, seed: 20261121 })) {
+      if ("error" in (await check("json", page))) failures++;
+    }
+    expect(failures).toBeGreaterThan(10);
+    expect(failures).toBeLessThan(300);
+  });
+
+  it("real_pages_read_lazily_give_what_eager_parsing_gives", async () => {
+    for (const name of ["attrs", "idna", "outcome", "sniffio"]) {
+      const body = readFileSync(join(FIXTURES, `${name}.html.txt`), "utf8");
+      const outcome = await check("html", body, parsePackageName(name));
+      expect("ok" in outcome && outcome.ok.versions.length).toBeGreaterThan(3);
+    }
+  });
+
+  it("a_field_read_differently_is_seen", async () => {
+    // The comparison looks at every field: a page that differs only in one attribute of one
+    // file gives a different view.
+    const a =
+      '<a href="https://f.example/foo_bar-1.0.tar.gz" data-requires-python="&gt;=3.8">x</a>';
+    const b =
+      '<a href="https://f.example/foo_bar-1.0.tar.gz" data-requires-python="&gt;=3.9">x</a>';
+    const one = await lazy("html", a, NAME);
+    expect(one.fresh).not.toEqual(eager("html", b, NAME));
+    expect(one.stored).toEqual(eager("html", a, NAME));
+    const rel = '<a href="../p/foo_bar-1.0.tar.gz#sha256=ab">x</a>';
+    const view = await lazy("html", `<base href="https://m.example/a/b/">${rel}`, NAME);
+    const file = "ok" in view.fresh ? view.fresh.ok.groups[0]?.dists[0]?.file : undefined;
+    expect(file).toMatchObject({
+      url: "https://m.example/a/p/foo_bar-1.0.tar.gz",
+      hashes: { sha256: "ab" },
+    });
+  });
+});
