@@ -1,6 +1,6 @@
 import { createWriteStream, writeFileSync } from "node:fs";
 import { open, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
@@ -169,7 +169,8 @@ function plan(entries: readonly CentralEntry[], limits: LimitTracker, model: Pat
     } else {
       firstByPath.set(member.path, entry);
     }
-    if (member.components.length > 1) directories.add(member.components.slice(0, -1).join("/"));
+    const parent = member.path.lastIndexOf("/");
+    if (parent > 0) directories.add(member.path.slice(0, parent));
     planned.set(entry, { entry, member });
   }
   return { planned, directories };
@@ -179,31 +180,55 @@ interface LocalHeader {
   readonly zip64: boolean;
 }
 
-/** Reads the local header at the cursor and proves it says what the central directory says. */
-async function readLocalHeader(cursor: FileCursor, entry: CentralEntry): Promise<LocalHeader> {
-  const offset = cursor.position;
-  const fixed = await cursor.read(30);
-  if (fixed === undefined || fixed.readUInt32LE(0) !== SIG.localHeader) {
+/** The signature and fixed fields of a local header. */
+const LOCAL_FIXED = 30;
+
+/**
+ * Checks that `header` (the bytes at file offset `offset`, `undefined` when fewer than
+ * {@link LOCAL_FIXED} are left) starts a local header, and returns its whole length.
+ */
+function localHeaderLength(
+  header: Buffer | undefined,
+  at: number,
+  entry: CentralEntry,
+  offset: number,
+): number {
+  if (header === undefined || header.readUInt32LE(at) !== SIG.localHeader) {
     throw zipStructureError(`Invalid local file header at offset ${offset} for: ${entry.name}`);
   }
-  const flags = fixed.readUInt16LE(6);
-  const method = fixed.readUInt16LE(8);
-  const crc32 = fixed.readUInt32LE(14);
-  const values = {
-    compressedSize: fixed.readUInt32LE(18),
-    uncompressedSize: fixed.readUInt32LE(22),
-  };
-  const nameLength = fixed.readUInt16LE(26);
-  const extraLength = fixed.readUInt16LE(28);
-  const variable = await cursor.read(nameLength + extraLength);
-  if (variable === undefined) {
+  return LOCAL_FIXED + header.readUInt16LE(at + 26) + header.readUInt16LE(at + 28);
+}
+
+/**
+ * Proves that the local header in `bytes` from `at` (file offset `offset`; `available` bytes of
+ * it, at least {@link LOCAL_FIXED}) says what the central directory says. Read in place: a
+ * wheel has thousands of them.
+ */
+function checkLocalHeader(
+  bytes: Buffer,
+  at: number,
+  available: number,
+  entry: CentralEntry,
+  offset: number,
+): LocalHeader {
+  const nameLength = bytes.readUInt16LE(at + 26);
+  const extraLength = bytes.readUInt16LE(at + 28);
+  const nameStart = at + LOCAL_FIXED;
+  if (available < LOCAL_FIXED + nameLength + extraLength) {
     throw zipStructureError(`Truncated local file header at offset ${offset} for: ${entry.name}`);
   }
-  const nameBytes = variable.subarray(0, nameLength);
-  if (!nameBytes.equals(entry.nameBytes)) {
+  const flags = bytes.readUInt16LE(at + 6);
+  const method = bytes.readUInt16LE(at + 8);
+  const crc32 = bytes.readUInt32LE(at + 14);
+  const values = {
+    compressedSize: bytes.readUInt32LE(at + 18),
+    uncompressedSize: bytes.readUInt32LE(at + 22),
+  };
+  if (entry.nameBytes.compare(bytes, nameStart, nameStart + nameLength) !== 0) {
+    const got = bytes.toString("utf8", nameStart, nameStart + nameLength);
     throw new ExtractError(
       "extract.conflicting-paths",
-      `ZIP file uses conflicting paths for the local file header at ${offset} (got ${nameBytes.toString("utf8")}, expected ${entry.name})`,
+      `ZIP file uses conflicting paths for the local file header at ${offset} (got ${got}, expected ${entry.name})`,
     );
   }
   if (((flags ^ entry.flags) & COMPARED_FLAGS) !== 0 || method !== entry.method) {
@@ -212,9 +237,17 @@ async function readLocalHeader(cursor: FileCursor, entry: CentralEntry): Promise
       `ZIP file uses conflicting flags or compression methods for the local file header and central-directory record for: ${entry.name} (${offset})`,
     );
   }
-  const extra = parseExtraFields(variable.subarray(nameLength), entry.name);
-  const zip64 = applyZip64(values, extra, entry.name);
-  checkUnicodePath(extra, entry.name);
+  let zip64 = false;
+  // Most local headers carry no extra field at all: nothing to parse or to apply.
+  if (extraLength > 0) {
+    const extraStart = nameStart + nameLength;
+    const extra = parseExtraFields(
+      bytes.subarray(extraStart, extraStart + extraLength),
+      entry.name,
+    );
+    zip64 = applyZip64(values, extra, entry.name);
+    checkUnicodePath(extra, entry.name);
+  }
   // With a data descriptor the local values may be zero (unknown when written), never different.
   const descriptor = (flags & FLAG.dataDescriptor) !== 0;
   const agrees = (local: number, central: number) =>
@@ -240,21 +273,46 @@ async function readLocalHeader(cursor: FileCursor, entry: CentralEntry): Promise
   return { zip64 };
 }
 
-/** Explains bytes found where the next local header (or the central directory) should start. */
-async function explainGap(
-  cursor: FileCursor,
+/** Reads the local header at the cursor and proves it says what the central directory says. */
+async function readLocalHeader(cursor: FileCursor, entry: CentralEntry): Promise<LocalHeader> {
+  const offset = cursor.position;
+  const fixed = await cursor.peek(LOCAL_FIXED);
+  const available = fixed.length < LOCAL_FIXED ? undefined : fixed;
+  const length = localHeaderLength(available, 0, entry, offset);
+  const header = await cursor.peek(length);
+  const checked = checkLocalHeader(header, 0, header.length, entry, offset);
+  await cursor.read(length);
+  return checked;
+}
+
+/** {@link readLocalHeader} for a cursor whose archive is all in memory, read in place. */
+function readLocalHeaderSync(cursor: FileCursor, entry: CentralEntry): LocalHeader {
+  const offset = cursor.position;
+  const { bytes, at, available } = cursor.inPlace();
+  const length = localHeaderLength(available < LOCAL_FIXED ? undefined : bytes, at, entry, offset);
+  const checked = checkLocalHeader(bytes, at, available, entry, offset);
+  cursor.skipSync(length);
+  return checked;
+}
+
+/**
+ * Explains bytes found at offset `at` where the next local header (or the central directory)
+ * should start, at `expected`. `head` holds the (up to) 30 bytes found there and `named`, when
+ * they start a local header, that header's fixed part and name.
+ */
+function gapError(
+  at: number,
   expected: number,
   previous: CentralEntry | undefined,
-): Promise<never> {
-  const at = cursor.position;
+  head: Buffer,
+  named: Buffer,
+): ExtractError {
   if (at > expected) {
-    throw zipStructureError(`ZIP file entries overlap at offset ${expected}`);
+    return zipStructureError(`ZIP file entries overlap at offset ${expected}`);
   }
-  const head = await cursor.peek(30);
   if (head.length >= 4 && head.readUInt32LE(0) === SIG.localHeader) {
-    const name = head.length >= 30 ? await cursor.peek(30 + head.readUInt16LE(26)) : head;
-    const path = name.length > 30 ? name.subarray(30).toString("utf8") : "";
-    throw new ExtractError(
+    const path = named.length > 30 ? named.subarray(30).toString("utf8") : "";
+    return new ExtractError(
       "extract.missing-central-directory-entry",
       `ZIP file contains a local file header without a corresponding central-directory record entry for: ${path} (${at})`,
     );
@@ -265,23 +323,47 @@ async function explainGap(
     head.length >= 4 &&
     head.readUInt32LE(0) === SIG.dataDescriptor
   ) {
-    throw new ExtractError(
+    return new ExtractError(
       "extract.unexpected-data-descriptor",
       `File contains an unexpected data descriptor: ${previous.name}`,
     );
   }
-  throw zipStructureError(`ZIP file contains unexpected data at offset ${at}`);
+  return zipStructureError(`ZIP file contains unexpected data at offset ${at}`);
 }
 
-/** Reads the data descriptor that fills `length` bytes and checks it against the entry. */
-async function readDataDescriptor(cursor: FileCursor, entry: CentralEntry, length: number) {
-  if (length === 0) {
-    throw new ExtractError(
-      "extract.missing-data-descriptor",
-      `Data descriptor is missing for file: ${entry.name}`,
-    );
-  }
-  const bytes = await cursor.read(length);
+/** How many bytes {@link gapError} needs to see of a local header starting with `head`. */
+function namedLength(head: Buffer): number {
+  return head.length >= 30 && head.readUInt32LE(0) === SIG.localHeader
+    ? 30 + head.readUInt16LE(26)
+    : head.length;
+}
+
+/** Explains bytes found where the next local header (or the central directory) should start. */
+async function explainGap(
+  cursor: FileCursor,
+  expected: number,
+  previous: CentralEntry | undefined,
+): Promise<never> {
+  const at = cursor.position;
+  if (at > expected) throw gapError(at, expected, previous, Buffer.alloc(0), Buffer.alloc(0));
+  const head = await cursor.peek(30);
+  const length = namedLength(head);
+  const named = length > head.length ? await cursor.peek(length) : head;
+  throw gapError(at, expected, previous, head, named);
+}
+
+/** {@link explainGap} for a cursor whose archive is all in memory. */
+function explainGapSync(
+  cursor: FileCursor,
+  expected: number,
+  previous: CentralEntry | undefined,
+): never {
+  const head = cursor.peekSync(30);
+  throw gapError(cursor.position, expected, previous, head, cursor.peekSync(namedLength(head)));
+}
+
+/** Checks the data descriptor read for `entry` (`undefined`: the file ended first). */
+function checkDataDescriptor(bytes: Buffer | undefined, entry: CentralEntry): void {
   if (bytes === undefined) throw zipStructureError(`Truncated data descriptor for: ${entry.name}`);
   // The signature is optional; only the lengths 12/20 (+4 with it) are well-formed.
   let body = bytes;
@@ -303,6 +385,25 @@ async function readDataDescriptor(cursor: FileCursor, entry: CentralEntry, lengt
   if (compressed !== entry.compressedSize) {
     throw badCompressedSize(entry.name, entry.compressedSize, compressed);
   }
+}
+
+function missingDataDescriptor(entry: CentralEntry): ExtractError {
+  return new ExtractError(
+    "extract.missing-data-descriptor",
+    `Data descriptor is missing for file: ${entry.name}`,
+  );
+}
+
+/** Reads the data descriptor that fills `length` bytes and checks it against the entry. */
+async function readDataDescriptor(cursor: FileCursor, entry: CentralEntry, length: number) {
+  if (length === 0) throw missingDataDescriptor(entry);
+  checkDataDescriptor(await cursor.read(length), entry);
+}
+
+/** {@link readDataDescriptor} for a cursor whose archive is all in memory. */
+function readDataDescriptorSync(cursor: FileCursor, entry: CentralEntry, length: number) {
+  if (length === 0) throw missingDataDescriptor(entry);
+  checkDataDescriptor(cursor.readSync(length), entry);
 }
 
 function inflateFailure(entry: CentralEntry, error: unknown): ExtractError {
@@ -437,6 +538,16 @@ function newBatches(worker: MemberWorker, order: readonly PlannedEntry[]): Membe
   return new MemberBatches(worker, (index, failure) => workerFailure(order[index]?.entry, failure));
 }
 
+/** Of two members' failures, the one of the member that comes first in the archive. */
+function earliest<T extends { readonly index: number }>(
+  a: T | undefined,
+  b: T | undefined,
+): T | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return b.index < a.index ? b : a;
+}
+
 /**
  * Walks the file front to back, requiring that it is exactly: local header, data and (if
  * flagged) data descriptor for each central-directory record in offset order, then the central
@@ -456,6 +567,15 @@ async function walk(
   const written = new Map<string, Promise<void>>();
   const pool = new TaskPool(POOL_TASKS, POOL_BYTES);
   let k = 0;
+  // An archive in memory is checked member after member without awaiting anything but the
+  // worker's room and the rare member that takes the thread pool or a stream: a promise per read
+  // costs more than the reading.
+  const sync = cursor.inMemory;
+  // `join` gives the same on POSIX (`root` is normalised and member paths have no `.`, `..` or
+  // `//`), at a cost per member; on Windows it also turns `/` into `\`.
+  const prefix = `${root}/`;
+  const targetOf =
+    sep === "/" ? (path: string) => prefix + path : (path: string) => join(root, path);
   try {
     let previous: CentralEntry | undefined;
     for (; k < order.length; k++) {
@@ -466,11 +586,13 @@ async function walk(
       // The first copy in file order is written; later ones must prove identical to it.
       const duplicate = !member.isDirectory && written.has(member.path);
       if (cursor.position !== entry.localHeaderOffset) {
+        if (sync) explainGapSync(cursor, entry.localHeaderOffset, previous);
         await explainGap(cursor, entry.localHeaderOffset, previous);
       }
-      await readLocalHeader(cursor, entry);
+      if (sync) readLocalHeaderSync(cursor, entry);
+      else await readLocalHeader(cursor, entry);
       const dataEnd = cursor.position + entry.compressedSize;
-      const target = join(root, member.path);
+      const target = targetOf(member.path);
       // A worker that comes up halfway through an archive takes the rest (its directories exist).
       if (batches === undefined && worker?.ready === true) batches = newBatches(worker, order);
       // This thread keeps the walk (checks, reading, hashing) and the network; the worker writes.
@@ -483,20 +605,26 @@ async function walk(
       const small =
         entry.compressedSize <= SMALL_COMPRESSED && entry.uncompressedSize <= SMALL_UNCOMPRESSED;
       // This thread writes (or compares) the member: the worker must have made its directory.
-      if (!toWorker && !member.isDirectory) await batches?.directoriesCreated();
+      if (!toWorker && !member.isDirectory && batches !== undefined) {
+        await batches.directoriesCreated();
+      }
       if (member.isDirectory || duplicate || small || toWorker) {
-        const data = await cursor.read(entry.compressedSize);
+        const data = sync
+          ? cursor.readSync(entry.compressedSize)
+          : await cursor.read(entry.compressedSize);
         if (data === undefined) throw zipStructureError(`Truncated data for: ${entry.name}`);
         const first = written.get(member.path);
         if (toWorker && batches !== undefined) {
-          const queued = await batches.add(k, data, {
+          if (batches.mustFlushBefore(data)) await batches.flush();
+          const queued = batches.push(k, data, {
             deflate: entry.method === METHOD_DEFLATE,
             size: entry.uncompressedSize,
             crc32: entry.crc32,
             path: target,
             mode: fileMode(entry.executable),
           });
-          written.set(member.path, queued.written);
+          written.set(member.path, queued);
+          if (batches.full) await batches.flush();
         } else if (!duplicate && entry.uncompressedSize <= INLINE_BYTES) {
           const output = inflateInline(entry, data);
           if (!member.isDirectory) {
@@ -515,11 +643,12 @@ async function walk(
             await writeFile(target, output, { flag: "wx", mode: fileMode(entry.executable) });
           };
           if (member.isDirectory || duplicate) {
-            await pool.submit(data.length, task);
+            await pool.submit(data.length, task, k);
           } else {
             let done!: () => void;
             written.set(member.path, new Promise<void>((resolve) => (done = resolve)));
-            await pool.submit(data.length + entry.uncompressedSize, () => task().finally(done));
+            const bytes = data.length + entry.uncompressedSize;
+            await pool.submit(bytes, () => task().finally(done), k);
           }
         }
       } else {
@@ -534,7 +663,9 @@ async function walk(
       if (cursor.position !== dataEnd) throw zipStructureError(`Truncated data for: ${entry.name}`);
       if ((entry.flags & FLAG.dataDescriptor) !== 0) {
         const next = order[k + 1]?.entry.localHeaderOffset ?? centralOffset;
-        await readDataDescriptor(cursor, entry, Math.max(0, next - cursor.position));
+        const length = Math.max(0, next - cursor.position);
+        if (sync) readDataDescriptorSync(cursor, entry, length);
+        else await readDataDescriptor(cursor, entry, length);
       }
       if (!member.isDirectory && !duplicate) {
         files.push({
@@ -545,19 +676,25 @@ async function walk(
       }
       previous = entry;
     }
-    if (cursor.position !== centralOffset) await explainGap(cursor, centralOffset, previous);
+    if (cursor.position !== centralOffset) {
+      if (sync) explainGapSync(cursor, centralOffset, previous);
+      await explainGap(cursor, centralOffset, previous);
+    }
     // Hash the central directory and end records too: the digest covers the whole file.
     await cursor.skipTo(cursor.size);
-    await batches?.drain();
-    await pool.drain();
+    await batches?.flush();
+    await Promise.all([batches?.settle(), pool.settle()]);
+    const failure = earliest(batches?.failure, pool.failure);
+    if (failure !== undefined) throw failure.error;
     return files;
   } catch (error) {
-    // Report what a member-by-member walk would have met first: a member the worker refused
-    // before the point where this error was found wins (so what was gathered is checked too).
+    // Report what a member-by-member walk would have met first: a member the worker or the pool
+    // refused before the point where this error was found wins, and so does the member where it
+    // was found (its data is checked before what follows it: its data descriptor).
     await batches?.flush();
-    await batches?.settle();
-    const earlier = batches?.failure;
-    if (earlier !== undefined && earlier.index < k) throw earlier.error;
+    await Promise.all([batches?.settle(), pool.settle()]);
+    const failure = earliest(batches?.failure, pool.failure);
+    if (failure !== undefined && failure.index <= k) throw failure.error;
     throw error;
   } finally {
     // Nothing may still be writing into the staging directory when it is removed.

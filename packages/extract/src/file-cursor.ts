@@ -18,6 +18,8 @@ export class FileCursor {
   #block: Buffer = Buffer.alloc(0);
   /** Absolute offset of the next unread byte. */
   #position = 0;
+  /** Every byte is in `#block` (from {@link FileCursor.inMemory}): reads can be synchronous. */
+  #whole = false;
 
   constructor(handle: RandomAccess, size: number, hasher?: MultiHasher) {
     this.#handle = handle;
@@ -36,7 +38,16 @@ export class FileCursor {
     );
     hasher?.update(bytes);
     cursor.#block = bytes;
+    cursor.#whole = true;
     return cursor;
+  }
+
+  /**
+   * Whether the whole archive is in memory, so that {@link peekSync} and {@link readSync} may be
+   * used: the walk then checks member after member without a promise per read.
+   */
+  get inMemory(): boolean {
+    return this.#whole;
   }
 
   get position(): number {
@@ -85,6 +96,37 @@ export class FileCursor {
       this.#block = available;
     }
     return available.subarray(0, Math.min(length, available.length));
+  }
+
+  /** {@link peek} for a cursor {@link inMemory}. */
+  peekSync(length: number): Buffer {
+    if (!this.#whole) throw new Error("Only an in-memory archive can be read synchronously");
+    // Everything from the cursor to the end of the archive is buffered.
+    return this.#leftover().subarray(0, length);
+  }
+
+  /**
+   * The archive's bytes from the cursor on, without a copy or a view: `bytes` from index `at`,
+   * `available` of them. For a cursor {@link inMemory}, to parse headers in place.
+   */
+  inPlace(): { readonly bytes: Buffer; readonly at: number; readonly available: number } {
+    if (!this.#whole) throw new Error("Only an in-memory archive can be read synchronously");
+    const at = this.#position - this.#blockStart;
+    return { bytes: this.#block, at, available: Math.max(0, this.#block.length - at) };
+  }
+
+  /** Consumes `length` bytes of a cursor {@link inMemory}, all of them available. */
+  skipSync(length: number): void {
+    if (length > this.inPlace().available) throw new Error("Skipped past the end of the archive");
+    this.#position += length;
+  }
+
+  /** {@link read} for a cursor {@link inMemory}. */
+  readSync(length: number): Buffer | undefined {
+    const bytes = this.peekSync(length);
+    if (bytes.length < length) return undefined;
+    this.#position += length;
+    return bytes;
   }
 
   /** Consumes and returns exactly `length` bytes; `undefined` if the file ends first. */

@@ -50,7 +50,7 @@ export class MemberBatches {
 
   /**
    * Has the worker create `dirs` (absolute; recursively) before any member it writes. Call
-   * before the first {@link add}.
+   * before the first {@link push}.
    */
   createDirectories(dirs: readonly string[]): void {
     const open = this.#start();
@@ -60,7 +60,7 @@ export class MemberBatches {
 
   /**
    * Waits until the directories exist, for a member this thread writes itself. If their creation
-   * failed, the failure is reported by {@link drain} (or {@link failure}).
+   * failed, the failure is kept in {@link failure}.
    */
   async directoriesCreated(): Promise<void> {
     if (this.#open !== undefined && this.#open.dirs.length > 0) await this.flush();
@@ -86,43 +86,73 @@ export class MemberBatches {
   }
 
   /**
-   * Queues member `index` (its stored bytes `data`) for the worker. `written` settles once it is
-   * written or its batch failed (never rejecting: see {@link drain}). May first wait for room
-   * in the worker.
+   * Whether the batch being gathered must be sent ({@link flush}) before member bytes `data` can
+   * join one: they live in other memory than it reads from, or do not fit its buffer.
    */
-  async add(
+  mustFlushBefore(data: Buffer): boolean {
+    const open = this.#open;
+    if (open === undefined) return false;
+    const backing = data.buffer;
+    return backing instanceof SharedArrayBuffer
+      ? open.shared !== undefined && open.shared !== backing
+      : open.buffer !== undefined && open.used + data.length > open.buffer.length;
+  }
+
+  /** Whether the batch being gathered is big enough to be sent ({@link flush}). */
+  get full(): boolean {
+    const open = this.#open;
+    return open !== undefined && (open.jobs.length >= BATCH_JOBS || open.bytes >= BATCH_BYTES);
+  }
+
+  /**
+   * Queues member `index` (its stored bytes `data`) for the worker, without waiting: the caller
+   * first sends the open batch if {@link mustFlushBefore} says so, and sends it afterwards once
+   * {@link full}. Returns a promise that settles once the member is written or its batch failed
+   * (never rejecting: failures are kept in {@link failure}).
+   */
+  push(
     index: number,
     data: Buffer,
     job: Omit<MemberJob, "offset" | "length" | "shared">,
-  ): Promise<{ readonly written: Promise<void> }> {
+  ): Promise<void> {
+    // A job's offset would point into the wrong memory.
+    if (this.mustFlushBefore(data)) throw new Error("The open batch must be sent first");
+    const open = this.#open ?? this.#start();
+    const { deflate, size, crc32, path, mode } = job;
     const backing = data.buffer;
-    const inPlace = backing instanceof SharedArrayBuffer;
-    let open = this.#open;
-    if (
-      open !== undefined &&
-      (inPlace
-        ? open.shared !== undefined && open.shared !== backing
-        : open.buffer !== undefined && open.used + data.length > open.buffer.length)
-    ) {
-      await this.flush();
-      open = undefined;
-    }
-    open ??= this.#start();
-    if (inPlace) {
+    if (backing instanceof SharedArrayBuffer) {
       open.shared = backing;
-      open.jobs.push({ ...job, offset: data.byteOffset, length: data.length, shared: true });
+      const offset = data.byteOffset;
+      open.jobs.push({
+        offset,
+        length: data.length,
+        shared: true,
+        deflate,
+        size,
+        crc32,
+        path,
+        mode,
+      });
     } else {
       // Its own memory: the buffer is transferred to the worker, never shared with a pool.
       open.buffer ??= Buffer.allocUnsafeSlow(Math.max(BATCH_BYTES, data.length));
       data.copy(open.buffer, open.used);
-      open.jobs.push({ ...job, offset: open.used, length: data.length, shared: false });
+      const offset = open.used;
+      open.jobs.push({
+        offset,
+        length: data.length,
+        shared: false,
+        deflate,
+        size,
+        crc32,
+        path,
+        mode,
+      });
       open.used += data.length;
     }
     open.indexes.push(index);
     open.bytes += data.length;
-    const done = open.done;
-    if (open.jobs.length >= BATCH_JOBS || open.bytes >= BATCH_BYTES) await this.flush();
-    return { written: done };
+    return open.done;
   }
 
   /** Sends the batch being gathered, if any. */
@@ -161,13 +191,6 @@ export class MemberBatches {
   /** Waits for every batch sent; never throws. Call before removing what they write into. */
   async settle(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
-  }
-
-  /** Sends what is gathered, waits for everything, then throws the first failure, if any. */
-  async drain(): Promise<void> {
-    await this.flush();
-    await this.settle();
-    if (this.#failure !== undefined) throw this.#failure.error;
   }
 
   #fail(index: number, error: unknown): void {

@@ -11,6 +11,7 @@ export interface MemberPath {
 }
 
 const CONTROL = /\p{C}/gu;
+const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * Rejects names other archive readers might handle differently: empty names and names with any
@@ -61,12 +62,14 @@ export function parseMemberPath(name: string, options: { leadingDot?: boolean } 
   if (options.leadingDot === true) {
     while (start < raw.length - 1 && raw[start] === ".") start += 1;
   }
-  const components = raw.slice(start);
+  const components = start === 0 ? raw : raw.slice(start);
   for (const component of components) {
     if (component === "..") throw unsafe(name, "parent directory reference");
     if (component === "" || component === ".") throw unsafe(name, "empty or `.` component");
   }
-  return { components, path: components.join("/"), isDirectory };
+  // Nothing stripped: joining the pieces again gives back the name (less a trailing `/`).
+  const path = start > 0 ? components.join("/") : isDirectory ? name.slice(0, -1) : name;
+  return { components, path, isDirectory };
 }
 
 /**
@@ -75,6 +78,8 @@ export function parseMemberPath(name: string, options: { leadingDot?: boolean } 
  * `ß` meets `ss`, CVE-2026-23950).
  */
 export function collisionKey(path: string): string {
+  // ASCII is its own NFC form and folds within ASCII: the same key, without four passes.
+  if (ASCII.test(path)) return path.toLowerCase();
   return path.normalize("NFC").toUpperCase().toLowerCase().normalize("NFC");
 }
 
@@ -131,9 +136,16 @@ export class PathModel {
    * (which the caller must prove identical).
    */
   claim(member: MemberPath, kind: PathKind, target?: string): ClaimResult {
-    const { components } = member;
-    for (let i = 1; i < components.length; i++) {
-      const parent = components.slice(0, i).join("/");
+    const { path } = member;
+    // The parents are the prefixes of `path` ending before each `/` (components hold none). Those
+    // of a directory already recorded were all checked when it was: start below the deepest one.
+    const ends: number[] = [];
+    for (let end = path.lastIndexOf("/"); end > 0; end = path.lastIndexOf("/", end - 1)) {
+      if (this.#kinds.get(path.slice(0, end)) === "directory") break;
+      ends.push(end);
+    }
+    for (let i = ends.length - 1; i >= 0; i--) {
+      const parent = path.slice(0, ends[i]);
       const existing = this.#checkSpelling(parent);
       const parentKind = existing === undefined ? undefined : this.#kinds.get(parent);
       if (parentKind === "symlink") {
@@ -150,7 +162,6 @@ export class PathModel {
       }
       if (parentKind === undefined) this.#kinds.set(parent, "directory");
     }
-    const path = member.path;
     const existing = this.#checkSpelling(path);
     const previous = existing === undefined ? undefined : this.#kinds.get(path);
     if (previous === undefined) {

@@ -1,7 +1,14 @@
+/** A task's failure, with the walk index of the member it was for. */
+export interface TaskFailure {
+  readonly index: number;
+  readonly error: unknown;
+}
+
 /**
  * Bounded concurrency for the per-member work (inflate, CRC, write) of one extraction: at most
- * `maxTasks` tasks and about `maxBytes` of buffered data in flight. The first failure wins; after
- * it, no new task starts and {@link TaskPool.drain} rethrows it.
+ * `maxTasks` tasks and about `maxBytes` of buffered data in flight. Each task carries its member's
+ * index in the walk, and the failure kept is the one of the earliest member, whichever finished
+ * first; after a failure, no new task starts and {@link TaskPool.drain} rethrows it.
  */
 export class TaskPool {
   readonly #maxTasks: number;
@@ -10,15 +17,23 @@ export class TaskPool {
   #waiters: (() => void)[] = [];
   #active = 0;
   #bytes = 0;
-  #failure: { error: unknown } | undefined;
+  #failure: TaskFailure | undefined;
 
   constructor(maxTasks: number, maxBytes: number) {
     this.#maxTasks = maxTasks;
     this.#maxBytes = maxBytes;
   }
 
-  /** Waits for room, then starts `task` without waiting for it. Throws an earlier failure. */
-  async submit(bytes: number, task: () => Promise<void>): Promise<void> {
+  /** The failure of the earliest member among the tasks that failed so far. */
+  get failure(): TaskFailure | undefined {
+    return this.#failure;
+  }
+
+  /**
+   * Waits for room, then starts `task` (for member `index`) without waiting for it. Throws an
+   * earlier failure.
+   */
+  async submit(bytes: number, task: () => Promise<void>, index = 0): Promise<void> {
     while (
       this.#failure === undefined &&
       this.#active > 0 &&
@@ -31,7 +46,9 @@ export class TaskPool {
     this.#bytes += bytes;
     const running: Promise<void> = task()
       .catch((error: unknown) => {
-        this.#failure ??= { error };
+        if (this.#failure === undefined || index < this.#failure.index) {
+          this.#failure = { index, error };
+        }
       })
       .finally(() => {
         this.#active -= 1;

@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { ExtractError, zipStructureError } from "./extract-error.ts";
 
 /** ZIP record signatures (APPNOTE 4.3). */
@@ -84,8 +85,7 @@ export function applyZip64(
  * since `zipfile` would read them as CP437 and uv as UTF-8, and one archive must have one reading.
  */
 export function decodeName(bytes: Buffer, flags: number, where: () => string): string {
-  const ascii = bytes.every((byte) => byte < 0x80);
-  if (ascii) return bytes.toString("latin1");
+  if (isAscii(bytes)) return bytes.toString("latin1");
   if ((flags & FLAG.utf8) === 0) {
     throw new ExtractError("extract.not-utf8", `${where()} does not use UTF-8 encoding`);
   }

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { causeChain } from "@uv-ts/error";
-import { afterAll, expect } from "vitest";
-import { ExtractError, type ExtractErrorCode } from "../src/index.ts";
+import { afterAll, beforeAll, expect } from "vitest";
+import { ExtractError, type ExtractErrorCode, MemberWorker } from "../src/index.ts";
 
 const roots: string[] = [];
 afterAll(async () => {
@@ -83,6 +83,29 @@ export async function readTree(
       const { mode } = await stat(full);
       out[rel] = { content: await readFile(full, "latin1"), executable: (mode & 0o100) !== 0 };
     }
+  }
+  return out;
+}
+
+/** A member worker for the test file: started now, ready before the first test, closed after. */
+export function useMemberWorker(): MemberWorker {
+  const worker = MemberWorker.start() as MemberWorker;
+  afterAll(() => worker.close());
+  beforeAll(async () => {
+    expect(await worker.whenReady()).toBe(true);
+  });
+  return worker;
+}
+
+/** Deterministic bytes from a seed (xorshift32), each state mapped to a byte by `byte`. */
+export function seededBytes(size: number, seed: number, byte: (state: number) => number): Buffer {
+  const out = Buffer.alloc(size);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = byte(x >>> 0);
   }
   return out;
 }

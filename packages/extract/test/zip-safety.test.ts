@@ -15,8 +15,9 @@ import { buildZip, type RawEntry, type RawZipOptions } from "./raw-zip.ts";
 const ok: RawEntry = { name: "pkg/__init__.py", data: "print('hi')\n" };
 
 // Every check must hold whichever thread inflates and writes the members, and whether the archive
-// is read from a file or from shared memory: the whole suite runs inline, with the member worker
-// taking the members, and with the worker reading them in place from shared memory.
+// is read from a file or from shared memory: the whole suite runs inline (from a file and from
+// memory), with the member worker taking the members, and with the worker reading them in place
+// from shared memory.
 const worker = MemberWorker.start();
 afterAll(() => worker?.close());
 
@@ -30,6 +31,8 @@ function inSharedMemory(path: string): Buffer {
 
 describe.each([
   ["inline", undefined, false],
+  // An archive in memory is walked synchronously (no promise per read): every check must hold.
+  ["inline_from_shared_memory", undefined, true],
   ["member_worker", worker, false],
   ["member_worker_from_shared_memory", worker, true],
 ])("%s", (_mode, memberWorker, fromMemory) => {

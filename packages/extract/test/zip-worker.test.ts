@@ -1,30 +1,19 @@
 import { createHash } from "node:crypto";
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { crc32, deflateRawSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
 import { extractZip, MemberWorker } from "../src/index.ts";
-import { archiveFile, expectRejected } from "./helpers.ts";
+import type { MemberJob } from "../src/member-worker.ts";
+import { archiveFile, expectRejected, scratch, seededBytes, useMemberWorker } from "./helpers.ts";
 import { buildZip, type RawEntry } from "./raw-zip.ts";
 
-const worker = MemberWorker.start() as MemberWorker;
-afterAll(() => worker.close());
-beforeAll(async () => {
-  expect(await worker.whenReady()).toBe(true);
-});
+const worker = useMemberWorker();
 
 /** Deterministic bytes that do not compress to nothing. */
 function noise(size: number, seed: number): Buffer {
-  const out = Buffer.alloc(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = (x >>> 0) & 0x3f;
-  }
-  return out;
+  return seededBytes(size, seed, (x) => x & 0x3f);
 }
 
 describe("members written on the member worker", () => {
@@ -110,6 +99,76 @@ describe("members written on the member worker", () => {
       code: "extract.destination-exists",
     });
     expect(await readFile(join(dest, "pkg/a.py"), "utf8")).toBe("one");
+  });
+
+  it("writes_each_job_of_a_batch_with_its_own_fields", async () => {
+    // Jobs travel packed (numbers in a table, paths joined): each must keep its own offset,
+    // length, size, CRC, mode, storage and path, whether its bytes are copied or shared.
+    const dir = await scratch();
+    const texts = ["first\n", "", "third one\n".repeat(50), "é ü\n"];
+    const stored = texts.map((text) => Buffer.from(text));
+    const deflated = stored.map((bytes) => deflateRawSync(bytes));
+    const copied = Buffer.concat(deflated);
+    const plain = Buffer.concat(stored);
+    const shared = Buffer.from(new SharedArrayBuffer(64 + plain.length));
+    plain.copy(shared, 64);
+    const jobs: MemberJob[] = [];
+    let copiedAt = 0;
+    let sharedAt = 64;
+    for (const [i, bytes] of stored.entries()) {
+      const inShared = i % 2 === 1;
+      const length = inShared ? bytes.length : (deflated[i] as Buffer).length;
+      jobs.push({
+        offset: inShared ? sharedAt : copiedAt,
+        length,
+        shared: inShared,
+        deflate: !inShared,
+        size: bytes.length,
+        crc32: crc32(bytes),
+        path: join(dir, `f${i}.txt`),
+        mode: i === 2 ? 0o777 : 0o666,
+      });
+      copiedAt += (deflated[i] as Buffer).length;
+      sharedAt += bytes.length;
+    }
+    // Both kinds of memory in one batch: copied members at their offsets, shared ones at theirs.
+    const copiedMemory = new Uint8Array(copied).buffer;
+    const submitted = await worker.submit(
+      { copied: copiedMemory, shared: shared.buffer as SharedArrayBuffer },
+      jobs,
+    );
+    expect(await submitted.outcome).toBeUndefined();
+    for (const [i, text] of texts.entries()) {
+      expect(await readFile(join(dir, `f${i}.txt`), "utf8")).toBe(text);
+    }
+    expect(statSync(join(dir, "f2.txt")).mode & 0o111).not.toBe(0);
+    expect(statSync(join(dir, "f0.txt")).mode & 0o111).toBe(0);
+  });
+
+  it("refuses_a_path_holding_a_nul_before_sending_anything", async () => {
+    const dir = await scratch();
+    const data = Buffer.from("x");
+    const job = (path: string): MemberJob => ({
+      offset: 0,
+      length: 1,
+      shared: false,
+      deflate: false,
+      size: 1,
+      crc32: crc32(data),
+      path,
+      mode: 0o666,
+    });
+    await expect(
+      worker.submit({ copied: new Uint8Array(data).buffer }, [
+        job(join(dir, "a")),
+        job(join(dir, "b\0c")),
+      ]),
+    ).rejects.toThrow(/NUL/);
+    // Nothing was sent, and the worker still takes work.
+    expect(existsSync(join(dir, "a"))).toBe(false);
+    const ok = await worker.submit({ copied: new Uint8Array(data).buffer }, [job(join(dir, "a"))]);
+    expect(await ok.outcome).toBeUndefined();
+    expect(await readFile(join(dir, "a"), "utf8")).toBe("x");
   });
 
   it("falls_back_to_inline_work_when_the_worker_is_gone", async () => {
