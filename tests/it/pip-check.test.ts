@@ -22,11 +22,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function venvContext(): Promise<TestContext> {
-  const ctx = await TestContext.create({ python: ["3.12"] });
-  await ctx.createVenv();
-  return ctx;
-}
+const venvContext = () => TestContext.withVenv({ python: ["3.12"] });
 
 describe.skipIf(!hasFeature("python"))("pip check", () => {
   it("check_compatible_packages", async () => {

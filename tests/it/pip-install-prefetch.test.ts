@@ -35,11 +35,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function venvContext(): Promise<TestContext> {
-  const ctx = await TestContext.create({ python: ["3.12"] });
-  await ctx.createVenv();
-  return ctx;
-}
+const venvContext = () => TestContext.withVenv({ python: ["3.12"] });
 
 /** Where in the request log the first request for `path` is (-1: none). */
 const position = (path: string, from: number) =>

@@ -25,11 +25,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function venvContext(): Promise<TestContext> {
-  const ctx = await TestContext.create({ python: ["3.12"] });
-  await ctx.createVenv();
-  return ctx;
-}
+const venvContext = () => TestContext.withVenv({ python: ["3.12"] });
 
 const python = (ctx: TestContext, code: string) =>
   execFileSync(join(ctx.venv, "bin", "python"), ["-c", code], {

@@ -32,14 +32,11 @@ afterAll(async () => {
 const many = (n: number) =>
   Array.from({ length: n }, (_, i) => `rel-many-${String(i + 1).padStart(2, "0")}==1.0.0`);
 
-async function venvContext(): Promise<TestContext> {
-  const ctx = await TestContext.create({
+const venvContext = () =>
+  TestContext.withVenv({
     python: ["3.12"],
     env: { UV_TEST_NO_HTTP_RETRY_DELAY: "1" },
   });
-  await ctx.createVenv();
-  return ctx;
-}
 
 /** `pip freeze` of the venv at `venv` (default: the context's). */
 async function freeze(ctx: TestContext, venv = ctx.venv): Promise<string> {

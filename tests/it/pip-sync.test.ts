@@ -25,14 +25,11 @@ afterAll(async () => {
 });
 
 /** A context with `temp/.venv` (Python 3.12) and no retry backoff. */
-async function venvContext(): Promise<TestContext> {
-  const ctx = await TestContext.create({
+const venvContext = () =>
+  TestContext.withVenv({
     python: ["3.12"],
     env: { UV_TEST_NO_HTTP_RETRY_DELAY: "1" },
   });
-  await ctx.createVenv();
-  return ctx;
-}
 
 const run = (program: string, args: readonly string[] = []) =>
   execFileSync(program, args, { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } }).trim();

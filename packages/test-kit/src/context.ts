@@ -230,6 +230,13 @@ export class TestContext {
     return this.filterText(formatOutput(await runCommand(spec)));
   }
 
+  /** {@link create}, then {@link createVenv}: a context with its venv ready. */
+  static async withVenv(options: TestContextOptions = {}): Promise<TestContext> {
+    const ctx = await TestContext.create(options);
+    await ctx.createVenv();
+    return ctx;
+  }
+
   /**
    * Creates `temp/.venv` with `uv-ts venv` for the first requested interpreter, as uv's
    * `test_context!` does; throws with the command's output when that fails.
