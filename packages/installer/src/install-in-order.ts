@@ -4,11 +4,16 @@
  * meanwhile. After a failure no further item starts; those already started settle (completed or
  * rolled back), and the failure of the earliest item is thrown, the one a sequential loop would
  * have met first among them.
+ *
+ * `help`, once every item has started, is called while they wait, between turns of the event
+ * loop, until it returns `false` (nothing left to do): the waiting thread does a share of what
+ * the items wait for (`LinkWorker.steal`) rather than idle.
  */
 export async function installInOrder<T>(
   items: readonly T[],
   install: (item: T) => Promise<unknown>,
   overlap: boolean,
+  help?: () => boolean,
 ): Promise<void> {
   if (!overlap) {
     for (const item of items) await install(item);
@@ -27,8 +32,21 @@ export async function installInOrder<T>(
     // A turn of the event loop: by then an item that failed without waiting has settled (every
     // promise reaction runs first), and the worker's replies for earlier items are delivered,
     // so that those complete now rather than at the end.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
-  await Promise.all(running);
+  const all = Promise.all(running);
+  if (help !== undefined) {
+    let done = false;
+    void all.then(() => {
+      done = true;
+    });
+    // A turn after each share, for the replies and the items that can complete meanwhile.
+    while (!done && failure === undefined && help()) await nextTurn();
+  }
+  await all;
   if (failure !== undefined) throw failure.error;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }

@@ -91,6 +91,8 @@ interface Placement {
   readonly targetDir: string;
   /** The source relative to the unpacked wheel, `/`-separated, as the wheel's RECORD spells it. */
   readonly archivePath: string;
+  /** The target relative to site-packages, `/`-separated, when known in advance. */
+  readonly recordPath?: string;
 }
 
 class Failpoint extends Error {
@@ -306,6 +308,8 @@ export async function installWheel(
       if (!entry.isDirectory()) {
         throw new InvalidWheelError(`Unknown wheel data type: ${entry.name}`);
       }
+      // What `relative(sitePackages, target)` gives, without resolving each of many paths.
+      const base = toPosix(relative(sitePackages, destination));
       for (const path of listFiles(source)) {
         const target = join(destination, path);
         checkDataDestination(target, layout.scheme.scripts);
@@ -314,6 +318,7 @@ export async function installWheel(
           target,
           targetDir: dirname(target),
           archivePath: `${archiveBase}/${path}`,
+          recordPath: base === "" ? path : `${base}/${path}`,
         });
       }
     }
@@ -349,6 +354,17 @@ export async function installWheel(
     };
     const addContent = (path: string, content: Uint8Array) =>
       addEntry({ path, hash: recordHash(content), size: content.length });
+    /** The row of a linked file: `source` is read only when the wheel's RECORD falls short. */
+    const addListed = (path: string, source: () => string, archivePath: string) => {
+      const listed = wheelRecord.entry(archivePath);
+      if (listed?.hash !== undefined && listed.size !== undefined) {
+        addEntry({ path, hash: listed.hash, size: listed.size });
+      } else {
+        // Not (fully) listed in the wheel's RECORD: describe the file itself.
+        const bytes = readFileSync(source());
+        addEntry({ path, hash: listed?.hash ?? recordHash(bytes), size: bytes.length });
+      }
+    };
     const addLinked = (path: string, source: string, archivePath: string) => {
       if (path === archivePath) {
         const row = wheelRecord.row(path);
@@ -357,17 +373,17 @@ export async function installWheel(
           return;
         }
       }
-      const listed = wheelRecord.entry(archivePath);
-      if (listed?.hash !== undefined && listed.size !== undefined) {
-        addEntry({ path, hash: listed.hash, size: listed.size });
-      } else {
-        // Not (fully) listed in the wheel's RECORD: describe the file itself.
-        const bytes = readFileSync(source);
-        addEntry({ path, hash: listed?.hash ?? recordHash(bytes), size: bytes.length });
-      }
+      addListed(path, () => source, archivePath);
     };
-    for (const path of rootFiles) addLinked(path, under(unpackedDir, path), path);
-    for (const p of placements) addLinked(recordPath(p.target), p.source, p.archivePath);
+    // The common case inline: the wheel's own row, reused as it is.
+    for (const path of rootFiles) {
+      const row = wheelRecord.row(path);
+      if (row !== undefined) rows.set(path, row);
+      else addListed(path, () => under(unpackedDir, path), path);
+    }
+    for (const p of placements) {
+      addLinked(p.recordPath ?? recordPath(p.target), p.source, p.archivePath);
+    }
 
     // Scripts from `.data/scripts`: `#!python` ones are rewritten for this interpreter, others
     // are linked (or copied, when they must be made executable).
@@ -520,12 +536,6 @@ function sortedRows(rows: Map<string, string>, rowsSortByPath: boolean): string 
 
 /** Files per chunk of the root's links: the unit of work the worker thread takes. */
 const CHUNK_FILES = 96;
-/**
- * The worker takes a chunk while it has fewer files than this left to link. It only links,
- * while this thread also reads, plans and writes each wheel's metadata, so it gets up to two
- * chunks for each one linked here; when all is handed out, this thread waits for at most that.
- */
-const WORKER_BACKLOG = 2 * CHUNK_FILES;
 
 /** The directory part of a clean `/`-separated relative path, `""` for one at the top. */
 function parentOf(rel: string): string {
@@ -534,10 +544,26 @@ function parentOf(rel: string): string {
 }
 
 /**
+ * Whether the clean relative path `rel` names an entry of the directory `dir` itself (`""` for
+ * the top): most files share their predecessor's directory, which this tells without slicing.
+ */
+function directlyIn(rel: string, dir: string): boolean {
+  const length = dir.length;
+  if (length === 0) return !rel.includes("/");
+  return (
+    rel.length > length + 1 &&
+    rel.charCodeAt(length) === 0x2f &&
+    rel.startsWith(dir) &&
+    rel.indexOf("/", length + 1) === -1
+  );
+}
+
+/**
  * Links `rels` (the archive root's files) from `from` into `to`, creating their directories in
- * tree order with plain `mkdir`s. When a worker thread is ready, idle enough, and the link mode
- * is proven, whole chunks go to it instead; the result is then the promise of its share (all of
- * it settled, even after a failure, so that a rollback never races the worker), else
+ * tree order with plain `mkdir`s. When a worker thread is ready and the link mode is proven,
+ * whole chunks go to it instead (this thread takes back what the worker has not started when it
+ * has nothing else to do, see `LinkWorker.steal`); the result is then the promise of its share
+ * (all of it settled, even after a failure, so that a rollback never races the worker), else
  * `undefined`, everything having been done here. A failure is that of the earliest chunk, with
  * the error this thread's linker would have thrown.
  */
@@ -563,8 +589,8 @@ function linkRootFiles(
     let lastDir = "";
     for (let i = start; i < end; i++) {
       const rel = rels[i]!;
-      const dir = parentOf(rel);
-      if (dir !== lastDir) {
+      if (!directlyIn(rel, lastDir)) {
+        const dir = parentOf(rel);
         if (dir !== "") ensureHere(dir);
         lastDir = dir;
       }
@@ -586,11 +612,11 @@ function linkRootFiles(
     };
     let lastDir = "";
     for (let i = start; i < end; i++) {
-      const dir = parentOf(rels[i]!);
-      if (dir !== lastDir) {
-        if (dir !== "") add(dir, i);
-        lastDir = dir;
-      }
+      const rel = rels[i]!;
+      if (directlyIn(rel, lastDir)) continue;
+      const dir = parentOf(rel);
+      if (dir !== "") add(dir, i);
+      lastDir = dir;
     }
     return { dirs, at };
   };
@@ -600,11 +626,20 @@ function linkRootFiles(
   for (let start = 0, chunk = 0; start < rels.length; start += CHUNK_FILES, chunk++) {
     const end = Math.min(start + CHUNK_FILES, rels.length);
     const mode = worker?.ready === true ? linker.delegableMode : undefined;
-    if (worker !== undefined && mode !== undefined && worker.backlog < WORKER_BACKLOG) {
+    if (worker !== undefined && mode !== undefined) {
       const index = chunk;
       const { dirs, at } = dirsThere(start, end);
+      // Taken back, the chunk makes its own directories: those it was to make, and any an
+      // earlier chunk the worker has not reached yet was to make (an existing one is fine).
+      const local = () => {
+        try {
+          linkHere(start, end);
+        } catch (error) {
+          failures.push({ chunk: index, error });
+        }
+      };
       const handOver = worker
-        .link(mode, from, to, rels.slice(start, end), dirs, at)
+        .link(mode, from, to, rels.slice(start, end), dirs, at, local)
         .catch((error: unknown) => {
           if (error instanceof LinkWorkerError) {
             const { op, src, dst, error: cause } = error.failure;

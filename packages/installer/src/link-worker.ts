@@ -22,6 +22,8 @@ export class LinkWorkerError extends Error {
 
 interface Chunk {
   readonly id: number;
+  /** The chunk's claim slot in the shared state (see {@link LinkWorker.steal}). */
+  readonly slot: number;
   readonly mode: LinkMode;
   readonly src: string;
   readonly dst: string;
@@ -33,6 +35,8 @@ interface Chunk {
 
 interface Reply {
   readonly id: number;
+  /** The main thread claimed the chunk first and linked it itself. */
+  readonly skipped?: true;
   readonly failure?: {
     readonly op: "mkdir" | "link";
     readonly src: string;
@@ -49,6 +53,13 @@ interface WorkerData {
 /** `state` slots shared with the worker (which has its own copy of these numbers). */
 const READY = 0;
 const DONE = 1;
+/**
+ * Then one claim slot per chunk in flight, reused round robin: 0 while unclaimed, then 1 when the
+ * worker took the chunk, or {@link BY_MAIN}, whichever thread won the compare-and-swap.
+ */
+const FIRST_CLAIM = 2;
+const CLAIM_SLOTS = 4096;
+const BY_MAIN = 2;
 
 /**
  * The worker's whole program. It runs from its source text (`eval`), in the bundle and under the
@@ -114,6 +125,12 @@ function workerMain(load: (id: string) => unknown): void {
     };
   };
   port.on("message", (chunk: Chunk) => {
+    // Claimed by the main thread meanwhile (the value stands for `BY_WORKER`): it linked the
+    // chunk itself, nothing to do but say so.
+    if (Atomics.compareExchange(state, chunk.slot, 0, 1) !== 0) {
+      port.postMessage({ id: chunk.id, skipped: true });
+      return;
+    }
     const { rels, dirs, at } = chunk;
     const op = create[chunk.mode];
     let failure: Reply["failure"];
@@ -140,6 +157,15 @@ function workerMain(load: (id: string) => unknown): void {
   Atomics.store(state, ready, 1);
 }
 
+/** A chunk handed over and not yet answered by the worker. */
+interface Pending {
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+  readonly size: number;
+  /** Links the chunk on this thread instead, never throwing; dropped once claimed. */
+  local: (() => void) | undefined;
+}
+
 /**
  * A second thread that hard links (or clones, copies, symlinks) files for the installer, as uv
  * spreads a wheel install over its thread pool. Linking is system calls, and one thread issues
@@ -150,15 +176,18 @@ function workerMain(load: (id: string) => unknown): void {
  * milliseconds before it can take work: start it early, and hand it work only once
  * {@link ready}. Chunks are plain path lists, so the worker needs none of the installer's code.
  * Close it when done; it never keeps the process alive by itself.
+ *
+ * The main thread hands over every chunk it can, and when it runs out of work of its own it
+ * takes back the newest chunks the worker has not started ({@link steal}): the two threads then
+ * meet in the middle of the queue, neither idle while links remain.
  */
 export class LinkWorker {
   readonly #worker: Worker;
   readonly #port: MessagePort;
   readonly #state: Int32Array;
-  readonly #pending = new Map<
-    number,
-    { resolve: () => void; reject: (error: unknown) => void; size: number }
-  >();
+  readonly #pending = new Map<number, Pending>();
+  /** Chunks with a local fallback, oldest first: what {@link steal} may take back. */
+  #stealable: number[] = [];
   #submitted = 0;
   #nextId = 0;
   #stopped: Error | undefined;
@@ -174,6 +203,7 @@ export class LinkWorker {
       this.#stopped ??= error;
       for (const { reject } of this.#pending.values()) reject(this.#stopped);
       this.#pending.clear();
+      this.#stealable = [];
       this.#port.unref();
     };
     worker.on("error", stop);
@@ -182,18 +212,22 @@ export class LinkWorker {
 
   /** Starts the thread; `undefined` when threads are unavailable here. */
   static start(): LinkWorker | undefined {
-    const thread = startSourceThread(workerMain, 2);
+    const thread = startSourceThread(workerMain, FIRST_CLAIM + CLAIM_SLOTS);
     return thread === undefined
       ? undefined
       : new LinkWorker(thread.worker, thread.port, thread.state);
   }
 
-  /** Whether the thread is up and taking work. */
+  /** Whether the thread is up and taking work (it has room for another chunk). */
   get ready(): boolean {
-    return this.#stopped === undefined && Atomics.load(this.#state, READY) === 1;
+    return (
+      this.#stopped === undefined &&
+      this.#pending.size < CLAIM_SLOTS &&
+      Atomics.load(this.#state, READY) === 1
+    );
   }
 
-  /** Files handed over and not linked yet. */
+  /** Files handed over and not linked yet (nor taken back). */
   get backlog(): number {
     return this.#submitted - Atomics.load(this.#state, DONE);
   }
@@ -204,6 +238,10 @@ export class LinkWorker {
    * same index of `at`; a directory that exists already is fine. Rejects with a
    * {@link LinkWorkerError} naming the first file that failed; the rest of the chunk is then
    * skipped. Chunks are worked through in the order they are handed over.
+   *
+   * With `local`, the chunk may be taken back by {@link steal}, which runs `local` on this thread
+   * instead (it must not throw, and must not count on anything an earlier chunk does, as it may
+   * run before those) and then resolves.
    */
   link(
     mode: LinkMode,
@@ -212,17 +250,49 @@ export class LinkWorker {
     rels: readonly string[],
     dirs: readonly string[] = [],
     at: readonly number[] = [],
+    local?: () => void,
   ): Promise<void> {
     if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
     const id = this.#nextId++;
-    const chunk: Chunk = { id, mode, src, dst, rels, dirs, at };
+    // Free: the chunk that had it last was answered (there are never more in flight).
+    const slot = FIRST_CLAIM + (id % CLAIM_SLOTS);
+    Atomics.store(this.#state, slot, 0);
+    const chunk: Chunk = { id, slot, mode, src, dst, rels, dirs, at };
     const promise = new Promise<void>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, size: rels.length });
+      this.#pending.set(id, { resolve, reject, size: rels.length, local });
     });
+    if (local !== undefined) this.#stealable.push(id);
     if (this.#pending.size === 1) this.#port.ref();
     this.#submitted += rels.length;
     this.#port.postMessage(chunk);
     return promise;
+  }
+
+  /**
+   * Takes back the newest chunk the worker has not started, if it has a local fallback, and
+   * runs that here (then its promise resolves). `false` when there is none: the worker has
+   * started every chunk, since it takes them in order.
+   */
+  steal(): boolean {
+    const stealable = this.#stealable;
+    while (stealable.length > 0) {
+      const id = stealable.pop()!;
+      const entry = this.#pending.get(id);
+      if (entry?.local === undefined) continue;
+      const slot = FIRST_CLAIM + (id % CLAIM_SLOTS);
+      if (Atomics.compareExchange(this.#state, slot, 0, BY_MAIN) !== 0) {
+        // The worker has this one, so every older one too.
+        stealable.length = 0;
+        return false;
+      }
+      const local = entry.local;
+      entry.local = undefined;
+      this.#submitted -= entry.size;
+      local();
+      entry.resolve();
+      return true;
+    }
+    return false;
   }
 
   /** Stops the thread (chunks still queued are dropped). */
@@ -230,6 +300,7 @@ export class LinkWorker {
     this.#stopped ??= new Error("The link worker was closed");
     for (const { reject } of this.#pending.values()) reject(this.#stopped);
     this.#pending.clear();
+    this.#stealable = [];
     this.#port.close();
     void this.#worker.terminate();
   }
@@ -237,8 +308,11 @@ export class LinkWorker {
   #settle(reply: Reply): void {
     const entry = this.#pending.get(reply.id);
     if (entry === undefined) return;
+    // A stolen chunk keeps its slot until the worker has seen it, and is settled already.
     this.#pending.delete(reply.id);
     if (this.#pending.size === 0) this.#port.unref();
+    if (reply.skipped === true) return;
+    entry.local = undefined;
     if (reply.failure === undefined) {
       entry.resolve();
     } else {

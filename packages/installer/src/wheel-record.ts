@@ -48,6 +48,11 @@ export class WheelRecord {
       if (line === "") continue;
       const c1 = line.indexOf(",");
       const c2 = c1 === -1 ? -1 : line.indexOf(",", c1 + 1);
+      if (c2 !== -1 && isCanonicalRow(line, c1, c2)) {
+        // What the general path below makes of it, without taking the row apart.
+        this.#rows.set(line.slice(0, c1), line);
+        continue;
+      }
       if (c2 !== -1 && line.indexOf(",", c2 + 1) !== -1) {
         throw new RecordError(
           `found record with ${line.split(",").length} fields, but expected at most 3`,
@@ -93,6 +98,25 @@ export class WheelRecord {
     const c2 = row.indexOf(",", c1 + 1);
     return { path, hash: row.slice(c1 + 1, c2), size: Number(row.slice(c2 + 1)) };
   }
+}
+
+/**
+ * Whether `line` (commas at `c1` and `c2`) is `path,hash,size` in uv's form, its path needing no
+ * normalisation: a path without leading `/` or `./`, a hash, a size of plain digits without
+ * leading zeros (and short enough to be exact), no fourth field.
+ */
+function isCanonicalRow(line: string, c1: number, c2: number): boolean {
+  const sizeStart = c2 + 1;
+  const sizeLength = line.length - sizeStart;
+  if (c1 === 0 || c2 === c1 + 1 || sizeLength === 0 || sizeLength >= 16) return false;
+  const first = line.charCodeAt(0);
+  if (first === 0x2f || (first === 0x2e && line.charCodeAt(1) === 0x2f)) return false;
+  if (sizeLength > 1 && line.charCodeAt(sizeStart) === 0x30) return false;
+  for (let i = sizeStart; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 function stripDotSlash(path: string): string {

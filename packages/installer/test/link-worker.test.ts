@@ -1,5 +1,6 @@
 import {
   appendFileSync,
+  linkSync,
   mkdirSync,
   readdirSync,
   renameSync,
@@ -76,7 +77,10 @@ function archiveFiles(dir: string): string[] {
     .sort();
 }
 
-async function installTwice(mutate: (layout: Layout, dir: string) => string[]): Promise<{
+async function installTwice(
+  mutate: (layout: Layout, dir: string) => string[],
+  steal = false,
+): Promise<{
   here: { result?: InstalledWheel; error?: unknown; tree: Map<string, Buffer> };
   split: { result?: InstalledWheel; error?: unknown; tree: Map<string, Buffer> };
   delegated: number;
@@ -88,12 +92,21 @@ async function installTwice(mutate: (layout: Layout, dir: string) => string[]): 
     const layout = fakeVenv(venv);
     const files = mutate(layout, wheel.dir);
     try {
-      const result = await installWheel(wheel.dir, wheel.filename, layout, {
-        files,
-        linker: new Linker("hardlink"),
-        linkWorker,
-      });
-      return { result, tree: snapshotTree(venv) };
+      let result: InstalledWheel | undefined;
+      const install = async () => {
+        result = await installWheel(wheel.dir, wheel.filename, layout, {
+          files,
+          linker: new Linker("hardlink"),
+          linkWorker,
+        });
+      };
+      if (steal && linkWorker !== undefined) {
+        // This thread takes back what the worker has not reached, as `pip install` does.
+        await installInOrder([0], install, true, () => linkWorker.steal());
+      } else {
+        await install();
+      }
+      return { ...(result === undefined ? {} : { result }), tree: snapshotTree(venv) };
     } catch (error) {
       return { error, tree: snapshotTree(venv) };
     }
@@ -172,6 +185,66 @@ describe("linking on a second thread", () => {
     expect(error.message).toBe((here.error as Error).message);
     expect(error.message).toMatch(/^Failed to hardlink `.*big\/ghost\.py` to `.*big\/ghost\.py`$/);
     expect(error.cause?.message).toBe((here.error as Error & { cause?: Error }).cause?.message);
+    expect(error.cause?.code).toBe("ENOENT");
+    expect(SitePackages.read(fakeVenv(join(root, "venv"))).partials).toEqual([]);
+    expect([...split.tree.keys()]).toEqual([]);
+  });
+});
+
+describe("taking links back from the worker", () => {
+  it("chunks_taken_back_are_linked_once_by_one_thread_or_the_other", async () => {
+    worker = await readyWorker();
+    const src = join(root, "src");
+    const dst = join(root, "dst");
+    mkdirSync(src);
+    mkdirSync(dst);
+    const chunks = Array.from({ length: 12 }, (_, c) =>
+      Array.from({ length: c === 0 ? 3000 : 40 }, (_, i) => `c${c}-f${i}`),
+    );
+    for (const chunk of chunks) for (const f of chunk) writeFileSync(join(src, f), f);
+    let localRuns = 0;
+    const settled = chunks.map((rels) =>
+      worker!.link("hardlink", src, dst, rels, [], [], () => {
+        localRuns++;
+        for (const f of rels) linkSync(join(src, f), join(dst, f));
+      }),
+    );
+    let stolen = 0;
+    while (worker.steal()) stolen++;
+    // The worker starts the big first chunk before this thread can take it back, and is busy
+    // with it while this thread takes back the small ones from the end.
+    expect(stolen).toBeGreaterThan(0);
+    expect(stolen).toBeLessThan(chunks.length);
+    expect(localRuns).toBe(stolen);
+    await Promise.all(settled);
+    expect(worker.steal()).toBe(false);
+    expect(worker.backlog).toBe(0);
+    // Each file linked exactly once (a second link would have failed or replaced it).
+    for (const chunk of chunks) {
+      for (const f of chunk) expect(statSync(join(src, f)).nlink).toBe(2);
+    }
+  });
+
+  it("install_taking_links_back_writes_what_one_thread_writes", async () => {
+    const { here, split, delegated } = await installTwice((_, dir) => archiveFiles(dir), true);
+    expect(delegated).toBeGreaterThan(0);
+    expect(here.error).toBeUndefined();
+    expect(split.error).toBeUndefined();
+    expect([...split.tree.keys()].sort()).toEqual([...here.tree.keys()].sort());
+    for (const [path, bytes] of here.tree)
+      expect(split.tree.get(path)?.equals(bytes), path).toBe(true);
+    expect(split.result?.record).toEqual(here.result?.record);
+  });
+
+  it("link_failure_in_a_chunk_taken_back_is_reported_like_this_threads", async () => {
+    const { here, split } = await installTwice((_, dir) => {
+      const files = archiveFiles(dir);
+      appendFileSync(join(dir, "big-1.0.0.dist-info", "RECORD"), "big/ghost.py,sha256=AAAA,1\n");
+      // In the last chunk, the one taken back first.
+      return [...files, "big/ghost.py"];
+    }, true);
+    const error = split.error as Error & { cause?: Error & { code?: string } };
+    expect(error.message).toBe((here.error as Error).message);
     expect(error.cause?.code).toBe("ENOENT");
     expect(SitePackages.read(fakeVenv(join(root, "venv"))).partials).toEqual([]);
     expect([...split.tree.keys()]).toEqual([]);

@@ -332,7 +332,8 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
     const installStart = performance.now();
     const linker = new Linker(linkModeFromArgs(ctx), { onWarning: warn });
     const linkWorker = workers.worker;
-    // With a link thread, a wheel waiting for its share of links lets the next one start.
+    // With a link thread, a wheel waiting for its share of links lets the next one start; once
+    // all have, this thread takes back links the worker has not reached.
     await installInOrder(
       toInstall,
       async (r) => {
@@ -358,6 +359,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
         }
       },
       linkWorker !== undefined,
+      linkWorker === undefined ? undefined : () => linkWorker.steal(),
     );
     phase("install", toInstall.length, installStart);
   }
