@@ -122,6 +122,23 @@ export class CachedClient {
     return this.#store_(key, outcome, decode, entry);
   }
 
+  /**
+   * Whether {@link get} would send `req` now: there is no usable entry for it, or the entry is
+   * not fresh. Only the entry's policy is read; offline, nothing is sent.
+   */
+  wouldSend(req: Pick<CacheableRequest<unknown>, "request" | "key" | "refresh">): boolean {
+    if (this.http.offline) return false;
+    const key = req.key;
+    const entry = key === undefined ? undefined : this.#store?.readPolicy?.(key);
+    if (entry === undefined) return true;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.request.headers ?? {})) headers[k.toLowerCase()] = v;
+    if (req.refresh && entry.storedAt < this.#refreshStartedAt)
+      headers["cache-control"] = "no-cache";
+    const url = stripCredentials(req.request.url).href;
+    return beforeRequest(entry.policy, url, headers, this.#now()) !== "fresh";
+  }
+
   #decodeCached<T>(
     entry: StoredResponse,
     decode: (payload: never) => T,

@@ -14,6 +14,7 @@ import {
   RetriesExhaustedError,
 } from "./errors.ts";
 import { OriginProtocols } from "./origin-protocols.ts";
+import { Preconnector } from "./preconnect.ts";
 import { redactUrl, stripCredentials } from "./redact.ts";
 import {
   defaultRetryDelayMs,
@@ -107,6 +108,7 @@ export class HttpClient {
   readonly #signal: AbortSignal;
   readonly #trust: TrustConnector | undefined;
   readonly #protocols = new OriginProtocols();
+  readonly #preconnector: Preconnector;
 
   constructor(options: HttpClientOptions) {
     this.retries = options.retries;
@@ -145,6 +147,7 @@ export class HttpClient {
       });
     }
     const protocols = this.#protocols;
+    this.#preconnector = new Preconnector(this.#trust?.connect ?? buildConnector(connect));
     this.#agent = new Agent({
       connections: options.connectionsPerOrigin ?? 16,
       ...(options.originConnections === undefined
@@ -158,8 +161,18 @@ export class HttpClient {
       initialWindowSize: HTTP2_STREAM_WINDOW,
       connectionWindowSize: HTTP2_CONNECTION_WINDOW,
       isHttp2: (origin) => protocols.isHttp2(origin),
-      connect: protocols.watch(this.#trust?.connect ?? buildConnector(connect)),
+      connect: protocols.watch(this.#preconnector.connect),
     });
+  }
+
+  /**
+   * Starts connecting to `url`'s origin (TCP and TLS) without sending anything, for a run that
+   * is about to send requests there: the first request takes the connection. Nothing happens
+   * offline, and {@link close} closes a connection no request took.
+   */
+  preconnect(url: URL): void {
+    if (this.offline || this.#lifetime.signal.aborted) return;
+    this.#preconnector.preconnect(stripCredentials(url));
   }
 
   /** Sends one attempt, following redirects; any status is returned, errors are transport ones. */
@@ -308,6 +321,7 @@ export class HttpClient {
    */
   async close(): Promise<void> {
     if (!this.#lifetime.signal.aborted) this.#lifetime.abort(new ClientClosedError());
+    this.#preconnector.close();
     await this.#agent.close();
     await this.#trust?.flush();
   }

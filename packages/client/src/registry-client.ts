@@ -153,6 +153,12 @@ export interface RegistryClient {
     dest: string | DownloadSink,
     options?: DownloadOptions,
   ): Promise<DownloadResult>;
+  /**
+   * Starts connecting to the first index searched when a page of `names` would be fetched now
+   * (not cached, or stale): the connection is then up by the time a resolution asks for pages.
+   * Offline, with no remote index, or when the first names' pages are fresh, nothing happens.
+   */
+  preconnect(names: Iterable<PackageName | string>): void;
   /** Closes pooled connections. */
   close(): Promise<void>;
 }
@@ -166,6 +172,8 @@ const AUTH_STATUSES = [401, 403, 407, 511];
 const DEFAULT_READ_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 3;
+/** How many names' cached pages {@link RegistryClient.preconnect} looks at. */
+const PRECONNECT_PROBES = 3;
 /** Connections to an index's origin over HTTP/1 (HTTP/2 multiplexes every page over one). */
 const INDEX_CONNECTIONS = 8;
 
@@ -320,6 +328,20 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return simpleMetadataFromFiles({ index, format: "flat", name, files });
   };
 
+  /** A project page's request and cache entry. */
+  const pageRequest = (index: Index, name: PackageName) => ({
+    request: {
+      url: projectPageUrl(index.url, name),
+      headers: { accept: SIMPLE_ACCEPT, "accept-encoding": "gzip, deflate" },
+    },
+    key: {
+      bucket: "simple",
+      shard: [indexDigest(index.url)],
+      file: `${name}.json`,
+    } satisfies CacheEntryKey,
+    refresh: refreshFor(name),
+  });
+
   const searchIndex = async (
     index: Index,
     name: PackageName,
@@ -337,20 +359,10 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       if (page === undefined) return { kind: "not-found" };
       return { kind: "found", metadata: toMetadata(index.url, "simple", page) };
     }
-    const key: CacheEntryKey = {
-      bucket: "simple",
-      shard: [indexDigest(index.url)],
-      file: `${name}.json`,
-    };
     try {
       const page = await cached.get(
         {
-          request: {
-            url: projectPageUrl(index.url, name),
-            headers: { accept: SIMPLE_ACCEPT, "accept-encoding": "gzip, deflate" },
-          },
-          key,
-          refresh: refreshFor(name),
+          ...pageRequest(index, name),
           cacheControlOverride: index.cacheControl?.api,
           read: (res, previous) => readSimplePage(res, previous, name, release),
         },
@@ -462,6 +474,21 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
 
     download(file, dest, downloadOptions = {}) {
       return limit(() => downloadFile(http, file, dest, downloadOptions));
+    },
+
+    preconnect(names) {
+      if (http.offline || locations.noIndex) return;
+      const index = locations.fetchIndexes()[0];
+      if (index === undefined || index.format === "flat" || index.url.kind === "path") return;
+      let checked = 0;
+      for (const raw of names) {
+        if (checked++ === PRECONNECT_PROBES) return;
+        const name = typeof raw === "string" ? parsePackageName(raw) : raw;
+        if (cached.wouldSend(pageRequest(index, name))) {
+          http.preconnect(index.url.secretUrl);
+          return;
+        }
+      }
     },
 
     close() {

@@ -3,19 +3,11 @@
 // gets a pool of connections, and everything else the transport promises (bodies, statuses,
 // retries, the read timeout) holds on either.
 import { createHash } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  createSecureServer,
-  type Http2SecureServer,
-  type Http2ServerRequest,
-  type Http2ServerResponse,
-} from "node:http2";
-import { createServer as createH1Server } from "node:https";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CredentialStore, HttpClient } from "../src/index.ts";
 import { noise, renderError, selfSignedCertificate, tempDir } from "./helpers.ts";
+import { serveTls } from "./tls-server.ts";
 
 let tmp: { path: string; cleanup: () => Promise<void> };
 let cert: { key: string; cert: string };
@@ -27,52 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await tmp.cleanup();
 });
-
-type Handler = (
-  req: IncomingMessage | Http2ServerRequest,
-  res: ServerResponse | Http2ServerResponse,
-) => void;
-
-interface TestServer {
-  readonly url: URL;
-  /** TLS connections accepted so far. */
-  readonly connections: () => number;
-  /** The HTTP version of each request served, in order. */
-  readonly versions: string[];
-  readonly close: () => Promise<void>;
-}
-
-/** An HTTPS server: HTTP/2 (with HTTP/1.1 for clients without it) or HTTP/1.1 only. */
-async function serve(kind: "h2" | "h1", handler: Handler): Promise<TestServer> {
-  const versions: string[] = [];
-  let connections = 0;
-  const handle: Handler = (req, res) => {
-    versions.push(req.httpVersion);
-    handler(req, res);
-  };
-  const server =
-    kind === "h2"
-      ? createSecureServer({ ...cert, allowHTTP1: true }, handle)
-      : createH1Server(cert, handle);
-  server.on("secureConnection", () => {
-    connections += 1;
-  });
-  const sessions = new Set<{ destroy: () => void }>();
-  if (kind === "h2") (server as Http2SecureServer).on("session", (s) => sessions.add(s));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: new URL(`https://127.0.0.1:${port}/`),
-    connections: () => connections,
-    versions,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sessions) s.destroy();
-        if ("closeAllConnections" in server) server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 function client(options: { retries?: number; timeoutMs?: number } = {}): HttpClient {
   return new HttpClient({
@@ -94,7 +40,7 @@ async function fetchAll(c: HttpClient, base: URL, paths: string[]): Promise<stri
 
 describe("http2", () => {
   it("an_http2_origin_takes_every_request_on_one_connection", async () => {
-    const server = await serve("h2", (req, res) => {
+    const server = await serveTls(cert, "h2", (req, res) => {
       // Answered a little later, so that the requests overlap.
       setTimeout(() => res.end(`page ${req.url}`), 5);
     });
@@ -115,7 +61,7 @@ describe("http2", () => {
   it("an_http1_only_origin_still_gets_parallel_connections", async () => {
     let inFlight = 0;
     let maxInFlight = 0;
-    const server = await serve("h1", (req, res) => {
+    const server = await serveTls(cert, "h1", (req, res) => {
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       setTimeout(() => {
@@ -140,7 +86,7 @@ describe("http2", () => {
   it("large_bodies_stream_whole_over_one_connection", async () => {
     // Several bodies far over Node's 64 KiB default window, at once on one connection.
     const bodies = [1, 2, 3].map((seed) => noise(3 * 1024 * 1024, seed));
-    const server = await serve("h2", (req, res) => {
+    const server = await serveTls(cert, "h2", (req, res) => {
       res.end(bodies[Number(req.url?.slice(1))] ?? "");
     });
     const c = client();
@@ -157,7 +103,7 @@ describe("http2", () => {
 
   it("server_errors_are_retried_on_the_same_connection", async () => {
     let calls = 0;
-    const server = await serve("h2", (_req, res) => {
+    const server = await serveTls(cert, "h2", (_req, res) => {
       calls += 1;
       res.statusCode = calls <= 2 ? 503 : 200;
       res.end(calls <= 2 ? "busy" : "ok");
@@ -174,7 +120,7 @@ describe("http2", () => {
   });
 
   it("a_stalled_http2_body_hits_the_read_timeout", async () => {
-    const server = await serve("h2", (_req, res) => {
+    const server = await serveTls(cert, "h2", (_req, res) => {
       res.writeHead(200);
       (res as ServerResponse).write("partial");
       // ...and nothing more.

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { crc32 } from "node:zlib";
@@ -45,9 +45,17 @@ interface TailInfo {
  */
 export interface HttpCacheStore {
   read(key: CacheEntryKey): Promise<StoredResponse | undefined>;
+  /**
+   * When the entry was stored and its policy, read without its payload where the format allows
+   * (unchecked: {@link read} still decides whether the entry is whole).
+   */
+  readPolicy?(key: CacheEntryKey): Pick<StoredResponse, "storedAt" | "policy"> | undefined;
   write(key: CacheEntryKey, entry: StoredResponse): Promise<void>;
   remove(key: CacheEntryKey): Promise<void>;
 }
+
+/** How much of an entry file {@link FileHttpCacheStore.readPolicy} reads first. */
+const POLICY_PROBE_BYTES = 64 * 1024;
 
 /** A short stable digest of a URL (credentials must already be stripped). */
 export function urlDigest(url: string): string {
@@ -98,6 +106,37 @@ export class FileHttpCacheStore implements HttpCacheStore {
     const entry = parseEntry(bytes);
     if (entry === undefined) await rm(path, { force: true });
     return entry;
+  }
+
+  readPolicy(key: CacheEntryKey): Pick<StoredResponse, "storedAt" | "policy"> | undefined {
+    let head: Buffer;
+    try {
+      const fd = openSync(this.pathOf(key), "r");
+      try {
+        const buffer = Buffer.allocUnsafe(POLICY_PROBE_BYTES);
+        head = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0));
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return undefined;
+    }
+    // The policy comes first in the entry's first line; a longer line is read whole.
+    const newline = head.indexOf(0x0a);
+    if (newline < 0 && head.length === POLICY_PROBE_BYTES) {
+      const entry = parseEntry(readFileSync(this.pathOf(key)));
+      return entry === undefined ? undefined : { storedAt: entry.storedAt, policy: entry.policy };
+    }
+    let entry: Partial<StoredResponse>;
+    try {
+      entry = JSON.parse(head.toString("utf8", 0, newline < 0 ? head.length : newline));
+    } catch {
+      return undefined;
+    }
+    if (typeof entry?.storedAt !== "number" || typeof entry.policy?.url !== "string") {
+      return undefined;
+    }
+    return { storedAt: entry.storedAt, policy: entry.policy };
   }
 
   async write(key: CacheEntryKey, entry: StoredResponse): Promise<void> {

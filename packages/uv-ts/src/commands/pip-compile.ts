@@ -147,6 +147,8 @@ export const run: CommandRun = async (ctx) => {
     requireHashes: false,
   });
   const client = createPipClient(ctx, locations, cache);
+  // The TLS handshake then overlaps reading preferences and the first cached pages.
+  client.preconnect(spec.requirements.map((r) => r.requirement.name));
   const storedMetadata = createStoredMetadataClient(ctx, locations, cache);
   const recording = recordingClient(client);
   const requirements = spec.requirements.map((r) => r.requirement);

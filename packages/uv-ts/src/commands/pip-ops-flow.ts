@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Cache } from "@uv-ts/cache";
-import type { IndexLocations } from "@uv-ts/client";
+import type { IndexLocations, RegistryClient } from "@uv-ts/client";
 import { interpreterTags, registryWheelsDir, WheelFetcher } from "@uv-ts/distribution";
 import { WheelFilename } from "@uv-ts/distribution-filename";
 import { UvError } from "@uv-ts/error";
@@ -280,6 +280,27 @@ function* requirementNames(spec: RequirementsSpec): Iterable<PackageName> {
  * environment already satisfies everything, resolve (the installed distributions are candidates
  * the resolver keeps while they fit), then plan, fetch, uninstall, install and report.
  */
+/**
+ * The index client of a run that will resolve, made as soon as the cache is open, and its
+ * connection started; `undefined` when the index options do not parse (reported where they are
+ * read, in order).
+ */
+function earlyClient(
+  ctx: CommandContext,
+  spec: RequirementsSpec,
+  cache: Cache,
+): RegistryClient | undefined {
+  let locations: IndexLocations;
+  try {
+    locations = indexLocations(ctx, spec);
+  } catch {
+    return undefined;
+  }
+  const client = createPipClient(ctx, locations, cache);
+  client.preconnect(requirementNames(spec));
+  return client;
+}
+
 export async function runInstallFlow(
   ctx: CommandContext,
   options: InstallFlowOptions,
@@ -308,7 +329,15 @@ export async function runInstallFlow(
   // out, and its failure is reported when it is needed, as before.
   let opening = options.checkSatisfied ? undefined : openCache(ctx, refresh);
   opening?.catch(() => {});
+  // With the cache open, the index client is made and starts connecting to the index (when its
+  // pages are due), so that the TLS handshake overlaps locking and reading the environment.
+  let early = opening?.then((cache) => earlyClient(ctx, spec, cache));
+  early?.catch(() => {});
   const disposeCache = async (): Promise<void> => {
+    await early?.then(
+      (client) => client?.close(),
+      () => {},
+    );
     await opening?.then(
       (cache) => cache.dispose(),
       () => {},
@@ -340,7 +369,13 @@ export async function runInstallFlow(
     opening ??= openCache(ctx, refresh);
     const cache = await opening;
     const locations = indexLocations(ctx, spec);
-    const client = createPipClient(ctx, locations, cache);
+    let client = await early;
+    // From here on the client is closed below, as any other.
+    early = undefined;
+    if (client === undefined) {
+      client = createPipClient(ctx, locations, cache);
+      client.preconnect(names);
+    }
     const storedMetadata = options.noDeps
       ? undefined
       : createStoredMetadataClient(ctx, locations, cache);
