@@ -3,6 +3,7 @@
 // gets a pool of connections, and everything else the transport promises (bodies, statuses,
 // retries, the read timeout) holds on either.
 import { createHash } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CredentialStore, HttpClient } from "../src/index.ts";
