@@ -245,7 +245,7 @@ function expectsTls(argv, env) {
  * Makes one TLS context on a throwaway thread. The first context of a process costs ~25 ms
  * (OpenSSL's set-up and Node's root certificates, shared by every thread after that); made here,
  * at start, it overlaps loading the bundle and reading the environment on another core instead
- * of delaying the first request. `UV_TS_TLS_PREWARM=0` turns it off.
+ * of delaying the first request (see {@link wantsTlsPrewarm}).
  */
 function startTlsPrewarm() {
   try {
@@ -263,10 +263,18 @@ function startTlsPrewarm() {
   }
 }
 
+/**
+ * Whether to start {@link startTlsPrewarm}: a run that will connect over TLS with Node's root
+ * certificates. With `SSL_CERT_FILE` the client trusts that file instead (or the few of its roots
+ * an origin needs, remembered in the cache), so a context of Node's roots would go unused and
+ * only take CPU from the run. `UV_TS_TLS_PREWARM=0` turns it off.
+ */
+function wantsTlsPrewarm(argv, env) {
+  return env.UV_TS_TLS_PREWARM !== "0" && !env.SSL_CERT_FILE && expectsTls(argv, env);
+}
+
 function run() {
-  if (process.env.UV_TS_TLS_PREWARM !== "0" && expectsTls(process.argv, process.env)) {
-    startTlsPrewarm();
-  }
+  if (wantsTlsPrewarm(process.argv, process.env)) startTlsPrewarm();
   const loader = createLoader({ codeCache: process.env.UV_TS_CODE_CACHE !== "0" });
   process.once("exit", loader.saveCodeCache);
   let entry;
@@ -284,4 +292,4 @@ function run() {
 
 if (require.main === module) run();
 
-module.exports = { createLoader, expectsTls, startTlsPrewarm };
+module.exports = { createLoader, expectsTls, startTlsPrewarm, wantsTlsPrewarm };

@@ -25,11 +25,12 @@ interface Loader {
   readonly unsavedCaches: number;
 }
 
-const { createLoader, expectsTls, startTlsPrewarm } = createRequire(import.meta.url)(
-  "../bin/uv-ts.js",
-) as {
+const { createLoader, expectsTls, startTlsPrewarm, wantsTlsPrewarm } = createRequire(
+  import.meta.url,
+)("../bin/uv-ts.js") as {
   createLoader(options?: { codeCache?: boolean }): Loader;
   expectsTls(argv: readonly string[], env: NodeJS.ProcessEnv): boolean;
+  wantsTlsPrewarm(argv: readonly string[], env: NodeJS.ProcessEnv): boolean;
   startTlsPrewarm(): import("node:worker_threads").Worker | undefined;
 };
 
@@ -246,13 +247,17 @@ describe("the bin", () => {
         'process.on("exit", () => process.stdout.write("threads " + started + "\\n"));',
       ].join("\n"),
     );
+    // On Node's own roots, as without `SSL_CERT_FILE`.
     const threads = (cli: string[], env: NodeJS.ProcessEnv = {}) =>
-      runBin(bin, ["--require", hook], env, cli).stdout;
+      runBin(bin, ["--require", hook], { SSL_CERT_FILE: undefined, ...env }, cli).stdout;
     expect(threads(["pip", "sync", "requirements.txt"])).toBe("threads 1\n");
     expect(threads(["pip", "compile", "-q", "requirements.in"])).toBe("threads 1\n");
     expect(threads(["pip", "list"])).toBe("threads 0\n");
     expect(threads(["pip", "sync", "--offline", "requirements.txt"])).toBe("threads 0\n");
     expect(threads(["pip", "sync", "r.txt"], { UV_TS_TLS_PREWARM: "0" })).toBe("threads 0\n");
+    expect(threads(["pip", "sync", "r.txt"], { SSL_CERT_FILE: "/etc/ssl/certs/x.pem" })).toBe(
+      "threads 0\n",
+    );
   });
 
   it("runs the bundle's entry with a 16-thread pool and leaves code caches behind", () => {
@@ -334,6 +339,21 @@ describe("expectsTls", () => {
     expect(expects("pip sync -i http://127.0.0.1:8080/simple r.txt")).toBe(false);
     expect(expects("pip sync -ihttp://127.0.0.1:8080/simple r.txt")).toBe(false);
     expect(expects("pip sync r.txt", { UV_INDEX_URL: "file:///srv/simple" })).toBe(false);
+  });
+});
+
+describe("wantsTlsPrewarm", () => {
+  const wants = (line: string, env: NodeJS.ProcessEnv = {}) =>
+    wantsTlsPrewarm(["node", "uv-ts.js", ...line.split(" ")], env);
+
+  it("is true for a fetching run on Node's roots, and off otherwise", () => {
+    expect(wants("pip sync requirements.txt")).toBe(true);
+    expect(wants("pip list")).toBe(false);
+    expect(wants("pip sync requirements.txt", { UV_TS_TLS_PREWARM: "0" })).toBe(false);
+    // The client builds its contexts from that file, never from Node's roots.
+    expect(wants("pip sync requirements.txt", { SSL_CERT_FILE: "/etc/ssl/certs/ca.pem" })).toBe(
+      false,
+    );
   });
 });
 
