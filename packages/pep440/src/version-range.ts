@@ -1,7 +1,7 @@
 import type { Operator } from "./operator.ts";
 import { isVersionMax, Version, versionMax } from "./version.ts";
 import type { VersionSpecifier } from "./version-specifier.ts";
-import type { VersionSpecifiers } from "./version-specifiers.ts";
+import { VersionSpecifiers } from "./version-specifiers.ts";
 
 /** One end of an interval; `undefined` is unbounded. */
 export type Bound = { readonly version: Version; readonly inclusive: boolean } | undefined;
@@ -66,6 +66,10 @@ function nextPrefixDev0(v: Version, length: number): Version {
   return Version.fromParts({ epoch: v.epoch, release, dev: 0 });
 }
 
+// Ranges of specifier lists, which are immutable and shared (parsed once per text): a resolution
+// turns the same few lists into ranges at every dependency. A cache of pure results, not state.
+const FROM_SPECIFIERS = new WeakMap<VersionSpecifiers, VersionRange>();
+
 const incl = (version: Version): Bound => ({ version, inclusive: true });
 const excl = (version: Version): Bound => ({ version, inclusive: false });
 
@@ -84,6 +88,8 @@ const excl = (version: Version): Bound => ({ version, inclusive: false });
  */
 export class VersionRange {
   readonly #intervals: readonly Interval[];
+  /** {@link toString}, once asked for: solvers key their merges on it. */
+  #text: string | undefined;
 
   private constructor(intervals: readonly Interval[]) {
     this.#intervals = intervals;
@@ -173,6 +179,16 @@ export class VersionRange {
 
   /** The intersection of what every specifier accepts. */
   static fromSpecifiers(specifiers: VersionSpecifiers | Iterable<VersionSpecifier>): VersionRange {
+    if (!(specifiers instanceof VersionSpecifiers)) return VersionRange.#fromSpecifiers(specifiers);
+    let range = FROM_SPECIFIERS.get(specifiers);
+    if (range === undefined) {
+      range = VersionRange.#fromSpecifiers(specifiers);
+      FROM_SPECIFIERS.set(specifiers, range);
+    }
+    return range;
+  }
+
+  static #fromSpecifiers(specifiers: Iterable<VersionSpecifier>): VersionRange {
     let range = VersionRange.full();
     for (const specifier of specifiers) {
       range = range.intersection(VersionRange.fromSpecifier(specifier));
@@ -340,8 +356,11 @@ export class VersionRange {
 
   /** See the class comment for the format. */
   toString(): string {
-    if (this.#intervals.length === 0) return "∅";
-    return this.#intervals.map(renderInterval).join(" | ");
+    if (this.#text === undefined) {
+      this.#text =
+        this.#intervals.length === 0 ? "∅" : this.#intervals.map(renderInterval).join(" | ");
+    }
+    return this.#text;
   }
 }
 

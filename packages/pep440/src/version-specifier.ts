@@ -20,8 +20,9 @@ export class VersionSpecifier {
   /** The version after the operator; for `==1.2.*` this is `1.2`. */
   readonly version: Version;
   // What `<V` compares against: `V` itself for a pre-release, else `V.dev0`, so that `<2.0`
-  // keeps out `2.0a1` while `<2.0.post1` still admits `2.0a1`.
-  readonly #lessThanBound: Version | undefined;
+  // keeps out `2.0a1` while `<2.0.post1` still admits `2.0a1`. Built when first compared: most
+  // specifiers a resolution parses only ever become ranges.
+  #lessThanBound: Version | undefined;
 
   /**
    * @internal Use {@link VersionSpecifier.parse} or {@link VersionSpecifier.from}, which check
@@ -30,8 +31,15 @@ export class VersionSpecifier {
   constructor(operator: Operator, version: Version) {
     this.operator = operator;
     this.version = version;
-    this.#lessThanBound =
-      operator !== "<" ? undefined : version.isPrerelease() ? version : version.with({ dev: 0 });
+    this.#lessThanBound = undefined;
+  }
+
+  #lessBound(): Version {
+    if (this.#lessThanBound === undefined) {
+      const v = this.version;
+      this.#lessThanBound = v.isPrerelease() ? v : v.with({ dev: 0 });
+    }
+    return this.#lessThanBound;
   }
 
   /** Builds a specifier, checking the rules `parse` checks; throws {@link VersionSpecifierParseError}. */
@@ -130,7 +138,7 @@ export class VersionSpecifier {
       case "<=":
         return version.comparePublic(spec) <= 0;
       case "<":
-        return version.compare(this.#lessThanBound!) < 0;
+        return version.compare(this.#lessBound()) < 0;
       case ">": {
         if (version.comparePublic(spec) <= 0) return false;
         if (spec.dev !== undefined || spec.post !== undefined) return true;

@@ -14,6 +14,28 @@ export interface ContainsOptions {
 }
 
 /**
+ * Specifier lists by text. Index pages repeat a few `Requires-Python` texts over thousands of
+ * files, and metadata the same bounds over many packages; the lists are immutable, so equal
+ * texts can share one. Only successes are kept; bounded: it starts over when full.
+ */
+class SpecifiersMemo {
+  readonly #entries = new Map<string, VersionSpecifiers>();
+
+  get(text: string): VersionSpecifiers | undefined {
+    return this.#entries.get(text);
+  }
+
+  set(text: string, specifiers: VersionSpecifiers): VersionSpecifiers {
+    if (this.#entries.size >= 4096) this.#entries.clear();
+    this.#entries.set(text, specifiers);
+    return specifiers;
+  }
+}
+
+// A cache of pure parse results, not state: no caller can observe whether an entry was reused.
+const PARSED = new SpecifiersMemo();
+
+/**
  * A comma-separated list of specifiers such as `>=2.1,<3`; a version must satisfy all of them.
  * Immutable. Like uv, the specifiers are kept sorted by version, then operator, and print
  * joined by `, `.
@@ -46,17 +68,7 @@ export class VersionSpecifiers {
    * (`>=1.0,`) is an error, as in uv. Throws {@link VersionSpecifiersParseError}.
    */
   static parse(s: string): VersionSpecifiers {
-    if (!s.includes(",")) {
-      if (s === "") return VersionSpecifiers.empty();
-      return new VersionSpecifiers([parseItem(s, s, 0)]);
-    }
-    const specifiers: VersionSpecifier[] = [];
-    let start = 0;
-    for (const item of s.split(",")) {
-      specifiers.push(parseItem(item, s, start));
-      start += item.length + 1;
-    }
-    return new VersionSpecifiers(specifiers);
+    return PARSED.get(s) ?? PARSED.set(s, parseSpecifiers(s));
   }
 
   /** Like {@link VersionSpecifiers.parse}, but `undefined` when invalid. */
@@ -115,4 +127,18 @@ function parseItem(item: string, line: string, start: number): VersionSpecifier 
     }
     throw e;
   }
+}
+
+function parseSpecifiers(s: string): VersionSpecifiers {
+  if (!s.includes(",")) {
+    if (s === "") return VersionSpecifiers.empty();
+    return new VersionSpecifiers([parseItem(s, s, 0)]);
+  }
+  const specifiers: VersionSpecifier[] = [];
+  let start = 0;
+  for (const item of s.split(",")) {
+    specifiers.push(parseItem(item, s, start));
+    start += item.length + 1;
+  }
+  return new VersionSpecifiers(specifiers);
 }

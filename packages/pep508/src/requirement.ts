@@ -6,6 +6,30 @@ import { parseRequirementParts } from "./requirement-parse.ts";
 import type { UrlOptions, VerbatimUrl } from "./verbatim-url.ts";
 
 /**
+ * Requirements parsed without options, by text. A run reads the same `Requires-Dist` lines over
+ * and over: a wheel's stored metadata and its fresh copy, the versions tried while backtracking.
+ * Requirements are immutable, so equal texts can share one. Only successes without a URL are
+ * kept (a parsed URL holds a mutable `URL`); bounded like the marker memo.
+ */
+class RequirementMemo {
+  readonly #entries = new Map<string, Requirement>();
+
+  get(text: string): Requirement | undefined {
+    return this.#entries.get(text);
+  }
+
+  set(text: string, requirement: Requirement): Requirement {
+    if (requirement.verbatimUrl !== undefined) return requirement;
+    if (this.#entries.size >= 8192) this.#entries.clear();
+    this.#entries.set(text, requirement);
+    return requirement;
+  }
+}
+
+// A cache of pure parse results, not state: no caller can observe whether an entry was reused.
+const PARSED = new RequirementMemo();
+
+/**
  * A PEP 508 dependency specifier such as `requests[security]>=2.8.1 ; python_version < '3.8'`:
  * a name, extras, either version specifiers or a direct URL, and a marker.
  */
@@ -42,8 +66,10 @@ export class Requirement {
    * Parses a requirement; throws `Pep508Error`. Relative paths after `@` need
    * `options.workingDir`; `${VAR}` references are expanded only from `options.env`.
    */
-  static parse(s: string, options: UrlOptions = {}): Requirement {
-    return new Requirement(parseRequirementParts(s, options));
+  static parse(s: string, options?: UrlOptions): Requirement {
+    // Options change what a URL or `${VAR}` parses to: only option-less parses are shared.
+    if (options !== undefined) return new Requirement(parseRequirementParts(s, options));
+    return PARSED.get(s) ?? PARSED.set(s, new Requirement(parseRequirementParts(s, {})));
   }
 
   /** Whether the marker holds in `env` with the given extras active. */

@@ -172,3 +172,31 @@ describe("marker_memo", () => {
     );
   });
 });
+
+describe("requirement_memo", () => {
+  it("shares_one_requirement_per_text_parsed_without_options", () => {
+    const text = 'idna>=2.8 ; python_version >= "3.8"';
+    const a = Requirement.parse(text);
+    expect(Requirement.parse(text)).toBe(a);
+    expect(a.toString()).toBe("idna>=2.8 ; python_version >= '3.8'");
+    // With options a URL or `${VAR}` may parse differently: never shared.
+    expect(Requirement.parse(text, {})).not.toBe(a);
+    expect(Requirement.parse(text, {}).toString()).toBe(a.toString());
+  });
+
+  it("never_shares_a_url_requirement_or_remembers_a_failure", () => {
+    const text = "foo @ https://example.com/foo-1.0-py3-none-any.whl";
+    const a = Requirement.parse(text);
+    expect(Requirement.parse(text)).not.toBe(a);
+    expect(Requirement.parse(text).url).toBe(a.url);
+    expect(() => Requirement.parse("foo >= ")).toThrow();
+    expect(() => Requirement.parse("foo >= ")).toThrow();
+  });
+
+  it("stays_correct_past_its_capacity", () => {
+    const first = Requirement.parse("pkg0>=1");
+    for (let i = 0; i < 10_000; i++) Requirement.parse(`pkg${i}>=${i}`);
+    expect(Requirement.parse("pkg0>=1").toString()).toBe(first.toString());
+    expect(Requirement.parse("pkg9999>=9999").toString()).toBe("pkg9999>=9999");
+  });
+});

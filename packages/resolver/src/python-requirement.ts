@@ -17,6 +17,8 @@ export class PythonRequirement {
   /** The interpreter's full version (`3.12.1`), for "the current Python version (3.12.1)". */
   readonly exact: Version;
   readonly source: PythonRequirementSource;
+  /** {@link admits}' answers: releases of a package share their few `Requires-Python` lists. */
+  readonly #admitted = new WeakMap<VersionSpecifiers, boolean>();
 
   constructor(options: {
     readonly target: Version | string;
@@ -49,6 +51,15 @@ export class PythonRequirement {
    * are not held against it).
    */
   admits(requiresPython: VersionSpecifiers): boolean {
+    let admitted = this.#admitted.get(requiresPython);
+    if (admitted === undefined) {
+      admitted = this.#admits(requiresPython);
+      this.#admitted.set(requiresPython, admitted);
+    }
+    return admitted;
+  }
+
+  #admits(requiresPython: VersionSpecifiers): boolean {
     let lower: Version | undefined;
     let lowerInclusive = true;
     for (const s of requiresPython.specifiers) {
@@ -87,6 +98,17 @@ export class PythonRequirement {
 
 /** The release part of a version without trailing zeros (`3.12.0` → `3.12`). */
 export function trimmedRelease(v: Version): Version {
+  const last = v.release[v.release.length - 1];
+  // Already a bare release without trailing zeros (`3.8`, `>=3.10`'s bound): itself.
+  if (
+    (last !== 0 || v.release.length === 1) &&
+    v.pre === undefined &&
+    v.post === undefined &&
+    v.dev === undefined &&
+    v.local.length === 0
+  ) {
+    return v;
+  }
   const release = [...v.release];
   while (release.length > 1 && release[release.length - 1] === 0) release.pop();
   return Version.fromParts({ epoch: v.epoch, release });

@@ -259,8 +259,8 @@ export class VersionMap {
     const first = intervals[0];
     const last = intervals[intervals.length - 1];
     if (first === undefined || last === undefined) return;
-    // Listing them all first finds a page out of order (never the case, but then it is sorted).
-    if (first.lower === undefined && last.upper === undefined && this.versions.length === 0) return;
+    // Even an unbounded range (a requirement without specifiers) trusts the page's order, as
+    // lookups do: listing every version to check it would parse hundreds of them to use one.
     const start =
       first.lower === undefined
         ? 0

@@ -12,6 +12,7 @@ import {
   requirementsFor,
   simplifyRangeOver,
   stripSentinels,
+  trimmedRelease,
   widenToGap,
 } from "../src/index.ts";
 import { LINUX_312_ENV } from "./harness.ts";
@@ -127,6 +128,27 @@ describe("python_requirement", () => {
     expect(admits("~=3.11")).toBe(true);
     expect(python.targetText()).toBe(">=3.12");
     expect(python.isInstalledTarget()).toBe(false);
+    // Asked again (answers are kept per list), the same.
+    expect(admits(">=3.13")).toBe(false);
+    expect(admits(">=3.8")).toBe(true);
+  });
+
+  it("trims_only_what_a_release_bound_needs", () => {
+    for (const [given, trimmed] of [
+      ["3.12", "3.12"],
+      ["3.12.0", "3.12"],
+      ["3.0.0", "3"],
+      ["0", "0"],
+      ["3.12.1", "3.12.1"],
+      ["3.13rc1", "3.13"],
+      ["3.8.post1", "3.8"],
+      ["1!3.8.0", "1!3.8"],
+      ["3.8+local", "3.8"],
+    ] as const) {
+      expect(String(trimmedRelease(v(given)))).toBe(trimmed);
+    }
+    const bare = v("3.12");
+    expect(trimmedRelease(bare)).toBe(bare);
   });
 });
 

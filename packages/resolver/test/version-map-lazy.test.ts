@@ -318,6 +318,22 @@ describe("version_map_lazy", () => {
     expect(map.parsedCount).toBe(1024);
   });
 
+  it("selects_from_an_unbounded_range_without_parsing_every_version", () => {
+    // A requirement without specifiers: the newest release is found at the top of the page,
+    // without listing the other thousand.
+    const versions = Array.from({ length: 1024 }, (_, i) => `${1 + (i >> 5)}.${i & 31}`);
+    const files = versions.map((version): FileSpec => ({ version, wheel: true, yanked: false }));
+    const decoded: string[] = [];
+    const map = VersionMap.fromSimple(NAME, page(files, decoded), FILTER);
+    const chosen = selector("highest", "if-necessary").select(NAME, VersionRange.full(), [map], []);
+    expect(chosen?.version.toString()).toBe("32.31");
+    expect(map.parsedCount).toBe(1);
+    expect(decoded).toEqual(["32.31"]);
+    const lowest = selector("lowest", "if-necessary").select(NAME, VersionRange.full(), [map], []);
+    expect(lowest?.version.toString()).toBe("1.0");
+    expect(map.parsedCount).toBe(2);
+  });
+
   it("steps_over_texts_that_are_not_versions", () => {
     const files = ["1.0", "2.0", "3.0"].map(
       (version): FileSpec => ({ version, wheel: true, yanked: false }),
