@@ -161,9 +161,26 @@ export async function readSimplePage(
   });
 }
 
+/**
+ * Pages opened from stored payloads: the look-ahead's cache-only read and the fetch that finds
+ * the same page again share one payload, and so one page and the files it has decoded.
+ */
+const OPENED = new WeakMap<
+  SplitPayload,
+  { readonly name: PackageName; readonly page: SimplePage }
+>();
+
 function openSimplePage(payload: unknown, name: PackageName): SimplePage | undefined {
   if (payload instanceof FreshPagePayload && payload.name === name) return payload.page;
   if (!(payload instanceof SplitPayload)) return undefined;
+  const opened = OPENED.get(payload);
+  if (opened !== undefined && opened.name === name) return opened.page;
+  const page = openStoredPage(payload, name);
+  if (page !== undefined) OPENED.set(payload, { name, page });
+  return page;
+}
+
+function openStoredPage(payload: SplitPayload, name: PackageName): SimplePage | undefined {
   const head = payload.head as Partial<SimplePageHead> | null;
   if (
     typeof head !== "object" ||

@@ -230,6 +230,26 @@ describe("cache file", () => {
     expect((await store.read(key))?.payload).toEqual({ a: 1 });
   });
 
+  it("reads_an_entry_from_disk_once_until_it_writes_it", async () => {
+    // The look-ahead's cache-only client and the fetching client share the store: the second
+    // read of an entry is the first one's, payload and decoded page included.
+    const store = new FileHttpCacheStore(join(tmp.path, "store-once"));
+    await store.write(key, storedPage(FILES));
+    const first = await store.read(key);
+    await writeFile(store.pathOf(key), "gone");
+    const second = await store.read(key);
+    expect(second).toBe(first);
+    expect(store.readPolicy(key)).toBe(first);
+    const page = decodeSimplePage(first?.payload, NAME);
+    expect(decodeSimplePage(second?.payload, NAME)).toBe(page);
+    expect(page.dists.distsOf("2.0")).toBe(page.dists.distsOf("2.0"));
+    // Written again, it is read from the file again.
+    await store.write(key, storedPage(FILES.slice(0, 1)));
+    const third = await store.read(key);
+    expect(third).not.toBe(first);
+    expect(decodeSimplePage(third?.payload, NAME).dists.versions).toHaveLength(1);
+  });
+
   it("drops_truncated_entries", async () => {
     await damaged((bytes) => bytes.subarray(0, bytes.length - 10));
     await damaged((bytes) => bytes.subarray(0, bytes.indexOf(0x0a) + 1));

@@ -44,6 +44,7 @@ export class MetadataIndex {
   readonly #versions = new Map<PackageName, Promise<VersionsResponse>>();
   readonly #versionsDone = new Map<PackageName, VersionsResponse>();
   readonly #metadata = new Map<string, Promise<ResolutionMetadata>>();
+  readonly #storedVersions = new Map<PackageName, Promise<VersionsResponse | undefined>>();
 
   constructor(options: {
     readonly client: ResolverClient;
@@ -101,6 +102,33 @@ export class MetadataIndex {
     const maps = [...pages, ...flat].map((page) => VersionMap.fromSimple(name, page, filter));
     if (maps.length === 0) return { kind: "unavailable", reason: missing ?? "not-found" };
     return { kind: "found", maps };
+  }
+
+  /**
+   * The versions of `name` from its page as an earlier run stored it, read without the network
+   * (once per run; `undefined` without a cache-only client, nor when nothing usable is stored).
+   * The page may have changed since: this only tells which version is likely to be picked, to
+   * fetch ahead by.
+   */
+  storedVersions(name: PackageName): Promise<VersionsResponse | undefined> | undefined {
+    const client = this.#cachedClient;
+    if (client === undefined) return undefined;
+    let pending = this.#storedVersions.get(name);
+    if (pending === undefined) {
+      pending = client.simple(name).then(
+        (pages): VersionsResponse | undefined => {
+          if (pages.length === 0) return undefined;
+          const filter = this.#filterFor(name);
+          return {
+            kind: "found",
+            maps: pages.map((page) => VersionMap.fromSimple(name, page, filter)),
+          };
+        },
+        () => undefined,
+      );
+      this.#storedVersions.set(name, pending);
+    }
+    return pending;
   }
 
   /** The metadata of a distribution (fetched once per run). */

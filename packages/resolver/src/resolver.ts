@@ -695,46 +695,76 @@ class PythonResolver {
    * and, once that metadata is in, the same for its own dependencies. The solver reaches a
    * package only after deciding everything ahead of it, one level of the graph per round of
    * requests; following the likely versions' dependencies as soon as they are known keeps the
-   * network working on the next levels meanwhile. Nothing here decides anything: a guess the
-   * solver does not follow only costs requests.
+   * network working on the next levels meanwhile. The likely version is first taken from the
+   * page an earlier run stored, and its dependencies from the metadata it stored, so that on a
+   * warm cache the whole graph's requests go out at once rather than a level per page; the fresh
+   * page is followed as well, when it makes another version likely. Nothing here decides
+   * anything: a guess the solver does not follow only costs requests.
    */
   #discover(name: PackageName, range: VersionRange, extra?: ExtraName): void {
     const key = extra === undefined ? name : `${name}[${extra}]`;
     if (this.#discovered.has(key)) return;
     this.#discovered.add(key);
-    void this.#index
-      .versions(name)
-      .then((response: VersionsResponse) => {
-        if (response.kind !== "found") return;
-        const candidate = this.#selector.select(
-          name,
-          range,
-          response.maps,
-          this.#preferences.get(name) ?? [],
-        );
-        const dist = candidate?.dist;
-        if (candidate === undefined || dist === undefined) return;
-        this.#prefetchMetadata(dist);
-        // Source distributions would be built to learn their dependencies: only for a version
-        // the solver actually picks.
-        if (dist.kind !== "wheel" || this.#options.noDeps === true) return;
-        // Whichever comes first: this run's answer, or what an earlier run stored.
-        let followed = false;
-        const follow = (metadata: ResolutionMetadata) => {
-          if (followed || metadata.name !== name || !metadata.version.equals(candidate.version)) {
-            return;
-          }
-          followed = true;
-          this.#discoverDependencies(name, extra, metadata);
-        };
-        this.#index
-          .storedMetadata(dist)
-          ?.then(follow)
-          .catch(() => {});
-        return this.#index.metadata(dist).then(follow);
-      })
-      // A guess that fails costs nothing: the solver meets the error if it needs the answer.
-      .catch(() => {});
+    const fresh = this.#index.versions(name);
+    let guessed: string | undefined;
+    const guess = (response: VersionsResponse | undefined): string | undefined => {
+      if (response?.kind !== "found") return undefined;
+      const candidate = this.#selector.select(
+        name,
+        range,
+        response.maps,
+        this.#preferences.get(name) ?? [],
+      );
+      const dist = candidate?.dist;
+      if (candidate === undefined || dist === undefined) return undefined;
+      const url = dist.kind === "wheel" ? dist.wheel.file.url : dist.sdist.file.url;
+      if (url === guessed) return url;
+      this.#prefetchMetadata(dist);
+      // Source distributions would be built to learn their dependencies: only for a version
+      // the solver actually picks.
+      if (dist.kind !== "wheel" || this.#options.noDeps === true) return url;
+      // Whichever comes first: this run's answer, or what an earlier run stored.
+      let followed = false;
+      const follow = (metadata: ResolutionMetadata) => {
+        if (followed || metadata.name !== name || !metadata.version.equals(candidate.version)) {
+          return;
+        }
+        followed = true;
+        this.#discoverDependencies(name, extra, metadata);
+      };
+      this.#index
+        .storedMetadata(dist)
+        ?.then(follow)
+        .catch(() => {});
+      this.#index
+        .metadata(dist)
+        .then(follow)
+        // A guess that fails costs nothing: the solver meets the error if it needs the answer.
+        .catch(() => {});
+      return url;
+    };
+    const stored = this.#index.storedVersions(name);
+    const followFresh = () => {
+      fresh.then(guess).catch(() => {});
+    };
+    if (stored === undefined) {
+      followFresh();
+      return;
+    }
+    const fromStored = (response: VersionsResponse | undefined) => {
+      try {
+        guessed = guess(response);
+      } catch {
+        // A stored page that cannot be judged is no guess; the fresh one still is.
+      }
+      followFresh();
+    };
+    // Each guess waits for a turn of the event loop: read from disk, a whole graph of them would
+    // otherwise run before any of the requests they start could be sent.
+    stored.then(
+      (response) => setImmediate(fromStored, response),
+      () => setImmediate(followFresh),
+    );
   }
 
   /** {@link #discover}s what a likely version of `name` (or of its `extra`) requires. */

@@ -182,8 +182,54 @@ describe("fetching_ahead", () => {
     });
     expect(resolution.toPins()).toEqual(["ext-a==1.0.0", "ext-b==1.0.0"]);
     expect(gated.releasedInTime()).toBe(true);
-    // Only metadata is read from it: pages change, a stored one would be the wrong guess.
-    expect([...cached.calls.keys()].filter((k) => k.startsWith("simple:"))).toEqual([]);
+    // Each stored page is read once, for the guess; the solver's answers are the fetched ones.
+    expect([...cached.calls].filter(([k]) => k.startsWith("simple:")).sort()).toEqual([
+      ["simple:ext-a", 1],
+      ["simple:ext-b", 1],
+    ]);
+  });
+
+  it("a_stored_page_starts_the_next_level_before_the_fetched_page_returns", async () => {
+    // `ext-a`'s page comes back only after `ext-b`'s metadata was requested: the stored page
+    // tells which `ext-a` is likely, its stored metadata that it needs `ext-b`, whose stored page
+    // tells which `ext-b` to fetch the metadata of. On a warm cache a whole graph's requests go
+    // out at once rather than one level per fetched page.
+    const inner = localClient(server);
+    let open: () => void = () => {};
+    const opened = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let released = false;
+    let timedOut = false;
+    const fresh: ResolverClient = {
+      simple: async (name, options) => {
+        if (name === "ext-a") {
+          const timer = setTimeout(() => {
+            timedOut = !released;
+            open();
+          }, 1000);
+          await opened;
+          clearTimeout(timer);
+        }
+        return inner.simple(name, options);
+      },
+      findLinks: (name) => inner.findLinks(name),
+      wheelMetadata: (file, filename, options) => {
+        if (file.url.includes("ext_b-1.0.0")) {
+          released = true;
+          open();
+        }
+        return inner.wheelMetadata(file, filename, options);
+      },
+    };
+    const resolution = await resolve({
+      manifest: { requirements: [Requirement.parse("ext-a")] },
+      target: target(),
+      client: fresh,
+      cachedClient: localClient(server),
+    });
+    expect(resolution.toPins()).toEqual(["ext-a==1.0.0", "ext-b==1.0.0"]);
+    expect(released && !timedOut).toBe(true);
   });
 
   it("stored_metadata_is_only_a_guess", async () => {

@@ -78,6 +78,12 @@ function safeSegment(segment: string): string {
  */
 export class FileHttpCacheStore implements HttpCacheStore {
   readonly root: string;
+  /**
+   * Entries read through this store, by path, until it writes or removes them: a run that asks
+   * for the same entry twice (the cache-only look-ahead, then the fetch that revalidates it)
+   * reads and checks the file once, and both get the same payload.
+   */
+  readonly #entries = new Map<string, StoredResponse>();
 
   constructor(root: string) {
     this.root = root;
@@ -95,6 +101,8 @@ export class FileHttpCacheStore implements HttpCacheStore {
 
   async read(key: CacheEntryKey): Promise<StoredResponse | undefined> {
     const path = this.pathOf(key);
+    const known = this.#entries.get(path);
+    if (known !== undefined) return known;
     let bytes: Buffer;
     try {
       // One blocking read: entries are local and often megabytes (a big project's page), which
@@ -105,10 +113,13 @@ export class FileHttpCacheStore implements HttpCacheStore {
     }
     const entry = parseEntry(bytes);
     if (entry === undefined) await rm(path, { force: true });
+    else this.#entries.set(path, entry);
     return entry;
   }
 
   readPolicy(key: CacheEntryKey): Pick<StoredResponse, "storedAt" | "policy"> | undefined {
+    const known = this.#entries.get(this.pathOf(key));
+    if (known !== undefined) return known;
     let head: Buffer;
     try {
       const fd = openSync(this.pathOf(key), "r");
@@ -141,12 +152,15 @@ export class FileHttpCacheStore implements HttpCacheStore {
 
   async write(key: CacheEntryKey, entry: StoredResponse): Promise<void> {
     const path = this.pathOf(key);
+    this.#entries.delete(path);
     await mkdir(dirname(path), { recursive: true });
     await writeFileAtomic(path, serializeEntry(entry));
   }
 
   async remove(key: CacheEntryKey): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+    const path = this.pathOf(key);
+    this.#entries.delete(path);
+    await rm(path, { force: true });
   }
 }
 

@@ -25,6 +25,7 @@ import {
   createStoredMetadataClient,
   indexLocations,
   openCache,
+  pipHttpCache,
   refreshPolicy,
 } from "./pip-ops-index.ts";
 
@@ -146,10 +147,11 @@ export const run: CommandRun = async (ctx) => {
     noIndex: spec.noIndex,
     requireHashes: false,
   });
-  const client = createPipClient(ctx, locations, cache);
+  const store = pipHttpCache(cache);
+  const client = createPipClient(ctx, locations, cache, store);
   // The TLS handshake then overlaps reading preferences and the first cached pages.
   client.preconnect(spec.requirements.map((r) => r.requirement.name));
-  const storedMetadata = createStoredMetadataClient(ctx, locations, cache);
+  const storedMetadata = createStoredMetadataClient(ctx, locations, cache, store);
   const recording = recordingClient(client);
   const requirements = spec.requirements.map((r) => r.requirement);
   const constraints = spec.constraints.map((r) => r.requirement);

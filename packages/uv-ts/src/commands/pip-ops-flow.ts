@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Cache } from "@uv-ts/cache";
-import type { IndexLocations, RegistryClient } from "@uv-ts/client";
+import type { HttpCacheStore, IndexLocations, RegistryClient } from "@uv-ts/client";
 import { interpreterTags, registryWheelsDir, WheelFetcher } from "@uv-ts/distribution";
 import { WheelFilename } from "@uv-ts/distribution-filename";
 import { UvError } from "@uv-ts/error";
@@ -35,6 +35,7 @@ import {
   createStoredMetadataClient,
   indexLocations,
   openCache,
+  pipHttpCache,
   type Reinstall,
   refreshPolicy,
   reinstallFromArgs,
@@ -289,6 +290,7 @@ function earlyClient(
   ctx: CommandContext,
   spec: RequirementsSpec,
   cache: Cache,
+  store: HttpCacheStore,
 ): RegistryClient | undefined {
   let locations: IndexLocations;
   try {
@@ -296,7 +298,7 @@ function earlyClient(
   } catch {
     return undefined;
   }
-  const client = createPipClient(ctx, locations, cache);
+  const client = createPipClient(ctx, locations, cache, store);
   client.preconnect(requirementNames(spec));
   return client;
 }
@@ -331,7 +333,11 @@ export async function runInstallFlow(
   opening?.catch(() => {});
   // With the cache open, the index client is made and starts connecting to the index (when its
   // pages are due), so that the TLS handshake overlaps locking and reading the environment.
-  let early = opening?.then((cache) => earlyClient(ctx, spec, cache));
+  let store: HttpCacheStore | undefined;
+  let early = opening?.then((cache) => {
+    store = pipHttpCache(cache);
+    return earlyClient(ctx, spec, cache, store);
+  });
   early?.catch(() => {});
   const disposeCache = async (): Promise<void> => {
     await early?.then(
@@ -372,13 +378,14 @@ export async function runInstallFlow(
     let client = await early;
     // From here on the client is closed below, as any other.
     early = undefined;
+    store ??= pipHttpCache(cache);
     if (client === undefined) {
-      client = createPipClient(ctx, locations, cache);
+      client = createPipClient(ctx, locations, cache, store);
       client.preconnect(names);
     }
     const storedMetadata = options.noDeps
       ? undefined
-      : createStoredMetadataClient(ctx, locations, cache);
+      : createStoredMetadataClient(ctx, locations, cache, store);
     const fetcher = new WheelFetcher({ cache, client, offline: ctx.offline, signal: ctx.signal });
     // An install that is all but certain (the link thread was started) into a cache that has
     // never unpacked most of these packages: the unpacking threads start now, so that their

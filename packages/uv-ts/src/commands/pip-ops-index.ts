@@ -7,6 +7,8 @@ import {
 } from "@uv-ts/cache";
 import {
   createRegistryClient,
+  FileHttpCacheStore,
+  type HttpCacheStore,
   type Index,
   IndexLocations,
   type IndexStrategy,
@@ -122,16 +124,26 @@ export function createStoredMetadataClient(
   ctx: CommandContext,
   locations: IndexLocations,
   cache: CacheType,
+  store?: HttpCacheStore,
 ): RegistryClient | undefined {
   if (ctx.offline) return undefined;
   return createRegistryClient({
     indexes: locations,
     indexStrategy: indexStrategy(ctx),
     cacheDir: cache.root,
+    ...(store === undefined ? {} : { cacheStore: store }),
     offline: true,
     env: ctx.io.env,
     signal: ctx.signal,
   });
+}
+
+/**
+ * The HTTP cache of a `pip` command, for its index client and its cache-only look-ahead client
+ * together: an entry both read is read from disk once.
+ */
+export function pipHttpCache(cache: CacheType): HttpCacheStore {
+  return new FileHttpCacheStore(cache.root);
 }
 
 /** The registry client for a `pip` command. */
@@ -139,12 +151,14 @@ export function createPipClient(
   ctx: CommandContext,
   locations: IndexLocations,
   cache: CacheType,
+  store?: HttpCacheStore,
 ): RegistryClient {
   const refresh = cache.refresh;
   return createRegistryClient({
     indexes: locations,
     indexStrategy: indexStrategy(ctx),
     cacheDir: cache.root,
+    ...(store === undefined ? {} : { cacheStore: store }),
     offline: ctx.offline,
     refresh:
       refresh.kind === "all"
