@@ -157,8 +157,10 @@ export interface RegistryClient {
    * Starts connecting to the first index searched when a page of `names` would be fetched now
    * (not cached, or stale): the connection is then up by the time a resolution asks for pages.
    * Offline, with no remote index, or when the first names' pages are fresh, nothing happens.
+   * With `files`, for a run that will also read files (wheel metadata, downloads), the host the
+   * stored page of that name serves its files from is connected to as well, when it is another.
    */
-  preconnect(names: Iterable<PackageName | string>): void;
+  preconnect(names: Iterable<PackageName | string>, options?: { readonly files?: boolean }): void;
   /** Closes pooled connections. */
   close(): Promise<void>;
 }
@@ -342,6 +344,27 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     refresh: refreshFor(name),
   });
 
+  /**
+   * Connects to where `name`'s stored page (if any) says the index keeps its files, unless that
+   * is the index's own origin. The entry is read through the store, which keeps it for the page
+   * request that follows.
+   */
+  const preconnectFiles = (index: Index, name: PackageName, key: CacheEntryKey): void => {
+    store
+      ?.read(key)
+      .then((entry) => {
+        if (entry === undefined) return;
+        const dists = decodeSimplePage(entry.payload, name).dists;
+        const newest = dists.versions[dists.versions.length - 1];
+        const file = newest === undefined ? undefined : dists.distsOf(newest)[0]?.file;
+        if (file === undefined) return;
+        const url = new URL(file.url, index.url.secretUrl);
+        if (url.origin !== index.url.secretUrl.origin) http.preconnect(url);
+      })
+      // Only a head start: a page that cannot say where its files are gives none.
+      .catch(() => {});
+  };
+
   const searchIndex = async (
     index: Index,
     name: PackageName,
@@ -476,7 +499,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       return limit(() => downloadFile(http, file, dest, downloadOptions));
     },
 
-    preconnect(names) {
+    preconnect(names, preconnectOptions = {}) {
       if (http.offline || locations.noIndex) return;
       const index = locations.fetchIndexes()[0];
       if (index === undefined || index.format === "flat" || index.url.kind === "path") return;
@@ -484,8 +507,10 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       for (const raw of names) {
         if (checked++ === PRECONNECT_PROBES) return;
         const name = typeof raw === "string" ? parsePackageName(raw) : raw;
-        if (cached.wouldSend(pageRequest(index, name))) {
+        const request = pageRequest(index, name);
+        if (cached.wouldSend(request)) {
           http.preconnect(index.url.secretUrl);
+          if (preconnectOptions.files === true) preconnectFiles(index, name, request.key);
           return;
         }
       }

@@ -152,8 +152,11 @@ describe("HttpClient.preconnect", () => {
 });
 
 describe("RegistryClient.preconnect", () => {
-  /** A plain-HTTP index whose pages carry `cacheControl`, counting TCP connections. */
-  async function index(cacheControl: string | undefined) {
+  /**
+   * A plain-HTTP index whose pages carry `cacheControl`, counting TCP connections; its files are
+   * on `files` when given.
+   */
+  async function index(cacheControl: string | undefined, files?: string) {
     let connections = 0;
     const server: Server = createServer((req, res) => {
       const name = (req.url ?? "").split("/").filter(Boolean).pop() ?? "x";
@@ -161,7 +164,8 @@ describe("RegistryClient.preconnect", () => {
         "content-type": "application/vnd.pypi.simple.v1+json",
         ...(cacheControl === undefined ? {} : { "cache-control": cacheControl }),
       });
-      res.end(jsonPage(name));
+      const page = jsonPage(name);
+      res.end(files === undefined ? page : page.replaceAll('"/files/', `"${files}/files/`));
     });
     server.on("connection", () => {
       connections += 1;
@@ -211,4 +215,33 @@ describe("RegistryClient.preconnect", () => {
       await server.close();
     }
   });
+
+  it.each([
+    [true, 1],
+    [false, 0],
+  ] as const)(
+    "files_%s_connects_to_where_the_stored_page_keeps_its_files",
+    async (files, expected) => {
+      const host = await index(undefined);
+      const server = await index(undefined, host.url.replace("/simple/", ""));
+      const cacheDir = join(tmp.path, `cache-files-${files}`);
+      try {
+        const first = registry(server.url, cacheDir);
+        expect((await first.simple("pkg"))[0]?.files[0]?.url).toContain(host.url.slice(0, -8));
+        await first.close();
+        expect(host.connections()).toBe(0);
+
+        const second = registry(server.url, cacheDir);
+        second.preconnect(["pkg"], { files });
+        await settle(100);
+        expect(host.connections()).toBe(expected);
+        // The index itself, as without `files`.
+        expect(server.connections()).toBe(2);
+        await second.close();
+      } finally {
+        await server.close();
+        await host.close();
+      }
+    },
+  );
 });

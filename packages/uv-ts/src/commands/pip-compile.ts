@@ -149,8 +149,12 @@ export const run: CommandRun = async (ctx) => {
   });
   const store = pipHttpCache(cache);
   const client = createPipClient(ctx, locations, cache, store);
-  // The TLS handshake then overlaps reading preferences and the first cached pages.
-  client.preconnect(spec.requirements.map((r) => r.requirement.name));
+  // The TLS handshakes (the index's, and its files' host for the metadata) then overlap
+  // reading preferences and the first cached pages.
+  client.preconnect(
+    spec.requirements.map((r) => r.requirement.name),
+    { files: true },
+  );
   const storedMetadata = createStoredMetadataClient(ctx, locations, cache, store);
   const recording = recordingClient(client);
   const requirements = spec.requirements.map((r) => r.requirement);

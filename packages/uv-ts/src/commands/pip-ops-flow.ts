@@ -291,6 +291,7 @@ function earlyClient(
   spec: RequirementsSpec,
   cache: Cache,
   store: HttpCacheStore,
+  files: boolean,
 ): RegistryClient | undefined {
   let locations: IndexLocations;
   try {
@@ -299,7 +300,7 @@ function earlyClient(
     return undefined;
   }
   const client = createPipClient(ctx, locations, cache, store);
-  client.preconnect(requirementNames(spec));
+  client.preconnect(requirementNames(spec), { files });
   return client;
 }
 
@@ -336,7 +337,8 @@ export async function runInstallFlow(
   let store: HttpCacheStore | undefined;
   let early = opening?.then((cache) => {
     store = pipHttpCache(cache);
-    return earlyClient(ctx, spec, cache, store);
+    // Resolving dependencies reads wheel metadata from the files' host.
+    return earlyClient(ctx, spec, cache, store, options.noDeps !== true);
   });
   early?.catch(() => {});
   const disposeCache = async (): Promise<void> => {
@@ -381,7 +383,7 @@ export async function runInstallFlow(
     store ??= pipHttpCache(cache);
     if (client === undefined) {
       client = createPipClient(ctx, locations, cache, store);
-      client.preconnect(names);
+      client.preconnect(names, { files: options.noDeps !== true });
     }
     const storedMetadata = options.noDeps
       ? undefined
