@@ -1,6 +1,5 @@
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Dispatcher } from "undici";
 import { basicAuthorization, type CredentialStore } from "./credentials.ts";
 import { memoizedLookup } from "./dns-lookup.ts";
 import {
@@ -13,6 +12,7 @@ import {
   OfflineError,
   RetriesExhaustedError,
 } from "./errors.ts";
+import { Http2Sessions, type ResponseBody } from "./http2-sessions.ts";
 import { OriginProtocols } from "./origin-protocols.ts";
 import { Preconnector } from "./preconnect.ts";
 import { redactUrl, stripCredentials } from "./redact.ts";
@@ -39,7 +39,7 @@ export interface HttpResponse {
   /** The URL that answered, after redirects, without credentials. */
   readonly url: URL;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: Dispatcher.ResponseData["body"];
+  readonly body: ResponseBody;
 }
 
 /** Transport settings. */
@@ -109,6 +109,7 @@ export class HttpClient {
   readonly #trust: TrustConnector | undefined;
   readonly #protocols = new OriginProtocols();
   readonly #preconnector: Preconnector;
+  readonly #http2: Http2Sessions;
 
   constructor(options: HttpClientOptions) {
     this.retries = options.retries;
@@ -148,6 +149,14 @@ export class HttpClient {
     }
     const protocols = this.#protocols;
     this.#preconnector = new Preconnector(this.#trust?.connect ?? buildConnector(connect));
+    const preconnector = this.#preconnector;
+    // `https:` requests go to Node's HTTP/2 client when the origin takes it, to undici otherwise.
+    this.#http2 = new Http2Sessions({
+      connect: preconnector.connect,
+      offer: (origin, socket) => preconnector.offer(origin, socket),
+      streamWindow: HTTP2_STREAM_WINDOW,
+      connectionWindow: HTTP2_CONNECTION_WINDOW,
+    });
     this.#agent = new Agent({
       connections: options.connectionsPerOrigin ?? 16,
       ...(options.originConnections === undefined
@@ -191,19 +200,32 @@ export class HttpClient {
         if (credentials !== undefined) sent.authorization = basicAuthorization(credentials);
       }
       const origin = target.origin;
-      const gate = target.protocol === "https:" ? this.#protocols.admit(origin) : undefined;
-      if (gate !== undefined) await gate;
-      let res: Dispatcher.ResponseData;
-      try {
-        res = await undiciRequest.call(this.#agent, {
-          origin,
-          path: `${target.pathname}${target.search}`,
-          method,
-          headers: sent,
-          signal: combined,
-        });
-      } finally {
-        this.#protocols.release(origin);
+      const path = `${target.pathname}${target.search}`;
+      let res: { statusCode: number; headers: HttpResponse["headers"]; body: ResponseBody };
+      const live = target.protocol === "https:" ? await this.#http2.session(target) : undefined;
+      if (live !== undefined) {
+        const answer = await this.#http2.request(
+          live,
+          target,
+          { method, path, headers: sent },
+          this.timeoutMs,
+          combined,
+        );
+        res = { statusCode: answer.status, headers: answer.headers, body: answer.body };
+      } else {
+        const gate = target.protocol === "https:" ? this.#protocols.admit(origin) : undefined;
+        if (gate !== undefined) await gate;
+        try {
+          res = await undiciRequest.call(this.#agent, {
+            origin,
+            path,
+            method,
+            headers: sent,
+            signal: combined,
+          });
+        } finally {
+          this.#protocols.release(origin);
+        }
       }
       const location = res.headers.location;
       if (!REDIRECT_STATUSES.has(res.statusCode) || location === undefined) {
@@ -322,6 +344,7 @@ export class HttpClient {
   async close(): Promise<void> {
     if (!this.#lifetime.signal.aborted) this.#lifetime.abort(new ClientClosedError());
     this.#preconnector.close();
+    this.#http2.close();
     await this.#agent.close();
     await this.#trust?.flush();
   }

@@ -93,29 +93,47 @@ export class Preconnector {
     this.#early.set(key, early);
     try {
       this.#inner(opts, (error, connected) => {
-        const socket = connected as ConnectedSocket | null;
-        early.outcome = { error, socket };
-        if (socket !== null && early.waiting.length === 0) {
-          socket.unref();
-          // Dropped by the server before a request took it: nothing to hand on.
-          const onClose = (): void => {
-            if (this.#early.get(key) === early) this.#early.delete(key);
-          };
-          const onError = (): void => {};
-          socket.once("close", onClose);
-          socket.on("error", onError);
-          early.detach = () => {
-            socket.off("close", onClose);
-            socket.off("error", onError);
-          };
-        }
-        if (this.#closed && early.waiting.length === 0) socket?.destroy();
-        for (const waiter of early.waiting.splice(0)) waiter(error, socket);
+        this.#settle(key, early, error, connected as ConnectedSocket | null);
       });
     } catch {
       // A connector that throws instead of calling back: the request will connect itself.
       this.#early.delete(key);
     }
+  }
+
+  /**
+   * Keeps `socket`, connected to `url`'s origin already (by a caller that will not use it), for
+   * the next connection asked for there.
+   */
+  offer(url: URL, socket: ConnectedSocket): void {
+    const key = keyOf(connectOptionsFor(url));
+    if (this.#closed || this.#early.has(key)) {
+      socket.destroy();
+      return;
+    }
+    const early: Early = { waiting: [] };
+    this.#early.set(key, early);
+    this.#settle(key, early, null, socket);
+  }
+
+  #settle(key: string, early: Early, error: Error | null, socket: ConnectedSocket | null): void {
+    early.outcome = { error, socket };
+    if (socket !== null && early.waiting.length === 0) {
+      socket.unref();
+      // Dropped by the server before a request took it: nothing to hand on.
+      const onClose = (): void => {
+        if (this.#early.get(key) === early) this.#early.delete(key);
+      };
+      const onError = (): void => {};
+      socket.once("close", onClose);
+      socket.on("error", onError);
+      early.detach = () => {
+        socket.off("close", onClose);
+        socket.off("error", onError);
+      };
+    }
+    if (this.#closed && early.waiting.length === 0) socket?.destroy();
+    for (const waiter of early.waiting.splice(0)) waiter(error, socket);
   }
 
   /** Closes the connections opened early that no request took. */

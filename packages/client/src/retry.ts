@@ -26,6 +26,13 @@ const RETRYABLE_CODES = new Set([
   "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
   "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH",
   "ERR_STREAM_PREMATURE_CLOSE",
+  // Node's HTTP/2 client: a reset stream, a session gone (GOAWAY, protocol error, closed socket).
+  "ERR_HTTP2_STREAM_ERROR",
+  "ERR_HTTP2_SESSION_ERROR",
+  "ERR_HTTP2_GOAWAY_SESSION",
+  "ERR_HTTP2_INVALID_SESSION",
+  "ERR_HTTP2_STREAM_CANCEL",
+  "ERR_HTTP2_ERROR",
 ]);
 
 // Certificate problems never heal by retrying, and retrying them hides the real error.
@@ -66,7 +73,12 @@ export function isTimeoutError(error: unknown): boolean {
 /** Whether the error comes from the transport (undici or the socket) rather than from us. */
 export function isTransportError(error: unknown): boolean {
   return codesOf(error).some(
-    (c) => c.startsWith("UND_ERR_") || /^E[A-Z]+$/.test(c) || TLS_CODE.test(c),
+    (c) =>
+      c.startsWith("UND_ERR_") ||
+      c.startsWith("ERR_HTTP2_") ||
+      c === "ERR_STREAM_PREMATURE_CLOSE" ||
+      /^E[A-Z]+$/.test(c) ||
+      TLS_CODE.test(c),
   );
 }
 

@@ -3,7 +3,9 @@
 // gets a pool of connections, and everything else the transport promises (bodies, statuses,
 // retries, the read timeout) holds on either.
 import { createHash } from "node:crypto";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { ServerResponse } from "node:http";
+import { constants, type Http2ServerRequest } from "node:http2";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CredentialStore, HttpClient } from "../src/index.ts";
@@ -132,6 +134,65 @@ describe("http2", () => {
       expect(renderError(error)).toContain(
         "Failed to download distribution due to network timeout",
       );
+    } finally {
+      await c.close();
+      await server.close();
+    }
+  });
+
+  it("http2_requests_go_to_nodes_client_and_http1_ones_to_undici", async () => {
+    // undici's HTTP/2 layers cost ~0.6 ms of CPU per request; an origin that takes HTTP/2 is
+    // served by Node's own client instead.
+    const seen: string[] = [];
+    const onCreate = (message: unknown) => {
+      seen.push((message as { request: { path: string } }).request.path);
+    };
+    subscribe("undici:request:create", onCreate);
+    const h2 = await serveTls(cert, "h2", (req, res) => res.end(`h2 ${req.url}`));
+    const h1 = await serveTls(cert, "h1", (req, res) => res.end(`h1 ${req.url}`));
+    const c = client();
+    try {
+      expect(await fetchAll(c, h2.url, ["/a", "/b"])).toEqual(["h2 /a", "h2 /b"]);
+      expect(await fetchAll(c, h1.url, ["/c"])).toEqual(["h1 /c"]);
+      expect(seen).toEqual(["/c"]);
+      // The HTTP/1.1 origin's first connection, made to learn its protocol, served the request.
+      expect(h1.connections()).toBe(1);
+    } finally {
+      unsubscribe("undici:request:create", onCreate);
+      await c.close();
+      await h2.close();
+      await h1.close();
+    }
+  });
+
+  it("a_session_the_server_ends_is_replaced_and_reset_streams_are_retried", async () => {
+    let calls = 0;
+    const server = await serveTls(cert, "h2", (req, res) => {
+      calls += 1;
+      const stream = (req as Http2ServerRequest).stream;
+      if (calls === 1) {
+        // Answered, then the session is told to go away.
+        res.end("first");
+        stream.session?.goaway();
+        return;
+      }
+      if (calls === 2) {
+        stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+        return;
+      }
+      res.end(`again ${req.url}`);
+    });
+    const c = client({ retries: 1 });
+    try {
+      expect(await c.fetch({ url: new URL("/1", server.url) }, (res) => res.body.text())).toBe(
+        "first",
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await c.fetch({ url: new URL("/2", server.url) }, (res) => res.body.text())).toBe(
+        "again /2",
+      );
+      expect(calls).toBe(3);
+      expect(server.connections()).toBe(2);
     } finally {
       await c.close();
       await server.close();
