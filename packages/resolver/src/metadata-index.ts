@@ -45,6 +45,15 @@ export class MetadataIndex {
   readonly #versionsDone = new Map<PackageName, VersionsResponse>();
   readonly #metadata = new Map<string, Promise<ResolutionMetadata>>();
   readonly #storedVersions = new Map<PackageName, Promise<VersionsResponse | undefined>>();
+  /**
+   * Version maps by the version list of the page they read: a fetched page found unchanged is
+   * the stored page's very object, and its map (with what it has parsed) is shared too.
+   */
+  readonly #filters = new Map<PackageName, FileFilter>();
+  readonly #maps = new WeakMap<
+    readonly string[],
+    { readonly name: PackageName; readonly filter: FileFilter; readonly map: VersionMap }
+  >();
 
   constructor(options: {
     readonly client: ResolverClient;
@@ -87,7 +96,7 @@ export class MetadataIndex {
   }
 
   async #fetchVersions(name: PackageName): Promise<VersionsResponse> {
-    const filter = this.#filterFor(name);
+    const filter = this.#filter(name);
     let pages: SimpleMetadata[] = [];
     let missing: UnavailablePackage | undefined;
     try {
@@ -99,7 +108,7 @@ export class MetadataIndex {
       else throw error;
     }
     const flat = await this.#limit(() => this.#client.findLinks(name));
-    const maps = [...pages, ...flat].map((page) => VersionMap.fromSimple(name, page, filter));
+    const maps = [...pages, ...flat].map((page) => this.#mapOf(name, page, filter));
     if (maps.length === 0) return { kind: "unavailable", reason: missing ?? "not-found" };
     return { kind: "found", maps };
   }
@@ -118,10 +127,10 @@ export class MetadataIndex {
       pending = client.simple(name).then(
         (pages): VersionsResponse | undefined => {
           if (pages.length === 0) return undefined;
-          const filter = this.#filterFor(name);
+          const filter = this.#filter(name);
           return {
             kind: "found",
-            maps: pages.map((page) => VersionMap.fromSimple(name, page, filter)),
+            maps: pages.map((page) => this.#mapOf(name, page, filter)),
           };
         },
         () => undefined,
@@ -129,6 +138,24 @@ export class MetadataIndex {
       this.#storedVersions.set(name, pending);
     }
     return pending;
+  }
+
+  /** `name`'s file filter, made once per run (its maps are shared by identity). */
+  #filter(name: PackageName): FileFilter {
+    let filter = this.#filters.get(name);
+    if (filter === undefined) {
+      filter = this.#filterFor(name);
+      this.#filters.set(name, filter);
+    }
+    return filter;
+  }
+
+  #mapOf(name: PackageName, page: SimpleMetadata, filter: FileFilter): VersionMap {
+    const known = this.#maps.get(page.distVersions);
+    if (known !== undefined && known.name === name && known.filter === filter) return known.map;
+    const map = VersionMap.fromSimple(name, page, filter);
+    this.#maps.set(page.distVersions, { name, filter, map });
+    return map;
   }
 
   /** The metadata of a distribution (fetched once per run). */

@@ -744,14 +744,23 @@ class PythonResolver {
       return url;
     };
     const stored = this.#index.storedVersions(name);
+    let storedMaps: readonly VersionMap[] | undefined;
     const followFresh = () => {
-      fresh.then(guess).catch(() => {});
+      fresh
+        .then((response) => {
+          // The fetched page is the stored one (unchanged): the guess stands.
+          const maps = response.kind === "found" ? response.maps : undefined;
+          if (maps !== undefined && storedMaps !== undefined && sameMaps(maps, storedMaps)) return;
+          guess(response);
+        })
+        .catch(() => {});
     };
     if (stored === undefined) {
       followFresh();
       return;
     }
     const fromStored = (response: VersionsResponse | undefined) => {
+      if (response?.kind === "found") storedMaps = response.maps;
       try {
         guessed = guess(response);
       } catch {
@@ -942,4 +951,9 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
   else list.push(value);
+}
+
+/** Whether two lists hold the same version maps, in order. */
+function sameMaps(a: readonly VersionMap[], b: readonly VersionMap[]): boolean {
+  return a.length === b.length && a.every((map, i) => map === b[i]);
 }
