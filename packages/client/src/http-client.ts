@@ -23,8 +23,9 @@ import {
   isTimeoutError,
   isTransportError,
 } from "./retry.ts";
+import { socketConnector } from "./socket-connector.ts";
 import { type SecureContextEvent, TrustConnector } from "./tls-trust-connector.ts";
-import { Agent, buildConnector, undiciRequest } from "./undici-lazy.ts";
+import { Agent, undiciRequest } from "./undici-lazy.ts";
 
 /** One HTTP request; `url` may carry credentials, which become an `Authorization` header. */
 export interface HttpRequest {
@@ -148,7 +149,7 @@ export class HttpClient {
       });
     }
     const protocols = this.#protocols;
-    this.#preconnector = new Preconnector(this.#trust?.connect ?? buildConnector(connect));
+    this.#preconnector = new Preconnector(this.#trust?.connect ?? socketConnector(connect));
     const preconnector = this.#preconnector;
     // `https:` requests go to Node's HTTP/2 client when the origin takes it, to undici otherwise.
     this.#http2 = new Http2Sessions({

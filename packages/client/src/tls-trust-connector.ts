@@ -7,9 +7,9 @@ import {
   type TLSSocket,
 } from "node:tls";
 import type { buildConnector as BuildConnector } from "undici";
+import { socketConnector } from "./socket-connector.ts";
 import { type AnchorRecord, type BundleIdentity, TlsAnchorStore } from "./tls-anchor-store.ts";
 import { derFingerprint, pemFingerprint, splitPemCertificates } from "./tls-bundle.ts";
-import { buildConnector } from "./undici-lazy.ts";
 
 /** A TLS context the connector built: from the whole bundle, or from remembered anchors only. */
 export interface SecureContextEvent {
@@ -203,7 +203,7 @@ export class TrustConnector {
   }
 
   #plainConnector(): BuildConnector.connector {
-    this.#plain ??= buildConnector(this.#options.connect);
+    this.#plain ??= socketConnector(this.#options.connect);
     return this.#plain;
   }
 
@@ -252,7 +252,7 @@ export class TrustConnector {
   }
 
   #connector(secureContext: SecureContext): BuildConnector.connector {
-    return buildConnector({ ...this.#options.connect, secureContext });
+    return socketConnector({ ...this.#options.connect, secureContext });
   }
 
   #connectFull(

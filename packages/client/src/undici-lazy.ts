@@ -1,11 +1,7 @@
-import type {
-  Dispatcher,
-  Agent as UndiciAgent,
-  buildConnector as UndiciBuildConnector,
-} from "undici";
+import type { Dispatcher, Agent as UndiciAgent } from "undici";
 import { HTTP2_STREAMS } from "./origin-protocols.ts";
 
-// Stand-ins for undici's `Agent`, `buildConnector` and `request` that load undici only when a
+// Stand-ins for undici's `Agent` and `request` that load undici only when a
 // request is actually sent. Loading it costs every run ~10 ms (its own modules plus Node's
 // `http`, `http2`, `net`, `assert`, `perf_hooks`...), and an offline run, or one answered from
 // the cache, never sends one. The transport calls them exactly as it would undici's own.
@@ -92,28 +88,4 @@ export async function undiciRequest(
 ): Promise<Dispatcher.ResponseData> {
   const [undici, dispatcher] = await Promise.all([loadUndici(), this.dispatcher()]);
   return undici.request.call(dispatcher, options);
-}
-
-/**
- * undici's `buildConnector`, for an agent's `connect` option. Only undici calls the connector,
- * so undici is loaded by then; the real connector is built on its first call, with `options`
- * evaluated by the caller (a TLS context, say) once.
- */
-export function buildConnector(
-  options: UndiciBuildConnector.BuildOptions,
-): UndiciBuildConnector.connector {
-  let connector: UndiciBuildConnector.connector | undefined;
-  return (opts, callback) => {
-    if (connector !== undefined) {
-      connector(opts, callback);
-      return;
-    }
-    loadUndici().then(
-      (undici) => {
-        connector ??= undici.buildConnector(options);
-        connector(opts, callback);
-      },
-      (error: Error) => callback(error, null),
-    );
-  };
 }

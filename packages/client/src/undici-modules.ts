@@ -3,7 +3,6 @@
 // loads when it first sends a request, not at start-up (see `undici-parts.d.ts` for why these
 // are deep imports).
 export { default as request } from "undici/lib/api/api-request.js";
-export { default as buildConnector } from "undici/lib/core/connect.js";
 export { default as Agent } from "undici/lib/dispatcher/agent.js";
 export { default as Client } from "undici/lib/dispatcher/client.js";
 export { default as Pool } from "undici/lib/dispatcher/pool.js";

@@ -17,11 +17,6 @@ declare module "undici/lib/dispatcher/pool.js" {
   export = Pool;
 }
 
-declare module "undici/lib/core/connect.js" {
-  import { buildConnector } from "undici";
-  export = buildConnector;
-}
-
 declare module "undici/lib/api/api-request.js" {
   import type { Dispatcher } from "undici";
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Agent, buildConnector, undiciRequest } from "../src/undici-lazy.ts";
+import { socketConnector } from "../src/socket-connector.ts";
+import { Agent, undiciRequest } from "../src/undici-lazy.ts";
 import { startServer } from "./helpers.ts";
 
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -31,9 +32,9 @@ describe("lazy_undici", () => {
     await agent.close();
   });
 
-  it("a_lazy_connector_connects_first_while_loading_then_directly", async () => {
+  it("the_agent_takes_the_clients_own_connector_for_every_connection", async () => {
     let connections = 0;
-    const connector = buildConnector({ timeout: 5_000 });
+    const connector = socketConnector({ timeout: 5_000 });
     const agent = new Agent({
       // A fresh connection per request, so that the connector is used more than once.
       pipelining: 0,
@@ -56,7 +57,7 @@ describe("lazy_undici", () => {
   });
 
   it("connection_errors_reach_the_caller", async () => {
-    const agent = new Agent({ connect: buildConnector({ timeout: 5_000 }) });
+    const agent = new Agent({ connect: socketConnector({ timeout: 5_000 }) });
     const error = await undiciRequest
       .call(agent, { origin: "http://127.0.0.1:1", path: "/", method: "GET" })
       .catch((e: unknown) => e);

@@ -1,0 +1,111 @@
+import {
+  isIP,
+  type LookupFunction,
+  type NetConnectOpts,
+  connect as netConnect,
+  type Socket,
+} from "node:net";
+import {
+  type ConnectionOptions,
+  type SecureContext,
+  type TLSSocket,
+  connect as tlsConnect,
+} from "node:tls";
+import type { buildConnector as BuildConnector } from "undici";
+
+/** What {@link socketConnector} needs: undici's connector options that the client sets. */
+export interface SocketConnectorOptions {
+  /** Connect (and TLS handshake) timeout in ms. */
+  readonly timeout?: number | null | undefined;
+  readonly lookup?: LookupFunction | undefined;
+  /** Offer HTTP/2 by ALPN. */
+  readonly allowH2?: boolean | undefined;
+  /** The trusted roots, when not Node's own. */
+  readonly secureContext?: SecureContext | undefined;
+}
+
+/** Connecting took longer than the connect timeout (undici's code, which retries know). */
+class ConnectTimeoutError extends Error {
+  readonly code = "UND_ERR_CONNECT_TIMEOUT";
+  constructor(hostname: string, port: number, timeout: number) {
+    super(`Connect Timeout Error (attempted address: ${hostname}:${port}, timeout: ${timeout}ms)`);
+    this.name = "ConnectTimeoutError";
+  }
+}
+
+const MAX_CACHED_SESSIONS = 100;
+
+/**
+ * A connector with undici's signature and behaviour (its `buildConnector`): TCP for `http:`, TLS
+ * for `https:` with the server name from the host, TLS sessions kept per server for resumption,
+ * ALPN, keep-alive, no Nagle, and a connect timeout. Written here so that a run whose index
+ * speaks HTTP/2 (served by Node's own client) never loads undici at all.
+ */
+export function socketConnector(options: SocketConnectorOptions): BuildConnector.connector {
+  const timeout = options.timeout ?? 10_000;
+  const sessions = new Map<string, Buffer>();
+  return (opts, callback) => {
+    const { hostname, protocol, httpSocket } = opts;
+    let socket: Socket | TLSSocket;
+    let port: number;
+    if (protocol === "https:") {
+      port = Number(opts.port) || 443;
+      const host = hostname;
+      const servername =
+        opts.servername || (isIP(host) === 0 && host !== "" ? host : undefined) || undefined;
+      const sessionKey = servername ?? host;
+      // Node takes a stream's buffer size too, which its option types leave out.
+      const tlsOptions: ConnectionOptions & { highWaterMark: number } = {
+        host,
+        port,
+        ...(servername === undefined ? {} : { servername }),
+        ...(options.secureContext === undefined ? {} : { secureContext: options.secureContext }),
+        ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+        ...(httpSocket === undefined ? {} : { socket: httpSocket }),
+        session: sessions.get(sessionKey),
+        ALPNProtocols: options.allowH2 === true ? ["http/1.1", "h2"] : ["http/1.1"],
+        highWaterMark: 16_384,
+      };
+      const tls = tlsConnect(tlsOptions);
+      tls.on("session", (session: Buffer) => {
+        sessions.delete(sessionKey);
+        if (sessions.size >= MAX_CACHED_SESSIONS) {
+          const oldest = sessions.keys().next();
+          if (oldest.done !== true) sessions.delete(oldest.value);
+        }
+        sessions.set(sessionKey, session);
+      });
+      socket = tls;
+    } else {
+      port = Number(opts.port) || 80;
+      const netOptions: NetConnectOpts & { highWaterMark: number } = {
+        host: hostname,
+        port,
+        ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+        highWaterMark: 64 * 1024,
+      };
+      socket = netConnect(netOptions);
+    }
+    socket.setKeepAlive(true, 60_000);
+    socket.setNoDelay(true);
+    let pending: typeof callback | null = callback;
+    const timer = setTimeout(() => {
+      socket.destroy(new ConnectTimeoutError(hostname, port, timeout));
+    }, timeout);
+    timer.unref();
+    socket.once(protocol === "https:" ? "secureConnect" : "connect", () => {
+      clearTimeout(timer);
+      const done = pending;
+      pending = null;
+      done?.(null, socket);
+    });
+    // Kept for the socket's life, as undici does: a later error is its user's to see, never an
+    // uncaught one.
+    socket.on("error", (error: Error) => {
+      clearTimeout(timer);
+      const done = pending;
+      pending = null;
+      done?.(error, null);
+    });
+  };
+}
