@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { causeChain, collectHints } from "@uv-ts/error";
 import type { PackageSpec } from "@uv-ts/test-kit";
+import { afterAll, beforeAll } from "vitest";
 
 /** A fresh temporary directory, removed by the returned cleanup. */
 export async function tempDir(): Promise<{ path: string; cleanup: () => Promise<void> }> {
@@ -34,6 +35,23 @@ export function selfSignedCertificate(dir: string): { key: string; cert: string 
   };
   writeFileSync(join(dir, "bundle.pem"), cert.cert);
   return cert;
+}
+
+/**
+ * A self-signed certificate for one test file's tests: made in a temporary directory `dir` (its
+ * `bundle.pem` trusting it) before they start, removed after them. The fields are set from then.
+ */
+export function useSelfSignedCertificate(): { key: string; cert: string; dir: string } {
+  const made = { key: "", cert: "", dir: "" };
+  let tmp: { path: string; cleanup: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    tmp = await tempDir();
+    Object.assign(made, selfSignedCertificate(tmp.path), { dir: tmp.path });
+  }, 30_000);
+  afterAll(async () => {
+    await tmp?.cleanup();
+  });
+  return made;
 }
 
 /** A PEP 691 JSON page of `name` with one wheel, `name-1.0`. */

@@ -7,21 +7,12 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { ServerResponse } from "node:http";
 import { constants, type Http2ServerRequest } from "node:http2";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CredentialStore, HttpClient } from "../src/index.ts";
-import { noise, renderError, selfSignedCertificate, tempDir } from "./helpers.ts";
+import { noise, renderError, useSelfSignedCertificate } from "./helpers.ts";
 import { serveTls } from "./tls-server.ts";
 
-let tmp: { path: string; cleanup: () => Promise<void> };
-let cert: { key: string; cert: string };
-
-beforeAll(async () => {
-  tmp = await tempDir();
-  cert = selfSignedCertificate(tmp.path);
-}, 30_000);
-afterAll(async () => {
-  await tmp.cleanup();
-});
+const cert = useSelfSignedCertificate();
 
 function client(options: { retries?: number; timeoutMs?: number } = {}): HttpClient {
   return new HttpClient({
@@ -30,7 +21,7 @@ function client(options: { retries?: number; timeoutMs?: number } = {}): HttpCli
     timeoutMs: options.timeoutMs ?? 10_000,
     connectTimeoutMs: 10_000,
     retryDelayMs: () => 0,
-    caFile: join(tmp.path, "bundle.pem"),
+    caFile: join(cert.dir, "bundle.pem"),
   });
 }
 

@@ -3,19 +3,11 @@
 import { createSecureServer, type Http2ServerResponse } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createLimiter, createRegistryClient, IndexLocations } from "../src/index.ts";
-import { jsonPage, selfSignedCertificate, tempDir } from "./helpers.ts";
+import { jsonPage, useSelfSignedCertificate } from "./helpers.ts";
 
-let tmp: { path: string; cleanup: () => Promise<void> };
-let cert: { key: string; cert: string };
-beforeAll(async () => {
-  tmp = await tempDir();
-  cert = selfSignedCertificate(tmp.path);
-}, 30_000);
-afterAll(async () => {
-  await tmp.cleanup();
-});
+const cert = useSelfSignedCertificate();
 
 describe("limiter release", () => {
   it("a_released_slot_goes_to_the_next_task_before_the_first_settles", async () => {
@@ -73,9 +65,9 @@ it("pages_of_all_known_names_are_requested_at_once", async () => {
   const { port } = server.address() as AddressInfo;
   const client = createRegistryClient({
     indexes: IndexLocations.fromArgs({ indexUrl: `https://127.0.0.1:${port}/simple/` }),
-    cacheDir: join(tmp.path, "cache"),
+    cacheDir: join(cert.dir, "cache"),
     retryDelayMs: () => 0,
-    env: { SSL_CERT_FILE: join(tmp.path, "bundle.pem") },
+    env: { SSL_CERT_FILE: join(cert.dir, "bundle.pem") },
   });
   try {
     // Over HTTP/2, as against PyPI: one connection, every page a stream on it.

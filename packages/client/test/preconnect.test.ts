@@ -5,21 +5,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CredentialStore, createRegistryClient, HttpClient, IndexLocations } from "../src/index.ts";
-import { jsonPage, renderError, selfSignedCertificate, tempDir } from "./helpers.ts";
+import { jsonPage, renderError, useSelfSignedCertificate } from "./helpers.ts";
 import { serveTls } from "./tls-server.ts";
 
-let tmp: { path: string; cleanup: () => Promise<void> };
-let cert: { key: string; cert: string };
-
-beforeAll(async () => {
-  tmp = await tempDir();
-  cert = selfSignedCertificate(tmp.path);
-}, 30_000);
-afterAll(async () => {
-  await tmp.cleanup();
-});
+const cert = useSelfSignedCertificate();
 
 function client(options: { offline?: boolean; retries?: number } = {}): HttpClient {
   return new HttpClient({
@@ -28,7 +19,7 @@ function client(options: { offline?: boolean; retries?: number } = {}): HttpClie
     timeoutMs: 10_000,
     connectTimeoutMs: 10_000,
     retryDelayMs: () => 0,
-    caFile: join(tmp.path, "bundle.pem"),
+    caFile: join(cert.dir, "bundle.pem"),
     offline: options.offline ?? false,
   });
 }
@@ -196,7 +187,7 @@ describe("RegistryClient.preconnect", () => {
     ["stale", undefined, 1],
   ] as const)("a_%s_cached_page_decides_whether_to_connect", async (_, cacheControl, expected) => {
     const server = await index(cacheControl);
-    const cacheDir = join(tmp.path, `cache-${cacheControl ?? "none"}`);
+    const cacheDir = join(cert.dir, `cache-${cacheControl ?? "none"}`);
     try {
       // Nothing cached yet: the page is due, so the client connects.
       const first = registry(server.url, cacheDir);
@@ -224,7 +215,7 @@ describe("RegistryClient.preconnect", () => {
     async (files, expected) => {
       const host = await index(undefined);
       const server = await index(undefined, host.url.replace("/simple/", ""));
-      const cacheDir = join(tmp.path, `cache-files-${files}`);
+      const cacheDir = join(cert.dir, `cache-files-${files}`);
       try {
         const first = registry(server.url, cacheDir);
         expect((await first.simple("pkg"))[0]?.files[0]?.url).toContain(host.url.slice(0, -8));

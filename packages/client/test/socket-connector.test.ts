@@ -5,22 +5,13 @@
 import type { AddressInfo } from "node:net";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
 import { createSecureContext, type TLSSocket } from "node:tls";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isRetryableError, isTimeoutError } from "../src/retry.ts";
 import { socketConnector } from "../src/socket-connector.ts";
-import { selfSignedCertificate, tempDir } from "./helpers.ts";
+import { useSelfSignedCertificate } from "./helpers.ts";
 import { serveTls } from "./tls-server.ts";
 
-let tmp: { path: string; cleanup: () => Promise<void> };
-let cert: { key: string; cert: string };
-
-beforeAll(async () => {
-  tmp = await tempDir();
-  cert = selfSignedCertificate(tmp.path);
-}, 30_000);
-afterAll(async () => {
-  await tmp.cleanup();
-});
+const cert = useSelfSignedCertificate();
 
 /** Connects with `connector` to `url`'s origin; the socket or the error. */
 function connectTo(

@@ -118,16 +118,25 @@ async function installTwice(
   return { here, split, delegated: spy.files() };
 }
 
+/** Both installs succeeded, the worker linked some files, and they wrote the same tree and RECORD. */
+function expectSameInstall(
+  here: Awaited<ReturnType<typeof installTwice>>["here"],
+  split: Awaited<ReturnType<typeof installTwice>>["split"],
+  delegated: number,
+): void {
+  expect(delegated).toBeGreaterThan(0);
+  expect(here.error).toBeUndefined();
+  expect(split.error).toBeUndefined();
+  expect([...split.tree.keys()].sort()).toEqual([...here.tree.keys()].sort());
+  for (const [path, bytes] of here.tree)
+    expect(split.tree.get(path)?.equals(bytes), path).toBe(true);
+  expect(split.result?.record).toEqual(here.result?.record);
+}
+
 describe("linking on a second thread", () => {
   it("install_with_a_link_worker_writes_what_one_thread_writes", async () => {
     const { here, split, delegated } = await installTwice((_, dir) => archiveFiles(dir));
-    expect(delegated).toBeGreaterThan(0);
-    expect(here.error).toBeUndefined();
-    expect(split.error).toBeUndefined();
-    expect([...split.tree.keys()].sort()).toEqual([...here.tree.keys()].sort());
-    for (const [path, bytes] of here.tree)
-      expect(split.tree.get(path)?.equals(bytes), path).toBe(true);
-    expect(split.result?.record).toEqual(here.result?.record);
+    expectSameInstall(here, split, delegated);
     // Linked, not copied.
     const sample = join(root, "venv", "lib", "python3.12", "site-packages", "big", "sub1");
     expect(statSync(join(sample, "deep1", "m1.py")).nlink).toBeGreaterThan(1);
@@ -227,13 +236,7 @@ describe("taking links back from the worker", () => {
 
   it("install_taking_links_back_writes_what_one_thread_writes", async () => {
     const { here, split, delegated } = await installTwice((_, dir) => archiveFiles(dir), true);
-    expect(delegated).toBeGreaterThan(0);
-    expect(here.error).toBeUndefined();
-    expect(split.error).toBeUndefined();
-    expect([...split.tree.keys()].sort()).toEqual([...here.tree.keys()].sort());
-    for (const [path, bytes] of here.tree)
-      expect(split.tree.get(path)?.equals(bytes), path).toBe(true);
-    expect(split.result?.record).toEqual(here.result?.record);
+    expectSameInstall(here, split, delegated);
   });
 
   it("link_failure_in_a_chunk_taken_back_is_reported_like_this_threads", async () => {

@@ -4,6 +4,7 @@ export {
   VersionSpecifiersParseError,
 } from "./errors.ts";
 export type { Operator } from "./operator.ts";
+export { ParseMemo } from "./parse-memo.ts";
 export { compareVersions, Version } from "./version.ts";
 export type { PreKind, PreRelease, VersionParts } from "./version-parts.ts";
 export { type Bound, type Interval, VersionRange } from "./version-range.ts";

@@ -1,5 +1,6 @@
 import { VersionSpecifierParseError, VersionSpecifiersParseError } from "./errors.ts";
 import { operatorRank } from "./operator.ts";
+import { ParseMemo } from "./parse-memo.ts";
 import type { Version } from "./version.ts";
 import { VersionSpecifier } from "./version-specifier.ts";
 
@@ -13,27 +14,8 @@ export interface ContainsOptions {
   readonly prereleases?: boolean | undefined;
 }
 
-/**
- * Specifier lists by text. Index pages repeat a few `Requires-Python` texts over thousands of
- * files, and metadata the same bounds over many packages; the lists are immutable, so equal
- * texts can share one. Only successes are kept; bounded: it starts over when full.
- */
-class SpecifiersMemo {
-  readonly #entries = new Map<string, VersionSpecifiers>();
-
-  get(text: string): VersionSpecifiers | undefined {
-    return this.#entries.get(text);
-  }
-
-  set(text: string, specifiers: VersionSpecifiers): VersionSpecifiers {
-    if (this.#entries.size >= 4096) this.#entries.clear();
-    this.#entries.set(text, specifiers);
-    return specifiers;
-  }
-}
-
-// A cache of pure parse results, not state: no caller can observe whether an entry was reused.
-const PARSED = new SpecifiersMemo();
+/** Specifier lists by text (see {@link ParseMemo}); `Requires-Python` texts repeat a lot. */
+const PARSED = new ParseMemo<VersionSpecifiers>(4096);
 
 /**
  * A comma-separated list of specifiers such as `>=2.1,<3`; a version must satisfy all of them.

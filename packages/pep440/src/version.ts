@@ -1,4 +1,5 @@
 import { VersionParseError } from "./errors.ts";
+import { ParseMemo } from "./parse-memo.ts";
 import { parseVersionText } from "./version-parser.ts";
 import type { PreKind, PreRelease, VersionParts } from "./version-parts.ts";
 
@@ -14,27 +15,8 @@ const LOCAL_MAX = 2;
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
-/**
- * Versions parsed by text. An index page spells the same version in every file of a release and
- * the resolver parses the same specifiers again and again; versions are immutable, so equal texts
- * can share one. Bounded: it starts over when full, which only costs re-parsing.
- */
-class ParseMemo {
-  readonly #entries = new Map<string, Version>();
-
-  get(text: string): Version | undefined {
-    return this.#entries.get(text);
-  }
-
-  set(text: string, version: Version): Version {
-    if (this.#entries.size >= 16384) this.#entries.clear();
-    this.#entries.set(text, version);
-    return version;
-  }
-}
-
-// A cache of pure parse results, not state: no caller can observe whether an entry was reused.
-const PARSED = new ParseMemo();
+/** Versions parsed by text (see {@link ParseMemo}). */
+const PARSED = new ParseMemo<Version>(16384);
 
 /**
  * A PEP 440 version such as `1.2.3`, `1!2.0rc1.post2.dev3+ubuntu.1`. Immutable.

@@ -1,5 +1,5 @@
 import { isValidName, normalizeName } from "@uv-ts/normalize";
-import { Version, VersionSpecifier } from "@uv-ts/pep440";
+import { ParseMemo, Version, VersionSpecifier } from "@uv-ts/pep440";
 import { isAlphabetic, isWhitespace, isWhitespaceCode } from "./chars.ts";
 import { Cursor } from "./cursor.ts";
 import type {
@@ -295,27 +295,11 @@ function parseOr(cursor: Cursor): MarkerTree | undefined {
 }
 
 /**
- * Markers parsed by text (`null` when every comparison in it was ignored). The Requires-Dist lists
- * of a resolution repeat the same few markers (`extra == "..."`, `python_version < "3.11"`) over
- * and over, and marker trees are immutable, so requirements can share them. Only successes are
- * kept: a failure is reported against the whole input it sits in. Bounded: it starts over when
- * full, which only costs re-parsing.
+ * Markers parsed by text (see {@link ParseMemo}), `null` when every comparison in it was ignored:
+ * Requires-Dist lists repeat the same few markers. A failure is reported against the whole input
+ * it sits in, so only successes go in.
  */
-class MarkerMemo {
-  readonly #entries = new Map<string, MarkerTree | null>();
-
-  get(text: string): MarkerTree | null | undefined {
-    return this.#entries.get(text);
-  }
-
-  set(text: string, marker: MarkerTree | undefined): void {
-    if (this.#entries.size >= 4096) this.#entries.clear();
-    this.#entries.set(text, marker ?? null);
-  }
-}
-
-// A cache of pure parse results, not state: no caller can observe whether an entry was reused.
-const PARSED = new MarkerMemo();
+const PARSED = new ParseMemo<MarkerTree | null>(4096);
 
 /**
  * Parses a marker at the cursor up to the end of the input; `undefined` when every comparison in
@@ -331,7 +315,7 @@ export function parseMarkersCursor(cursor: Cursor): MarkerTree | undefined {
     return known ?? undefined;
   }
   const marker = parseMarkersUncached(cursor);
-  PARSED.set(text, marker);
+  PARSED.set(text, marker ?? null);
   return marker;
 }
 

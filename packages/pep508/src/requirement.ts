@@ -1,33 +1,17 @@
 import type { ExtraName, PackageName } from "@uv-ts/normalize";
-import type { VersionSpecifiers } from "@uv-ts/pep440";
+import { ParseMemo, type VersionSpecifiers } from "@uv-ts/pep440";
 import type { MarkerEnvironment } from "./marker-environment.ts";
 import type { MarkerTree } from "./marker-tree.ts";
 import { parseRequirementParts } from "./requirement-parse.ts";
 import type { UrlOptions, VerbatimUrl } from "./verbatim-url.ts";
 
 /**
- * Requirements parsed without options, by text. A run reads the same `Requires-Dist` lines over
- * and over: a wheel's stored metadata and its fresh copy, the versions tried while backtracking.
- * Requirements are immutable, so equal texts can share one. Only successes without a URL are
- * kept (a parsed URL holds a mutable `URL`); bounded like the marker memo.
+ * Requirements parsed without options, by text (see {@link ParseMemo}): a run reads the same
+ * `Requires-Dist` lines again and again (a wheel's stored metadata and its fresh copy, the
+ * versions tried while backtracking). A requirement with a URL is not kept: it holds a mutable
+ * `URL`.
  */
-class RequirementMemo {
-  readonly #entries = new Map<string, Requirement>();
-
-  get(text: string): Requirement | undefined {
-    return this.#entries.get(text);
-  }
-
-  set(text: string, requirement: Requirement): Requirement {
-    if (requirement.verbatimUrl !== undefined) return requirement;
-    if (this.#entries.size >= 8192) this.#entries.clear();
-    this.#entries.set(text, requirement);
-    return requirement;
-  }
-}
-
-// A cache of pure parse results, not state: no caller can observe whether an entry was reused.
-const PARSED = new RequirementMemo();
+const PARSED = new ParseMemo<Requirement>(8192);
 
 /**
  * A PEP 508 dependency specifier such as `requests[security]>=2.8.1 ; python_version < '3.8'`:
@@ -69,7 +53,10 @@ export class Requirement {
   static parse(s: string, options?: UrlOptions): Requirement {
     // Options change what a URL or `${VAR}` parses to: only option-less parses are shared.
     if (options !== undefined) return new Requirement(parseRequirementParts(s, options));
-    return PARSED.get(s) ?? PARSED.set(s, new Requirement(parseRequirementParts(s, {})));
+    const known = PARSED.get(s);
+    if (known !== undefined) return known;
+    const requirement = new Requirement(parseRequirementParts(s, {}));
+    return requirement.verbatimUrl === undefined ? PARSED.set(s, requirement) : requirement;
   }
 
   /** Whether the marker holds in `env` with the given extras active. */

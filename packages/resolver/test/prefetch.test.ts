@@ -119,38 +119,51 @@ describe("direct_mode", () => {
 });
 
 /**
+ * What a test holds back until something else happened: `wait()` returns once `open()` was
+ * called, or after a second; `inTime()` tells whether it was the former.
+ */
+function gate() {
+  let release: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let released = false;
+  let timedOut = false;
+  return {
+    open: () => {
+      released = true;
+      release();
+    },
+    wait: async () => {
+      const timer = setTimeout(() => {
+        timedOut = !released;
+        release();
+      }, 1000);
+      await opened;
+      clearTimeout(timer);
+    },
+    inTime: () => released && !timedOut,
+  };
+}
+
+/**
  * A client whose answers to `held` (a metadata URL fragment) wait until `release` (a package)
  * has had its page requested, or until a second has passed; `releasedInTime` tells which.
  */
 function gatedClient(inner: ResolverClient, held: string, release: string) {
-  let open: () => void = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  let released = false;
-  let timedOut = false;
+  const g = gate();
   const client: ResolverClient = {
     simple: (name, options) => {
-      if (name === release) {
-        released = true;
-        open();
-      }
+      if (name === release) g.open();
       return inner.simple(name, options);
     },
     findLinks: (name) => inner.findLinks(name),
     wheelMetadata: async (file, filename, options) => {
-      if (file.url.includes(held)) {
-        const timer = setTimeout(() => {
-          timedOut = !released;
-          open();
-        }, 1000);
-        await opened;
-        clearTimeout(timer);
-      }
+      if (file.url.includes(held)) await g.wait();
       return inner.wheelMetadata(file, filename, options);
     },
   };
-  return { client, releasedInTime: () => released && !timedOut };
+  return { client, releasedInTime: g.inTime };
 }
 
 describe("fetching_ahead", () => {
@@ -195,30 +208,15 @@ describe("fetching_ahead", () => {
     // tells which `ext-b` to fetch the metadata of. On a warm cache a whole graph's requests go
     // out at once rather than one level per fetched page.
     const inner = localClient(server);
-    let open: () => void = () => {};
-    const opened = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    let released = false;
-    let timedOut = false;
+    const g = gate();
     const fresh: ResolverClient = {
       simple: async (name, options) => {
-        if (name === "ext-a") {
-          const timer = setTimeout(() => {
-            timedOut = !released;
-            open();
-          }, 1000);
-          await opened;
-          clearTimeout(timer);
-        }
+        if (name === "ext-a") await g.wait();
         return inner.simple(name, options);
       },
       findLinks: (name) => inner.findLinks(name),
       wheelMetadata: (file, filename, options) => {
-        if (file.url.includes("ext_b-1.0.0")) {
-          released = true;
-          open();
-        }
+        if (file.url.includes("ext_b-1.0.0")) g.open();
         return inner.wheelMetadata(file, filename, options);
       },
     };
@@ -229,7 +227,7 @@ describe("fetching_ahead", () => {
       cachedClient: localClient(server),
     });
     expect(resolution.toPins()).toEqual(["ext-a==1.0.0", "ext-b==1.0.0"]);
-    expect(released && !timedOut).toBe(true);
+    expect(g.inTime()).toBe(true);
   });
 
   it("stored_metadata_is_only_a_guess", async () => {
