@@ -3,6 +3,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { BadResponseError } from "./errors.ts";
 import { type HttpResponse, headerValue } from "./http-client.ts";
 import { redactUrl } from "./redact.ts";
+import { failureOf } from "./stream-failure.ts";
 
 /** The decoded chunks of a body, in order, and their total length. */
 export interface BodyChunks {
@@ -24,6 +25,8 @@ export function readBodyChunks(
 ): Promise<BodyChunks> {
   const encoding = headerValue(res, "content-encoding")?.trim().toLowerCase();
   const body = res.body as unknown as Readable;
+  const failure = failureOf(body);
+  if (failure !== undefined) return Promise.reject(failure);
   let decoder: Transform;
   switch (encoding) {
     case undefined:

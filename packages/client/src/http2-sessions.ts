@@ -10,6 +10,7 @@ import type { Readable } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import type { buildConnector as BuildConnector } from "undici";
 import { connectOptionsFor } from "./preconnect.ts";
+import { failureOf } from "./stream-failure.ts";
 
 /**
  * A response body: a readable stream of its bytes, with the helpers callers use to drop it or
@@ -207,7 +208,9 @@ export class Http2Sessions {
       stream.once("response", (raw: IncomingHttpHeaders) => {
         answered = true;
         stream.off("error", onError);
-        // Errors after this point are the body's, for its reader.
+        // Errors after this point are the body's, for its reader, who listens for them; until a
+        // reader does (or for a body nobody reads), one must not be an uncaught exception.
+        stream.on("error", () => {});
         const status = Number(raw[":status"]);
         const out: Record<string, string | string[] | undefined> = {};
         for (const [name, value] of Object.entries(raw)) {
@@ -235,6 +238,11 @@ export class Http2Sessions {
 function bodyOf(stream: ClientHttp2Stream): ResponseBody {
   const whole = (): Promise<Buffer> =>
     new Promise((resolve, reject) => {
+      const failure = failureOf(stream);
+      if (failure !== undefined) {
+        reject(failure);
+        return;
+      }
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.once("end", () => resolve(Buffer.concat(chunks)));

@@ -8,7 +8,8 @@ import type { ServerResponse } from "node:http";
 import { constants, type Http2ServerRequest } from "node:http2";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CredentialStore, HttpClient } from "../src/index.ts";
+import { readBody } from "../src/body.ts";
+import { CredentialStore, HttpClient, type HttpResponse } from "../src/index.ts";
 import { noise, renderError, useSelfSignedCertificate } from "./helpers.ts";
 import { serveTls } from "./tls-server.ts";
 
@@ -189,4 +190,38 @@ describe("http2", () => {
       await server.close();
     }
   });
+
+  it.each([
+    ["text", (res: HttpResponse) => res.body.text()],
+    ["readBody", async (res: HttpResponse) => (await readBody(res)).toString("utf8")],
+  ] as const)(
+    "a_stream_reset_in_the_middle_of_its_body_is_retried_and_never_uncaught_%s",
+    async (_, read) => {
+      let calls = 0;
+      const server = await serveTls(cert, "h2", (req, res) => {
+        calls += 1;
+        if (calls === 1) {
+          res.writeHead(200);
+          (res as ServerResponse).write("partial");
+          const stream = (req as Http2ServerRequest).stream;
+          setTimeout(() => stream.close(constants.NGHTTP2_INTERNAL_ERROR), 20);
+          return;
+        }
+        res.end("whole");
+      });
+      const c = client({ retries: 1 });
+      try {
+        // The body is read only after the reset happened.
+        const body = await c.fetch({ url: server.url }, async (res) => {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return read(res);
+        });
+        expect(body).toBe("whole");
+        expect(calls).toBe(2);
+      } finally {
+        await c.close();
+        await server.close();
+      }
+    },
+  );
 });
