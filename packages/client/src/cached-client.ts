@@ -31,6 +31,13 @@ export interface CacheableRequest<P> {
   readonly read: (res: HttpResponse, previous: unknown) => Promise<P>;
 }
 
+/** A request's headers, their names lower-cased. */
+function requestHeaders(req: Pick<CacheableRequest<unknown>, "request">): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.request.headers ?? {})) headers[k.toLowerCase()] = v;
+  return headers;
+}
+
 type Outcome<P> =
   | { readonly kind: "modified"; readonly payload: P; readonly policy: CachePolicy }
   | { readonly kind: "not-modified"; readonly policy: CachePolicy };
@@ -69,8 +76,7 @@ export class CachedClient {
       return decode(await this.http.fetch(req.request, (res) => req.read(res, undefined)));
     }
     const url = stripCredentials(req.request.url).href;
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.request.headers ?? {})) headers[k.toLowerCase()] = v;
+    const headers = requestHeaders(req);
     const entry = await store.read(key);
     const entryId = `${key.bucket}/${key.shard.join("/")}/${key.file}`;
     // What a reader may reuse: the cached payload of this very URL.
@@ -83,8 +89,7 @@ export class CachedClient {
         await store.remove(key);
       }
     } else if (entry !== undefined) {
-      if (req.refresh && entry.storedAt < this.#refreshStartedAt && !this.#renewed.has(entryId))
-        headers["cache-control"] = "no-cache";
+      if (this.#refreshes(req, entry, entryId)) headers["cache-control"] = "no-cache";
       const decision = beforeRequest(entry.policy, url, headers, this.#now());
       if (decision === "fresh") {
         const cached = this.#decodeCached(entry, decode);
@@ -131,12 +136,23 @@ export class CachedClient {
     const key = req.key;
     const entry = key === undefined ? undefined : this.#store?.readPolicy?.(key);
     if (entry === undefined) return true;
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.request.headers ?? {})) headers[k.toLowerCase()] = v;
-    if (req.refresh && entry.storedAt < this.#refreshStartedAt)
-      headers["cache-control"] = "no-cache";
+    const headers = requestHeaders(req);
+    if (this.#refreshes(req, entry, undefined)) headers["cache-control"] = "no-cache";
     const url = stripCredentials(req.request.url).href;
     return beforeRequest(entry.policy, url, headers, this.#now()) !== "fresh";
+  }
+
+  /** Whether `--refresh` has `entry` revalidated: stored before the run, not renewed since. */
+  #refreshes(
+    req: Pick<CacheableRequest<unknown>, "refresh">,
+    entry: Pick<StoredResponse, "storedAt">,
+    entryId: string | undefined,
+  ): boolean {
+    return (
+      req.refresh &&
+      entry.storedAt < this.#refreshStartedAt &&
+      (entryId === undefined || !this.#renewed.has(entryId))
+    );
   }
 
   #decodeCached<T>(

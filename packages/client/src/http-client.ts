@@ -13,7 +13,6 @@ import {
   RetriesExhaustedError,
 } from "./errors.ts";
 import { Http2Sessions, type ResponseBody } from "./http2-sessions.ts";
-import { OriginProtocols } from "./origin-protocols.ts";
 import { Preconnector } from "./preconnect.ts";
 import { redactUrl, stripCredentials } from "./redact.ts";
 import {
@@ -108,7 +107,6 @@ export class HttpClient {
   readonly #lifetime = new AbortController();
   readonly #signal: AbortSignal;
   readonly #trust: TrustConnector | undefined;
-  readonly #protocols = new OriginProtocols();
   readonly #preconnector: Preconnector;
   readonly #http2: Http2Sessions;
 
@@ -148,7 +146,6 @@ export class HttpClient {
           : { onSecureContext: options.onSecureContext }),
       });
     }
-    const protocols = this.#protocols;
     this.#preconnector = new Preconnector(this.#trust?.connect ?? socketConnector(connect));
     const preconnector = this.#preconnector;
     // `https:` requests go to Node's HTTP/2 client when the origin takes it, to undici otherwise.
@@ -170,8 +167,9 @@ export class HttpClient {
       // window update.
       initialWindowSize: HTTP2_STREAM_WINDOW,
       connectionWindowSize: HTTP2_CONNECTION_WINDOW,
-      isHttp2: (origin) => protocols.isHttp2(origin),
-      connect: protocols.watch(this.#preconnector.connect),
+      // Only origins known to speak HTTP/1.1 (or plain `http:`) get here: the first connection to
+      // an `https:` origin is made by the HTTP/2 sessions, which hand it over when it is not h2.
+      connect: this.#preconnector.connect,
     });
   }
 
@@ -214,19 +212,13 @@ export class HttpClient {
         );
         res = { statusCode: answer.status, headers: answer.headers, body: answer.body };
       } else {
-        const gate = target.protocol === "https:" ? this.#protocols.admit(origin) : undefined;
-        if (gate !== undefined) await gate;
-        try {
-          res = await undiciRequest.call(this.#agent, {
-            origin,
-            path,
-            method,
-            headers: sent,
-            signal: combined,
-          });
-        } finally {
-          this.#protocols.release(origin);
-        }
+        res = await undiciRequest.call(this.#agent, {
+          origin,
+          path,
+          method,
+          headers: sent,
+          signal: combined,
+        });
       }
       const location = res.headers.location;
       if (!REDIRECT_STATUSES.has(res.statusCode) || location === undefined) {

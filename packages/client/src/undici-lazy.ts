@@ -1,5 +1,4 @@
 import type { Dispatcher, Agent as UndiciAgent } from "undici";
-import { HTTP2_STREAMS } from "./origin-protocols.ts";
 
 // Stand-ins for undici's `Agent` and `request` that load undici only when a
 // request is actually sent. Loading it costs every run ~10 ms (its own modules plus Node's
@@ -16,12 +15,6 @@ function loadUndici(): Promise<UndiciModules> {
 export interface AgentOptions extends UndiciAgent.Options {
   /** Connections per origin (`https://host[:port]`) instead of `connections`. */
   readonly originConnections?: ReadonlyMap<string, number>;
-  /**
-   * Whether the connection just made to an origin negotiated HTTP/2: such a connection takes
-   * {@link HTTP2_STREAMS} requests at once, where undici would count it busy with one (its
-   * `pipelining`, which must stay 1 for HTTP/1.1).
-   */
-  readonly isHttp2?: (origin: string) => boolean;
 }
 
 /**
@@ -39,23 +32,10 @@ export class Agent {
   /** The real agent, made (and undici loaded) on the first call. */
   dispatcher(): Promise<UndiciAgent> {
     this.#agent ??= loadUndici().then((undici) => {
-      const { originConnections, isHttp2, ...options } = this.#options;
-      if ((originConnections === undefined || originConnections.size === 0) && !isHttp2) {
+      const { originConnections, ...options } = this.#options;
+      if (originConnections === undefined || originConnections.size === 0) {
         return new undici.Agent(options);
       }
-      const clientFactory =
-        isHttp2 === undefined
-          ? undefined
-          : (origin: string | URL, clientOptions: object) => {
-              const client = new undici.Client(origin, clientOptions);
-              const key = new URL(String(origin)).origin;
-              // Emitted once the connection's protocol is set up and before it takes requests.
-              client.on("connect", () => {
-                const streams = isHttp2(key) ? HTTP2_STREAMS : 1;
-                if (client.pipelining !== streams) client.pipelining = streams;
-              });
-              return client;
-            };
       return new undici.Agent({
         ...options,
         factory: (origin, poolOptions) => {
@@ -63,7 +43,6 @@ export class Agent {
           return new undici.Pool(origin, {
             ...poolOptions,
             ...(limit === undefined ? {} : { connections: limit }),
-            ...(clientFactory === undefined ? {} : { factory: clientFactory }),
           });
         },
       });

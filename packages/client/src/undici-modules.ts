@@ -4,5 +4,4 @@
 // are deep imports).
 export { default as request } from "undici/lib/api/api-request.js";
 export { default as Agent } from "undici/lib/dispatcher/agent.js";
-export { default as Client } from "undici/lib/dispatcher/client.js";
 export { default as Pool } from "undici/lib/dispatcher/pool.js";
