@@ -1,7 +1,8 @@
 // `uv-ts pip install` fetches the wheels of `==` pins while the resolution still runs (a
 // scheduling choice of uv-ts; uv downloads after resolving). What the user sees must be exactly
 // what a download after the resolution shows.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import {
   assertSnapshot,
   hasFeature,
@@ -152,5 +153,43 @@ describe.skipIf(!hasFeature("python"))("pip install, pinned wheels fetched while
     expect(downloads("pf_a-1.0.0-py3-none-any.whl", from)).toBe(1);
     // Nothing was installed, and the cache keeps no half-fetched wheel.
     expect(readdirSync(ctx.cacheDir).filter((n) => n.startsWith(".tmp"))).toEqual([]);
+  }, 20_000);
+
+  it("the_index_connection_overlaps_the_interpreter_query", async () => {
+    await using ctx = await venvContext();
+    // An interpreter that answers its query 2 s late: the connection to the index does not wait
+    // for the answer (a cold cache queries the interpreter; the connection is made meanwhile).
+    const answered = join(ctx.tempDir, "answered");
+    const slowPython = join(ctx.tempDir, "slow-python");
+    writeFileSync(
+      slowPython,
+      `#!/bin/sh\nsleep 2\ndate +%s%3N >> '${answered}'\nexec '${join(ctx.venv, "bin", "python3")}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    writeFileSync(join(ctx.tempDir, "requirements.txt"), "pf-a==1.0.0\n");
+    const from = server.connectionTimes.length;
+    assertSnapshot(
+      await ctx.snapshot([
+        "pip",
+        "sync",
+        "requirements.txt",
+        "--python",
+        slowPython,
+        "-i",
+        server.simpleUrl,
+      ]),
+      `
+      exit_code: 0 (success)
+      ----- stderr -----
+      Resolved 1 package in [TIME]
+      Prepared 1 package in [TIME]
+      Installed 1 package in [TIME]
+       + pf-a==1.0.0
+      `,
+    );
+    const firstAnswer = Number(readFileSync(answered, "utf8").split("\n")[0]);
+    const firstConnection = server.connectionTimes[from];
+    expect(firstConnection).toBeDefined();
+    expect(firstConnection!).toBeLessThan(firstAnswer);
   }, 20_000);
 });

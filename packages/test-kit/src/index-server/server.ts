@@ -48,6 +48,8 @@ export interface IndexServer {
   readonly files: readonly IndexFile[];
   /** Requests received so far, oldest first. */
   readonly requests: readonly RequestLog[];
+  /** When each connection was accepted (epoch ms), oldest first. */
+  readonly connectionTimes: readonly number[];
   /** The URL of a served file. */
   fileUrl(filename: string): string;
   /** The served file named `filename`; throws when there is none. */
@@ -133,6 +135,7 @@ class LocalIndex implements IndexServer {
   readonly linksUrl: string;
   readonly files: readonly IndexFile[];
   readonly requests: MutableLog[] = [];
+  readonly connectionTimes: number[] = [];
   readonly #byFilename: Map<string, IndexFile>;
   readonly #projects: Map<string, { name: string; files: IndexFile[] }>;
   readonly #faults = new FaultSet();
@@ -167,6 +170,7 @@ class LocalIndex implements IndexServer {
     for (const rule of faults) this.#faults.add(rule);
     this.#server = server;
     server.on("connection", (socket: Socket) => {
+      this.connectionTimes.push(Date.now());
       this.#sockets.add(socket);
       socket.on("close", () => this.#sockets.delete(socket));
     });

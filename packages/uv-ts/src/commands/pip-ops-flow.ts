@@ -321,15 +321,14 @@ export async function runInstallFlow(
   const reinstall = reinstallFromArgs(ctx);
   // Parsed before anything is touched, so that a bad value fails fast.
   const resolverOpts = installResolverOptions(ctx, spec, options.noDeps, options.upgrade);
-  const env: TargetEnvironment = await findTargetEnvironment(ctx, environmentSelection(ctx));
-  reportTargetEnvironment(ctx, env);
-  checkExternallyManaged(ctx, env);
-  const markers: MarkerEnvironment = env.interpreter.markers;
-
   const refresh = refreshPolicy(ctx, reinstall, options.upgrade);
+  // The environment is looked for first: finding it may start its interpreter, whose run the
+  // cache and the client's connection below then overlap.
+  const finding = findTargetEnvironment(ctx, environmentSelection(ctx));
+  finding.catch(() => {});
   // Unless `pip install` may find nothing to do, the cache is opened while the environment is
-  // locked and read: all three mostly wait on the file system. It is disposed of on every way
-  // out, and its failure is reported when it is needed, as before.
+  // found, locked and read: all of them mostly wait on the file system or a child process. It is
+  // disposed of on every way out, and its failure is reported when it is needed, as before.
   let opening = options.checkSatisfied ? undefined : openCache(ctx, refresh);
   opening?.catch(() => {});
   // With the cache open, the index client is made and starts connecting to the index (when its
@@ -351,13 +350,18 @@ export async function runInstallFlow(
       () => {},
     );
   };
+  let env: TargetEnvironment;
   let lock: Awaited<ReturnType<typeof lockEnvironment>>;
   try {
+    env = await finding;
+    reportTargetEnvironment(ctx, env);
+    checkExternallyManaged(ctx, env);
     lock = await lockEnvironment(env.root, { cwd: ctx.cwd });
   } catch (error) {
     await disposeCache();
     throw error;
   }
+  const markers: MarkerEnvironment = env.interpreter.markers;
   try {
     const sitePackages = SitePackages.read(env.layout);
     if (
