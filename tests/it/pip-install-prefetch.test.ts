@@ -155,6 +155,47 @@ describe.skipIf(!hasFeature("python"))("pip install, pinned wheels fetched while
     expect(readdirSync(ctx.cacheDir).filter((n) => n.startsWith(".tmp"))).toEqual([]);
   }, 20_000);
 
+  it("pinned_wheels_download_as_soon_as_their_pages_arrive", async () => {
+    // Whichever of the two the solver decides first, the other's page is in long before that
+    // decision can be made: its wheel's download starts from the page, not from the decision.
+    for (const [slowName, otherWheel] of [
+      ["pf-a", "pf_c-1.0.0-py3-none-any.whl"],
+      ["pf-c", "pf_a-1.0.0-py3-none-any.whl"],
+    ] as const) {
+      await using ctx = await venvContext();
+      writeFileSync(join(ctx.tempDir, "requirements.txt"), "pf-a==1.0.0\npf-c==1.0.0\n");
+      const slow = server.setFault({
+        kind: "slow",
+        headersDelayMs: 2000,
+        path: `/simple/${slowName}/`,
+      });
+      const from = server.requests.length;
+      try {
+        assertSnapshot(
+          await ctx.snapshot(["pip", "sync", "requirements.txt", "-i", server.simpleUrl]),
+          `
+          exit_code: 0 (success)
+          ----- stderr -----
+          Resolved 2 packages in [TIME]
+          Prepared 2 packages in [TIME]
+          Installed 2 packages in [TIME]
+           + pf-a==1.0.0
+           + pf-c==1.0.0
+          `,
+        );
+      } finally {
+        slow.remove();
+      }
+      const log = server.requests.slice(from);
+      const slowPage = log.find((r) => r.pathname === `/simple/${slowName}/`);
+      const download = log.find((r) => r.pathname === `/files/${otherWheel}`);
+      expect(slowPage?.faults, slowName).toContain("slow");
+      expect(download, otherWheel).toBeDefined();
+      // Well before the slow page is answered (2 s after it was asked for).
+      expect(download!.receivedAt - slowPage!.receivedAt, otherWheel).toBeLessThan(1000);
+    }
+  }, 20_000);
+
   it("the_index_connection_overlaps_the_interpreter_query", async () => {
     await using ctx = await venvContext();
     // An interpreter that answers its query 2 s late: the connection to the index does not wait

@@ -64,6 +64,13 @@ export interface ResolverReporter {
    * resolution fail). Called as soon as the version is chosen, before its dependencies are read.
    */
   onChoice?(name: PackageName, version: Version, dist: CompatibleDist): void;
+  /**
+   * The distribution the resolver guesses a required registry package will be installed from,
+   * as soon as the package's versions are known and before the solver reaches it: the version
+   * the solver would choose within the range first required, unless something narrows it later
+   * (a guess may never be chosen). A package may be guessed more than once.
+   */
+  onGuess?(name: PackageName, version: Version, dist: CompatibleDist): void;
 }
 
 /** The inputs of {@link resolve}. */
@@ -719,6 +726,7 @@ class PythonResolver {
       if (candidate === undefined || dist === undefined) return undefined;
       const url = dist.kind === "wheel" ? dist.wheel.file.url : dist.sdist.file.url;
       if (url === guessed) return url;
+      if (extra === undefined) this.#request.reporter?.onGuess?.(name, candidate.version, dist);
       this.#prefetchMetadata(dist);
       // Source distributions would be built to learn their dependencies: only for a version
       // the solver actually picks.

@@ -13,6 +13,8 @@ export interface RequestLog {
   readonly accept: string | undefined;
   /** The status sent, filled in when the headers go out; `undefined` if they never did. */
   readonly status: number | undefined;
+  /** When the request arrived (epoch ms). */
+  readonly receivedAt: number;
   /** The faults that affected this request, in the order they were installed. */
   readonly faults: readonly FaultKind[];
 }

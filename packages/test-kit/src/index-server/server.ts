@@ -70,6 +70,7 @@ interface MutableLog {
   range: string | undefined;
   accept: string | undefined;
   status: number | undefined;
+  receivedAt: number;
   faults: FaultKind[];
 }
 
@@ -215,6 +216,7 @@ class LocalIndex implements IndexServer {
       range: req.headers.range,
       accept: req.headers.accept,
       status: undefined,
+      receivedAt: Date.now(),
       faults: [],
     };
     this.requests.push(entry);

@@ -276,24 +276,25 @@ function pinnedWheelReporter(
     else list.push(req);
   }
   const seen = new Set<string>();
-  return {
-    onChoice: (name, version, dist) => {
-      if (dist.kind !== "wheel") return;
-      const reqs = byName.get(name);
-      if (reqs === undefined || !reqs.every((r) => r.version!.contains(version))) return;
-      const key = `${name}@${version.hashKey()}`;
-      if (seen.has(key) || keptInstalled(dist)) return;
-      seen.add(key);
-      const { index, file, filename } = dist.wheel;
-      onPinnedWheel({
-        name,
-        version,
-        wheel: { kind: "registry", index, file, filename },
-        hashes: hashes.get(name) ?? [],
-        distribution: `${name}==${version.toString()}`,
-      });
-    },
+  // A guess within the pin is the pinned version, and its wheel the one the choice will take:
+  // the download need not wait for the solver to reach the package.
+  const take = (name: PackageName, version: Version, dist: CompatibleDist): void => {
+    if (dist.kind !== "wheel") return;
+    const reqs = byName.get(name);
+    if (reqs === undefined || !reqs.every((r) => r.version!.contains(version))) return;
+    const key = `${name}@${version.hashKey()}`;
+    if (seen.has(key) || keptInstalled(dist)) return;
+    seen.add(key);
+    const { index, file, filename } = dist.wheel;
+    onPinnedWheel({
+      name,
+      version,
+      wheel: { kind: "registry", index, file, filename },
+      hashes: hashes.get(name) ?? [],
+      distribution: `${name}==${version.toString()}`,
+    });
   };
+  return { onChoice: take, onGuess: take };
 }
 
 function yankReason(yanked: boolean | string): string | undefined {
