@@ -56,20 +56,32 @@ export class CachedClient {
   readonly #refreshStartedAt: number;
   /** Entries this client has fetched or revalidated: `--refresh` is satisfied for them. */
   readonly #renewed = new Set<string>();
+  /**
+   * Whether a response is handed on as soon as it is read, its entry written meanwhile. Awaited,
+   * a write's steps each wait for a turn of a main thread that is busy reading the other
+   * responses: on a cold cache that held every page back until nearly all had been read.
+   */
+  readonly #writeBehind: boolean;
+  /** Entry writes under way (with {@link #writeBehind}). */
+  readonly #writes = new Set<Promise<void>>();
+  /** The first write that failed and has not been reported yet. */
+  #writeFailure: CacheWriteError | undefined;
 
   constructor(
     http: HttpClient,
     store: HttpCacheStore | undefined,
-    options: { readonly now?: () => number } = {},
+    options: { readonly now?: () => number; readonly writeBehind?: boolean } = {},
   ) {
     this.http = http;
     this.#store = store;
+    this.#writeBehind = options.writeBehind ?? false;
     this.#now = options.now ?? Date.now;
     this.#refreshStartedAt = this.#now();
   }
 
   /** Fetches (or reads from the cache) and decodes with `decode`. */
   async get<P, T>(req: CacheableRequest<P>, decode: (payload: P) => T): Promise<T> {
+    this.#throwWriteFailure();
     const store = this.#store;
     const key = req.key;
     if (store === undefined || key === undefined) {
@@ -219,11 +231,46 @@ export class CachedClient {
     return value;
   }
 
+  /**
+   * Writes an entry, or with {@link #writeBehind} starts writing it: a failure is then reported
+   * by the next {@link get} or {@link flush}.
+   */
   async #write(key: CacheEntryKey, entry: StoredResponse): Promise<void> {
-    try {
-      await this.#store?.write(key, entry);
-    } catch (error) {
-      throw new CacheWriteError(error);
+    const store = this.#store;
+    if (store === undefined) return;
+    if (!this.#writeBehind) {
+      try {
+        await store.write(key, entry);
+      } catch (error) {
+        throw new CacheWriteError(error);
+      }
+      return;
     }
+    const write: Promise<void> = store.write(key, entry).then(
+      () => {
+        this.#writes.delete(write);
+      },
+      (error: unknown) => {
+        this.#writes.delete(write);
+        this.#writeFailure ??= new CacheWriteError(error);
+      },
+    );
+    this.#writes.add(write);
+  }
+
+  #throwWriteFailure(): void {
+    const failure = this.#writeFailure;
+    if (failure === undefined) return;
+    this.#writeFailure = undefined;
+    throw failure;
+  }
+
+  /**
+   * Waits until every entry being written is on disk; throws the cache's write error when one
+   * failed (and no {@link get} has reported it).
+   */
+  async flush(): Promise<void> {
+    while (this.#writes.size > 0) await Promise.all(this.#writes);
+    this.#throwWriteFailure();
   }
 }

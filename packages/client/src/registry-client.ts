@@ -78,6 +78,12 @@ export interface RegistryClientOptions {
   readonly concurrency?: number;
   /** The clock the HTTP cache uses (epoch ms); tests move it forward. */
   readonly now?: () => number;
+  /**
+   * Hand responses on before their cache entries are written, which {@link
+   * RegistryClient.flush} and `close` wait for (a CLI run, busy reading many pages at once);
+   * default: each answer once its entry is written.
+   */
+  readonly writeBehind?: boolean;
 }
 
 /**
@@ -161,7 +167,15 @@ export interface RegistryClient {
    * stored page of that name serves its files from is connected to as well, when it is another.
    */
   preconnect(names: Iterable<PackageName | string>, options?: { readonly files?: boolean }): void;
-  /** Closes pooled connections. */
+  /**
+   * Waits until the cache entries of the responses read so far are written; throws the cache's
+   * write error when one failed and no later request has reported it.
+   */
+  flush(): Promise<void>;
+  /**
+   * Writes what the cache still has to ({@link flush}, whose error it throws) and closes pooled
+   * connections.
+   */
   close(): Promise<void>;
 }
 
@@ -281,11 +295,10 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   const store =
     options.cacheStore ??
     (options.cacheDir === undefined ? undefined : new FileHttpCacheStore(options.cacheDir));
-  const cached = new CachedClient(
-    http,
-    store,
-    options.now === undefined ? {} : { now: options.now },
-  );
+  const cached = new CachedClient(http, store, {
+    ...(options.now === undefined ? {} : { now: options.now }),
+    writeBehind: options.writeBehind ?? false,
+  });
   const limit = createLimiter(options.concurrency ?? 50);
   // Pages are requested as uv requests them, under the download concurrency, so that every
   // known name's page is asked for at once; a page hands its slot on once its body is in, as
@@ -516,8 +529,16 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       }
     },
 
-    close() {
-      return http.close();
+    flush() {
+      return cached.flush();
+    },
+
+    async close() {
+      try {
+        await cached.flush();
+      } finally {
+        await http.close();
+      }
     },
   };
 }

@@ -184,6 +184,8 @@ export const run: CommandRun = async (ctx) => {
       signal: ctx.signal,
       ...(storedMetadata === undefined ? {} : { cachedClient: storedMetadata }),
     });
+    // The pages and metadata read are in the cache before the run reports anything.
+    await client.flush();
     diagnostics = await resolutionDiagnostics({
       resolution,
       mode,
@@ -192,9 +194,12 @@ export const run: CommandRun = async (ctx) => {
       overrides,
     });
   } finally {
-    await client.close();
-    await storedMetadata?.close();
-    await cache.dispose();
+    try {
+      await client.close();
+    } finally {
+      await storedMetadata?.close();
+      await cache.dispose();
+    }
   }
 
   const count = resolution.size;

@@ -437,6 +437,8 @@ export async function runInstallFlow(
         },
       );
       if (requireHashMode) requireResolvedHashes(resolution);
+      // The pages and metadata read are in the cache before the run reports anything.
+      await client.flush();
       reportResolved(ctx, count, options.start);
       // The environment is not read again: it is locked, so what was read above still holds (uv
       // reads it once too).
@@ -467,8 +469,11 @@ export async function runInstallFlow(
       // resolution) are stopped; none outlives the command.
       await fetcher.settle();
       fetcher.close();
-      await client.close();
-      await storedMetadata?.close();
+      try {
+        await client.close();
+      } finally {
+        await storedMetadata?.close();
+      }
     }
   } finally {
     await disposeCache();

@@ -168,5 +168,6 @@ export function createPipClient(
           : false,
     env: ctx.io.env,
     signal: ctx.signal,
+    writeBehind: true,
   });
 }
