@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import {
   type DistFilename,
   parseDistFilename,
@@ -5,8 +6,9 @@ import {
   WheelFilename,
 } from "@uv-ts/distribution-filename";
 import type { PackageName } from "@uv-ts/normalize";
-import { Version } from "@uv-ts/pep440";
+import { ParseMemo, Version } from "@uv-ts/pep440";
 import {
+  type HtmlPageLinks,
   type LazyHtmlFile,
   type LazyJsonFile,
   parseHtmlAnchor,
@@ -86,6 +88,22 @@ interface VersionGroup<F> {
 }
 
 /**
+ * Whether each wheel tail (build tag, tags, variant label) seen is valid, by text: a valid tail
+ * is valid after any name and version, and pages of different projects share most of theirs
+ * (`cp312-cp312-manylinux_2_17_x86_64...`). A cache of pure results, like `ParseMemo`.
+ */
+const WHEEL_TAILS = new ParseMemo<boolean>(4096);
+
+/**
+ * Three tag components (`py3-none-any`, `cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64`),
+ * each a `.`-separated set of runs of ASCII letters, digits and `_`: a wheel tail without build
+ * tag or variant label that `WheelFilename` accepts whatever the tags say (it drops tags it does
+ * not understand), checked without its parser, which costs far more the first few hundred times
+ * a run calls it.
+ */
+const PLAIN_TAGS = /^\w+(?:\.\w+)*-\w+(?:\.\w+)*-\w+(?:\.\w+)*$/;
+
+/**
  * Finds the version of each file of a page without parsing its filename in full (tags, build
  * tags), yet exactly for the files that `parseDistFilename(filename, name)` accepts: only those
  * get a version. A wheel's name, version and the rest of its stem are valid or not each on its
@@ -95,10 +113,9 @@ interface VersionGroup<F> {
 class VersionReader<F extends { readonly filename: string }> {
   readonly #name: PackageName;
   readonly #groups = new Map<number | string, VersionGroup<F>>();
-  /** The group of each version text seen (`null`: not a version). */
-  readonly #byText = new Map<string, VersionGroup<F> | null>();
+  /** The version of each version text seen (`null`: not a version). */
+  readonly #byText = new Map<string, Version | null>();
   readonly #wheelNames = new Map<string, boolean>();
-  readonly #wheelTails = new Map<string, boolean>();
   readonly #sdistNames = new Map<string, boolean>();
 
   constructor(name: PackageName) {
@@ -112,17 +129,24 @@ class VersionReader<F extends { readonly filename: string }> {
 
   /** The group `file` belongs to (created if new), or `undefined` when it is skipped. */
   groupOf(file: F): VersionGroup<F> | undefined {
-    const filename = file.filename;
-    // A `/` (from a percent-encoded one) changes which part of the name counts as the file's.
-    if (filename.indexOf("/") === -1) {
-      if (filename.length > 4 && filename.endsWith(".whl")) return this.#wheelGroup(filename);
-      if (filename.length > 7 && filename.endsWith(".tar.gz")) return this.#sdistGroup(filename);
-    }
-    const parsed = parseDistFilename(filename, this.#name);
-    return parsed === undefined ? undefined : this.#groupOfVersion(parsed.version);
+    const version = this.versionOf(file.filename);
+    return version === undefined ? undefined : this.#groupOfVersion(version);
   }
 
-  #wheelGroup(filename: string): VersionGroup<F> | undefined {
+  /**
+   * The version of a file (the same object for the same version text), or `undefined` when
+   * `parseDistFilename(filename, name)` rejects it.
+   */
+  versionOf(filename: string): Version | undefined {
+    // A `/` (from a percent-encoded one) changes which part of the name counts as the file's.
+    if (filename.indexOf("/") === -1) {
+      if (filename.length > 4 && filename.endsWith(".whl")) return this.#wheelVersion(filename);
+      if (filename.length > 7 && filename.endsWith(".tar.gz")) return this.#sdistVersion(filename);
+    }
+    return parseDistFilename(filename, this.#name)?.version;
+  }
+
+  #wheelVersion(filename: string): Version | undefined {
     const stem = filename.slice(0, -4);
     const nameEnd = stem.indexOf("-");
     const versionEnd = nameEnd === -1 ? -1 : stem.indexOf("-", nameEnd + 1);
@@ -136,16 +160,18 @@ class VersionReader<F extends { readonly filename: string }> {
     if (!nameOk) return undefined;
     // Build tag, tags and variant label: the parts count and read the same after any version.
     const tail = stem.slice(versionEnd + 1);
-    let tailOk = this.#wheelTails.get(tail);
+    let tailOk = WHEEL_TAILS.get(tail);
     if (tailOk === undefined) {
-      tailOk = WheelFilename.tryParse(`a-0-${tail}.whl`) !== undefined;
-      this.#wheelTails.set(tail, tailOk);
+      tailOk = WHEEL_TAILS.set(
+        tail,
+        PLAIN_TAGS.test(tail) || WheelFilename.tryParse(`a-0-${tail}.whl`) !== undefined,
+      );
     }
     if (!tailOk) return undefined;
-    return this.#groupOfText(stem.slice(nameEnd + 1, versionEnd));
+    return this.#versionOfText(stem.slice(nameEnd + 1, versionEnd));
   }
 
-  #sdistGroup(filename: string): VersionGroup<F> | undefined {
+  #sdistVersion(filename: string): Version | undefined {
     // With the package name known, the name is the prefix of its length (names and versions
     // may both contain `-`).
     const stem = filename.slice(0, -7);
@@ -157,24 +183,20 @@ class VersionReader<F extends { readonly filename: string }> {
       nameOk = SourceDistFilename.tryParse(`${nameText}-0.tar.gz`, this.#name) !== undefined;
       this.#sdistNames.set(nameText, nameOk);
     }
-    return nameOk ? this.#groupOfText(stem.slice(length + 1)) : undefined;
+    return nameOk ? this.#versionOfText(stem.slice(length + 1)) : undefined;
   }
 
-  #groupOfText(text: string): VersionGroup<F> | undefined {
-    let group = this.#byText.get(text);
-    if (group === undefined) {
-      const version = Version.tryParse(text);
-      group = version === undefined ? null : this.#groupOfVersion(version);
-      this.#byText.set(text, group);
+  #versionOfText(text: string): Version | undefined {
+    let version = this.#byText.get(text);
+    if (version === undefined) {
+      version = Version.tryParse(text) ?? null;
+      this.#byText.set(text, version);
     }
-    return group ?? undefined;
+    return version ?? undefined;
   }
 
   #groupOfVersion(version: Version): VersionGroup<F> {
-    // Grouped by equality (`1.0` is `1.0.0`), as the resolver looks versions up. Most versions
-    // have a fast key (equal for equal versions, and only such versions have one), a number
-    // that costs nothing, where a hash key is a string built per version.
-    const key = version.fastKey >= 0 ? version.fastKey : version.hashKey();
+    const key = versionKey(version);
     let group = this.#groups.get(key);
     if (group === undefined) {
       group = { version, files: [], uploads: {} };
@@ -182,6 +204,16 @@ class VersionReader<F extends { readonly filename: string }> {
     }
     return group;
   }
+}
+
+/**
+ * Equal for equal versions only: versions are grouped by equality (`1.0` is `1.0.0`), as the
+ * resolver looks them up. Most versions have a fast key (equal for equal versions, and only such
+ * versions have one), a number that costs nothing, where a hash key is a string built per
+ * version.
+ */
+function versionKey(version: Version): number | string {
+  return version.fastKey >= 0 ? version.fastKey : version.hashKey();
 }
 
 /** Adds a file's upload time (epoch ms; `undefined` when it has none) to its group's summary. */
@@ -348,6 +380,114 @@ export class GroupedDists implements PageDists {
     // Records are the stored form already; `Date`s become epoch ms as in `encodeDists`.
     return this.#records ? (files as unknown[]) : files.map((f) => storedFile(f as SimpleFile));
   }
+}
+
+/** One version's files of a page read by `scanSimpleHtmlLinks`: their indices in page order. */
+interface LinkGroup {
+  readonly files: number[];
+  uploads: { firstWheel?: number; firstSdist?: number; lastSdist?: number } | undefined;
+}
+
+/**
+ * The stored form ({@link encodeDists}) of a page read by `scanSimpleHtmlLinks`: what
+ * `GroupedDists.fromHtml(...).encode()` gives for the same page read by `scanSimpleHtml`, built
+ * without an object per file and without sorting the whole page (each version's files are
+ * sorted by filename, which is the page's order restricted to them). `bytes` are the page's
+ * bytes, that `html` was decoded from: a page of ASCII (nearly all are) is copied into the tail
+ * as it is, instead of being encoded again.
+ */
+export function encodeHtmlLinks(
+  links: HtmlPageLinks,
+  html: string,
+  bytes: Uint8Array | undefined,
+  name: PackageName,
+): { index: DistsIndex; tail: Buffer } {
+  const { filenames, uploadTimes, starts, ends } = links;
+  const reader = new VersionReader<{ readonly filename: string }>(name);
+  const groups = new Map<number | string, LinkGroup>();
+  for (let i = 0; i < filenames.length; i++) {
+    const filename = filenames[i] as string;
+    const version = reader.versionOf(filename);
+    if (version === undefined) continue;
+    const key = versionKey(version);
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { files: [], uploads: {} };
+      groups.set(key, group);
+    }
+    group.files.push(i);
+    if (
+      group.uploads !== undefined &&
+      !addUpload(group.uploads, filename.endsWith(".whl"), uploadTimes[i])
+    ) {
+      group.uploads = undefined;
+    }
+  }
+  const byFilename = (a: number, b: number): number => {
+    const x = filenames[a] as string;
+    const y = filenames[b] as string;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  };
+  const versions: { version: Version; group: LinkGroup }[] = [];
+  for (const group of groups.values()) {
+    if (group.files.length > 1) group.files.sort(byFilename);
+    // A version is spelled as its first file spells it, in filename order.
+    const version = reader.versionOf(filenames[group.files[0] as number] as string) as Version;
+    versions.push({ version, group });
+  }
+  versions.sort((a, b) => a.version.compare(b.version));
+
+  const lines: string[] = [];
+  const uploads: StoredUploads[] = [];
+  for (const { group } of versions) {
+    let lengths = "";
+    let anchors = "";
+    for (const i of group.files) {
+      const start = starts[i] as number;
+      const end = ends[i] as number;
+      lengths += lengths === "" ? `${end - start}` : `,${end - start}`;
+      anchors += html.slice(start, end);
+    }
+    lines.push(`${lengths}|${anchors}\n`);
+    const u = group.uploads;
+    uploads.push(
+      u === undefined
+        ? null
+        : storeUploads({
+            firstWheel: u.firstWheel,
+            firstSdist: u.firstSdist,
+            lastSdist: u.lastSdist,
+          }),
+    );
+  }
+  const offsets = [0];
+  let tail: Buffer;
+  if (bytes !== undefined && isAscii(bytes)) {
+    // One byte per character: each line is written as it is, without a copy of the whole text.
+    let size = 0;
+    for (const line of lines) {
+      size += line.length;
+      offsets.push(size);
+    }
+    tail = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (const line of lines) at += tail.write(line, at, "latin1");
+  } else {
+    let size = 0;
+    for (const line of lines) {
+      size += Buffer.byteLength(line, "utf8");
+      offsets.push(size);
+    }
+    tail = Buffer.from(lines.join(""), "utf8");
+  }
+  const index: DistsIndex = {
+    versions: versions.map(({ version }) => version.toString()),
+    offsets,
+    uploads,
+    form: "html",
+    base: links.base,
+  };
+  return { index, tail };
 }
 
 /**

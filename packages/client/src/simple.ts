@@ -9,6 +9,7 @@ import {
   SIMPLE_JSON_MEDIA_TYPE,
   type SimpleFile,
   scanSimpleHtml,
+  scanSimpleHtmlLinks,
   scanSimpleJson,
 } from "@uv-ts/pypi-types";
 import { joinChunks, readBodyChunks } from "./body.ts";
@@ -17,7 +18,13 @@ import { SplitPayload } from "./http-cache/split-payload.ts";
 import { headerValue } from "./http-client.ts";
 import type { IndexUrl } from "./index-url.ts";
 import { redactUrl } from "./redact.ts";
-import { type DistsIndex, GroupedDists, type PageDists, StoredDists } from "./simple-dists.ts";
+import {
+  type DistsIndex,
+  encodeHtmlLinks,
+  GroupedDists,
+  type PageDists,
+  StoredDists,
+} from "./simple-dists.ts";
 
 /**
  * uv's `Accept` for Simple API pages: PEP 691 JSON first, then the versioned HTML, then any
@@ -142,7 +149,25 @@ export async function readSimplePage(
   ) {
     return previous;
   }
-  const page = scanPage({ url, mediaType, body: joinChunks(body).toString("utf8") }, name);
+  const bytes = joinChunks(body);
+  const payload: SimplePageBody = { url, mediaType, body: bytes.toString("utf8") };
+  if (mediaType === "html") {
+    // Grouped and encoded in one go, then opened as a stored page would be: a big page's files
+    // never become objects until their version is asked for.
+    const links = readPage(payload, () => scanSimpleHtmlLinks(payload.body, url));
+    const { index, tail } = encodeHtmlLinks(links, payload.body, bytes, name);
+    const dists = StoredDists.open(index, tail, name);
+    if (dists === undefined) throw new Error("a page's encoded files do not fit their index");
+    const head: SimplePageHead = {
+      format: PAGE_FORMAT,
+      url,
+      digest,
+      projectStatus: links.projectStatus,
+      dists: index,
+    };
+    return new FreshPagePayload(head, tail, name, { projectStatus: links.projectStatus, dists });
+  }
+  const page = scanPage(payload, name);
   const dists = page.dists;
   const { index, tail } = dists.encode();
   const versions = page.versions === undefined ? {} : { versions: page.versions };

@@ -23,5 +23,22 @@ const REWRITTEN = /\/\.\.?(?:\/|$)|%2e|[/.]xn--/i;
  * conservatively: `false` only means "not known", and the caller parses the URL then.
  */
 export function isCanonicalHttpUrl(href: string): boolean {
-  return CANONICAL_SHAPE.test(href) && !REWRITTEN.test(href);
+  return CANONICAL_SHAPE.test(href) && !mayBeRewritten(href);
+}
+
+/**
+ * `REWRITTEN.test(href)`, which only matches around a `/.`, a `%` or a `n--` (any case): three
+ * literal searches rule most URLs out faster than the expression, whose alternatives start with
+ * characters a URL is full of.
+ */
+function mayBeRewritten(href: string): boolean {
+  if (
+    href.indexOf("/.") === -1 &&
+    href.indexOf("%") === -1 &&
+    href.indexOf("n--") === -1 &&
+    href.indexOf("N--") === -1
+  ) {
+    return false;
+  }
+  return REWRITTEN.test(href);
 }

@@ -48,7 +48,7 @@ export interface HtmlVisitor {
 const RAW_TEXT = new Set(["script", "style", "textarea", "title", "xmp", "noembed", "noframes"]);
 
 /** HTML whitespace: space, tab, LF, CR, FF. */
-function isWs(c: number): boolean {
+export function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
 }
 
@@ -89,47 +89,67 @@ export function tokenizeHtml(html: string, handler: HtmlTokenHandler): void {
   let i = 0;
   let textStart = 0;
   const n = html.length;
-  const onText = handler.text;
-  const flushText = (end: number): void => {
-    if (onText !== undefined && end > textStart) onText.call(handler, textStart, end);
-  };
   while (i < n) {
     const lt = html.indexOf("<", i);
     if (lt === -1) break;
-    const next = html.charCodeAt(lt + 1);
-    if (next === 33 /* ! */ && html.startsWith("<!--", lt)) {
-      flushText(lt);
-      const close = html.indexOf("-->", lt + 4);
-      i = textStart = close === -1 ? n : close + 3;
-    } else if (next === 33 /* ! */ || next === 63 /* ? */) {
-      flushText(lt);
-      const close = html.indexOf(">", lt + 2);
-      i = textStart = close === -1 ? n : close + 1;
-    } else if (next === 47 /* / */ && isAlpha(html.charCodeAt(lt + 2))) {
-      flushText(lt);
-      let j = lt + 2;
-      while (j < n && !endsName(html.charCodeAt(j))) j++;
-      const name = html.slice(lt + 2, j).toLowerCase();
-      const close = html.indexOf(">", j);
-      i = textStart = close === -1 ? n : close + 1;
-      handler.endTag(name);
-    } else if (isAlpha(next)) {
-      flushText(lt);
-      let j = lt + 1;
-      while (j < n && !endsName(html.charCodeAt(j))) j++;
-      const name = html.slice(lt + 1, j).toLowerCase();
-      i = textStart = handler.startTag(name, lt, j);
-      if (RAW_TEXT.has(name)) {
-        const close = indexOfIgnoreCase(html, `</${name}`, i);
-        const contentEnd = close === -1 ? n : close;
-        if (name === "title" || name === "textarea") flushText(contentEnd);
-        i = textStart = contentEnd;
-      }
-    } else {
+    const next = readMarkup(html, lt, handler, textStart);
+    if (next === -1) {
       i = lt + 1;
+    } else {
+      i = textStart = next;
     }
   }
-  flushText(n);
+  if (handler.text !== undefined && n > textStart) handler.text(textStart, n);
+}
+
+/**
+ * Reads the markup that starts with the `<` at `lt` as {@link tokenizeHtml} does (a comment, a
+ * declaration, an end tag, or a start tag and, for a raw-text element, its content), reporting
+ * it to `handler` after the text from `textStart`; returns where the text after it starts, or -1
+ * when this `<` is text (nothing reported). A reader with shortcuts for the tags it expects
+ * hands every other `<` to this.
+ */
+export function readMarkup(
+  html: string,
+  lt: number,
+  handler: HtmlTokenHandler,
+  textStart: number,
+): number {
+  const n = html.length;
+  const onText = handler.text;
+  const next = html.charCodeAt(lt + 1);
+  if (next === 33 /* ! */ && html.startsWith("<!--", lt)) {
+    if (onText !== undefined && lt > textStart) onText.call(handler, textStart, lt);
+    const close = html.indexOf("-->", lt + 4);
+    return close === -1 ? n : close + 3;
+  }
+  if (next === 33 /* ! */ || next === 63 /* ? */) {
+    if (onText !== undefined && lt > textStart) onText.call(handler, textStart, lt);
+    const close = html.indexOf(">", lt + 2);
+    return close === -1 ? n : close + 1;
+  }
+  if (next === 47 /* / */ && isAlpha(html.charCodeAt(lt + 2))) {
+    if (onText !== undefined && lt > textStart) onText.call(handler, textStart, lt);
+    let j = lt + 2;
+    while (j < n && !endsName(html.charCodeAt(j))) j++;
+    const name = html.slice(lt + 2, j).toLowerCase();
+    const close = html.indexOf(">", j);
+    handler.endTag(name);
+    return close === -1 ? n : close + 1;
+  }
+  if (!isAlpha(next)) return -1;
+  if (onText !== undefined && lt > textStart) onText.call(handler, textStart, lt);
+  let j = lt + 1;
+  while (j < n && !endsName(html.charCodeAt(j))) j++;
+  const name = html.slice(lt + 1, j).toLowerCase();
+  const end = handler.startTag(name, lt, j);
+  if (!RAW_TEXT.has(name)) return end;
+  const close = indexOfIgnoreCase(html, `</${name}`, end);
+  const contentEnd = close === -1 ? n : close;
+  if (onText !== undefined && (name === "title" || name === "textarea") && contentEnd > end) {
+    onText.call(handler, end, contentEnd);
+  }
+  return contentEnd;
 }
 
 /** Where a tag's attributes go as {@link readAttributes} finds them. */

@@ -67,10 +67,12 @@ export {
   type SimpleHtmlRecords,
 } from "./simple-html.ts";
 export {
+  type HtmlPageLinks,
   type LazyHtmlFile,
   type LazyHtmlPage,
   parseHtmlAnchor,
   scanSimpleHtml,
+  scanSimpleHtmlLinks,
 } from "./simple-html-lazy.ts";
 export {
   type LazyJsonFile,

@@ -3,9 +3,11 @@ import {
   type AttributeSink,
   CollectedAttributes,
   endsName,
+  type HtmlTokenHandler,
   isAlpha,
+  isWs,
   readAttributes,
-  tokenizeHtml,
+  readMarkup,
 } from "./html-scanner.ts";
 import {
   type ProjectStatus,
@@ -48,19 +50,53 @@ export interface LazyHtmlPage {
  * {@link SimpleFile} that `parseSimpleHtml` would. Throws the same errors for the same pages.
  */
 export function scanSimpleHtml(html: string, pageUrl: string | URL): LazyHtmlPage {
+  const links = scanSimpleHtmlLinks(html, pageUrl);
+  const files: LazyHtmlFile[] = [];
+  for (let i = 0; i < links.filenames.length; i++) {
+    files.push({
+      filename: links.filenames[i] as string,
+      uploadTime: links.uploadTimes[i],
+      anchor: html.slice(links.starts[i], links.ends[i]),
+    });
+  }
+  files.sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
+  return { base: links.base, files, projectStatus: links.projectStatus };
+}
+
+/**
+ * The files of a page as {@link scanSimpleHtml} reads them, in page order rather than sorted, one
+ * array per field rather than an object per file: for a reader that sorts them its own way
+ * (by version, then by filename) and keeps only their tags' positions.
+ */
+export interface HtmlPageLinks {
+  /** {@link LazyHtmlPage.base}. */
+  readonly base: string;
+  readonly projectStatus: ProjectStatus;
+  /** The files' {@link LazyHtmlFile.filename}s, in page order. */
+  readonly filenames: readonly string[];
+  /** The files' {@link LazyHtmlFile.uploadTime}s. */
+  readonly uploadTimes: readonly (number | undefined)[];
+  /** Where each file's `<a ...>` tag ({@link LazyHtmlFile.anchor}) starts in the page... */
+  readonly starts: readonly number[];
+  /** ... and ends. */
+  readonly ends: readonly number[];
+}
+
+/** {@link scanSimpleHtml}, its files as {@link HtmlPageLinks}; the same errors. */
+export function scanSimpleHtmlLinks(html: string, pageUrl: string | URL): HtmlPageLinks {
   const status = new ProjectStatusReader();
-  const anchors: AnchorAttributes[] = [];
+  const anchors: AnchorTag[] = [];
   let baseHref: string | undefined;
   let baseDecided = false;
   let inHead = false;
-  tokenizeHtml(html, {
+  const handler: HtmlTokenHandler = {
     startTag(name, tagStart, nameEnd) {
       if (name === "a") {
         baseDecided = true;
-        const anchor = new AnchorAttributes(html, tagStart);
-        anchor.end = readAttributes(html, nameEnd, anchor);
-        anchors.push(anchor);
-        return anchor.end;
+        const anchor = new AnchorAttributes(html);
+        const end = readAttributes(html, nameEnd, anchor);
+        anchors.push({ start: tagStart, end, href: anchor.href, upload: anchor.upload });
+        return end;
       }
       if (name === "meta" || name === "base") {
         const collected = new CollectedAttributes(html);
@@ -81,16 +117,86 @@ export function scanSimpleHtml(html: string, pageUrl: string | URL): LazyHtmlPag
     endTag(name) {
       if (name === "head") inHead = false;
     },
-  });
+  };
+  // `tokenizeHtml`, with shortcuts for what a page is mostly made of (`<a ...>`, `</a>`,
+  // `<br/>`): a big page has thousands of each, and reading them as general tags is most of
+  // the time it takes to read the page the first time, before the code is optimised.
+  const anchor = SIMPLE_ANCHOR;
+  let i = 0;
+  for (;;) {
+    const lt = html.indexOf("<", i);
+    if (lt === -1) break;
+    const c1 = html.charCodeAt(lt + 1);
+    const c2 = html.charCodeAt(lt + 2);
+    if (c1 === 97 /* a */ && isWs(c2)) {
+      anchor.lastIndex = lt;
+      const m = anchor.exec(html);
+      if (m !== null) {
+        baseDecided = true;
+        i = anchor.lastIndex;
+        anchors.push({ start: lt, end: i, href: m[1], upload: m[2] });
+        continue;
+      }
+    } else if (c1 === 47 /* / */ && c2 === 97 /* a */ && html.charCodeAt(lt + 3) === 62 /* > */) {
+      i = lt + 4;
+      continue;
+    } else if (c1 === 98 /* b */ && c2 === 114 /* r */) {
+      const c3 = html.charCodeAt(lt + 3);
+      if (c3 === 62 /* > */) {
+        i = lt + 4;
+        continue;
+      }
+      if (c3 === 47 /* / */ && html.charCodeAt(lt + 4) === 62 /* > */) {
+        i = lt + 5;
+        continue;
+      }
+    }
+    const next = readMarkup(html, lt, handler, 0);
+    i = next === -1 ? lt + 1 : next;
+  }
   const page = resolveUrl(pageUrl.toString(), pageUrl);
   const base = baseHref === undefined ? page : resolveUrl(baseHref, page);
-  const files: LazyHtmlFile[] = [];
-  for (const anchor of anchors) {
-    const file = readAnchor(anchor, base);
-    if (file !== undefined) files.push(file);
+  const filenames: string[] = [];
+  const uploadTimes: (number | undefined)[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const tag of anchors) {
+    const filename = readAnchor(tag, base);
+    if (filename === undefined) continue;
+    const upload = tag.upload;
+    filenames.push(filename);
+    uploadTimes.push(
+      upload === undefined ? undefined : parseTimestampMillis(decodeHtmlEntities(upload)),
+    );
+    starts.push(tag.start);
+    ends.push(tag.end);
   }
-  files.sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
-  return { base, files, projectStatus: status.result() };
+  return { base, projectStatus: status.result(), filenames, uploadTimes, starts, ends };
+}
+
+// HTML whitespace (space, tab, LF, CR, FF), spelled out: `\s` takes more.
+const WS = "[ \\t\\n\\r\\f]";
+/** An attribute other than `href` and `data-upload-time`, lower-case, its value double-quoted. */
+const OTHER = `${WS}+(?!(?:href|data-upload-time)(?![a-z0-9-]))[a-z][a-z0-9-]*(?:="[^"]*")?`;
+
+/**
+ * An `<a>` tag as indexes write it: lower-case names, values in double quotes, `href` first and
+ * `data-upload-time` at most once; the values of those two captured. For such a tag the general
+ * reader (`readAttributes`) ends where the match ends and finds the same two values (each is the
+ * first of its name, as no other has it); anything else is left to it.
+ */
+const SIMPLE_ANCHOR = new RegExp(
+  `<a${WS}+href="([^"]*)"(?:${OTHER})*(?:${WS}+data-upload-time="([^"]*)"(?:${OTHER})*)?[ \\t\\n\\r\\f/]*>`,
+  "y",
+);
+
+/** An `<a>` tag of a page: where it is, and its first `href` and `data-upload-time` values. */
+interface AnchorTag {
+  readonly start: number;
+  readonly end: number;
+  /** As written; `undefined` when absent or bare. */
+  readonly href: string | undefined;
+  readonly upload: string | undefined;
 }
 
 /**
@@ -112,39 +218,30 @@ export function parseHtmlAnchor(anchor: string, base: string): SimpleFile | unde
 }
 
 /**
- * The filename and upload time of an anchor, after the checks `parseAnchor` makes that can fail,
- * in its order: the fragment's hashes, the filename's encoding, the URL.
+ * The filename of an anchor (`undefined`: not a link), after the checks `parseAnchor` makes
+ * that can fail, in its order: the fragment's hashes, the filename's encoding, the URL.
  */
-function readAnchor(anchor: AnchorAttributes, base: string): LazyHtmlFile | undefined {
-  const html = anchor.html;
-  if (anchor.hrefStart === -1 || anchor.hrefEnd === anchor.hrefStart) return undefined;
-  const { path, filename } = readHref(html.slice(anchor.hrefStart, anchor.hrefEnd));
+function readAnchor(anchor: AnchorTag, base: string): string | undefined {
+  const href = anchor.href;
+  if (href === undefined || href === "") return undefined;
+  const { path, filename } = readHref(href, false);
   if (!resolvesWithoutError(path, base)) resolveUrl(path, base);
-  const uploadTime =
-    anchor.uploadStart === -1
-      ? undefined
-      : parseTimestampMillis(decodeHtmlEntities(html.slice(anchor.uploadStart, anchor.uploadEnd)));
-  return { filename, uploadTime, anchor: html.slice(anchor.start, anchor.end) };
+  return filename;
 }
 
 /**
- * Where an `<a>` tag is, and where its first `href` and `data-upload-time` attributes' values
- * are (-1: absent or bare). The first occurrence of a name wins, as in `HtmlAttributes`.
+ * The first `href` and `data-upload-time` values of an `<a>` tag (`undefined`: absent or bare),
+ * as written. The first occurrence of a name wins, as in `HtmlAttributes`.
  */
 class AnchorAttributes implements AttributeSink {
   readonly html: string;
-  readonly start: number;
-  end = 0;
   #hrefSeen = false;
-  hrefStart = -1;
-  hrefEnd = -1;
+  href: string | undefined = undefined;
   #uploadSeen = false;
-  uploadStart = -1;
-  uploadEnd = -1;
+  upload: string | undefined = undefined;
 
-  constructor(html: string, start: number) {
+  constructor(html: string) {
     this.html = html;
-    this.start = start;
   }
 
   add(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
@@ -152,14 +249,12 @@ class AnchorAttributes implements AttributeSink {
     if (length === 4) {
       if (!this.#hrefSeen && namedAt(this.html, nameStart, "href")) {
         this.#hrefSeen = true;
-        this.hrefStart = valueStart;
-        this.hrefEnd = valueEnd;
+        if (valueStart !== -1) this.href = this.html.slice(valueStart, valueEnd);
       }
     } else if (length === 16) {
       if (!this.#uploadSeen && namedAt(this.html, nameStart, "data-upload-time")) {
         this.#uploadSeen = true;
-        this.uploadStart = valueStart;
-        this.uploadEnd = valueEnd;
+        if (valueStart !== -1) this.upload = this.html.slice(valueStart, valueEnd);
       }
     }
   }

@@ -123,9 +123,13 @@ function isSizeText(text: string): boolean {
 /**
  * What an anchor's `href` (as written) says before its URL is resolved: the path, the hashes of
  * its fragment and the filename (the last segment, percent-decoded). Throws for a fragment or a
- * filename uv rejects, in uv's order.
+ * filename uv rejects, in uv's order. Without `withHashes`, the fragment is only checked, and
+ * `hashes` is empty.
  */
-export function readHref(href: string): {
+export function readHref(
+  href: string,
+  withHashes = true,
+): {
   path: string;
   hashes: ReturnType<typeof parseFragmentHashes>;
   filename: string;
@@ -133,7 +137,10 @@ export function readHref(href: string): {
   const decoded = decodeHtmlEntities(href);
   const hashIndex = decoded.indexOf("#");
   const path = hashIndex === -1 ? decoded : decoded.slice(0, hashIndex);
-  const hashes = hashIndex === -1 ? {} : parseFragmentHashes(decoded.slice(hashIndex + 1));
+  let hashes: Hashes;
+  if (hashIndex === -1) hashes = withHashes ? {} : NO_HASHES;
+  else if (!withHashes && isPlainSha256(decoded, hashIndex + 1)) hashes = NO_HASHES;
+  else hashes = parseFragmentHashes(decoded.slice(hashIndex + 1));
   const lastSegment = path.slice(path.lastIndexOf("/") + 1);
   const query = lastSegment.indexOf("?");
   const rawFilename = query === -1 ? lastSegment : lastSegment.slice(0, query);
@@ -189,6 +196,20 @@ export function parseAnchor(
   if (size !== undefined && Number.isSafeInteger(size)) file.size = size;
   if (uploadTime !== undefined) file.uploadTime = dates ? new Date(uploadTime) : uploadTime;
   return file as SimpleFile | SimpleFileRecord;
+}
+
+const NO_HASHES: Hashes = Object.freeze({});
+
+/**
+ * Whether the fragment at `start` is `sha256=` and a digest without `=` or `%`, which
+ * {@link parseFragmentHashes} reads without fail: what indexes write, checked without slicing it.
+ */
+function isPlainSha256(href: string, start: number): boolean {
+  return (
+    href.startsWith("sha256=", start) &&
+    href.indexOf("=", start + 7) === -1 &&
+    href.indexOf("%", start + 7) === -1
+  );
 }
 
 /** A file being built; `yanked` and `coreMetadata` are set right after. */
