@@ -21,6 +21,7 @@ import {
   OfflineWheelError,
   ReadWheelError,
 } from "./errors.ts";
+import { MemoryBudget } from "./memory-budget.ts";
 import { PrefetchQueue } from "./prefetch-queue.ts";
 import { type WheelSource, wheelPointerPath, wheelSourceUrl } from "./wheel-source.ts";
 
@@ -82,13 +83,25 @@ interface Prefetch {
 }
 
 /**
- * Wheels up to this size are downloaded into memory and unpacked from there. With the prepare
- * step's 16 fetches at once, that bounds the memory held by downloads to about 0.5 GiB in the
- * worst case; almost every wheel is far smaller.
+ * Wheels up to this size are downloaded into memory and unpacked from there, as long as the
+ * downloads of the run hold at most {@link IN_MEMORY_TOTAL_BYTES} together; the rest are written
+ * to a temporary file. Almost every wheel is far smaller.
  */
 const IN_MEMORY_WHEEL_BYTES = 32 * 1024 * 1024;
 
-/** Prefetches downloading at once: as many as the prepare step's fetches. */
+/**
+ * What the downloads of one fetcher may hold in memory at once (until their wheel is unpacked):
+ * with many downloads at once (`UV_CONCURRENT_DOWNLOADS=50`, as uv's default), a per-wheel cap
+ * alone would allow 1.6 GiB.
+ */
+const IN_MEMORY_TOTAL_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Prefetches downloading (and unpacking) at once. uv downloads up to 50 at once, but it unpacks
+ * as the bytes arrive; here a wheel is unpacked once downloaded, and 50 at once shared the
+ * bandwidth so evenly that the unpacking threads idled until all of them ended together (a
+ * slower cold install on a loaded 2-core machine, no faster on a quiet one).
+ */
 const PREFETCH_CONCURRENCY = 16;
 
 /** A wheel's size as its index gives it; unknown sizes count as the biggest, as in uv. */
@@ -158,6 +171,7 @@ export class WheelFetcher {
   #memberWorkers: MemberWorker[] = [];
   readonly #prefetches = new Map<string, Prefetch>();
   readonly #prefetchQueue: PrefetchQueue;
+  readonly #memory = new MemoryBudget(IN_MEMORY_TOTAL_BYTES);
   /** Set by {@link settle}: nothing new is started after it. */
   #settled = false;
 
@@ -179,13 +193,14 @@ export class WheelFetcher {
   }
 
   /**
-   * An unpacking thread for the next archive (the least busy one that is up), all of them
-   * started on first use: before the download they serve, so that their start-up (tens of
-   * milliseconds each, on other cores) overlaps the transfer. Two threads even on two cores: the
-   * main thread spends much of a cold install waiting on the network, and a single thread
-   * writing every file became the bottleneck.
+   * The unpacking threads, all of them started on first use: before the download they serve, so
+   * that their start-up (tens of milliseconds each, on other cores) overlaps the transfer. Every
+   * archive uses all of them (each batch of members goes to the least busy), so that one big
+   * wheel at the end keeps them all busy. Two threads even on two cores: the main thread spends
+   * much of a cold install waiting on the network, and a single thread writing every file
+   * became the bottleneck.
    */
-  #worker(): MemberWorker | undefined {
+  #workers(): readonly MemberWorker[] {
     if (this.#memberWorkers.length === 0 && this.#extractThreads > 0) {
       for (let i = 0; i < this.#extractThreads; i++) {
         const worker = MemberWorker.start();
@@ -194,11 +209,7 @@ export class WheelFetcher {
       // Not available here: do not try again for every wheel.
       if (this.#memberWorkers.length === 0) this.#extractThreads = 0;
     }
-    let best: MemberWorker | undefined;
-    for (const worker of this.#memberWorkers) {
-      if (worker.ready && (best === undefined || worker.backlog < best.backlog)) best = worker;
-    }
-    return best;
+    return this.#memberWorkers;
   }
 
   /**
@@ -207,7 +218,7 @@ export class WheelFetcher {
    * Otherwise they start with the first download.
    */
   startThreads(): void {
-    this.#worker();
+    this.#workers();
   }
 
   /**
@@ -381,11 +392,14 @@ export class WheelFetcher {
   ): Promise<LocalWheel> {
     const client = this.#client;
     if (client === undefined) throw new Error("A registry client is needed to download wheels");
-    this.#worker();
+    this.#workers();
     const temp = await this.#cache.tempDir();
     const filename = source.filename.toString();
     // Most wheels are unpacked from memory; a big one spills to a file in the temp dir.
-    const buffer = new DownloadBuffer(IN_MEMORY_WHEEL_BYTES, join(temp, filename));
+    const buffer = new DownloadBuffer(IN_MEMORY_WHEEL_BYTES, join(temp, filename), {
+      expectedSize: source.kind === "registry" ? source.file.size : undefined,
+      budget: this.#memory,
+    });
     try {
       // The download hashes the bytes as they arrive, so the extractor need not hash them again.
       const downloaded = await client.download({ url: wheelSourceUrl(source), filename }, buffer, {
@@ -422,7 +436,7 @@ export class WheelFetcher {
           ? {}
           : { expectedHashes: { name: options.distribution, digests: expected, mode: "any" } }),
         signal,
-        memberWorker: this.#worker(),
+        memberWorkers: this.#workers(),
       }).catch((error: unknown) => {
         // As uv: a refused archive names the file (a digest mismatch is no `ExtractError`).
         if (error instanceof ExtractError) {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DownloadBuffer } from "../src/download-buffer.ts";
+import { MemoryBudget } from "../src/memory-budget.ts";
 
 const root = mkdtempSync(join(tmpdir(), "uv-ts-download-buffer-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -43,5 +44,47 @@ describe("downloaded wheels stay in memory unless big", () => {
     expect(existsSync(spill)).toBe(false);
     await buffer.write(bytes("ok"));
     expect(((await buffer.finish()) as Buffer).toString()).toBe("ok");
+  });
+
+  it("writes_into_shared_memory_of_the_size_the_index_gives", async () => {
+    const spill = join(root, "sized.whl");
+    const budget = new MemoryBudget(1000);
+    const buffer = new DownloadBuffer(100, spill, { expectedSize: 11, budget });
+    await buffer.write(bytes("hello "));
+    await buffer.write(bytes("world"));
+    expect(budget.left).toBe(1000 - 11);
+    const result = (await buffer.finish()) as Buffer;
+    expect(result.toString()).toBe("hello world");
+    expect(result.buffer).toBeInstanceOf(SharedArrayBuffer);
+    await buffer.discard();
+    expect(budget.left).toBe(1000);
+    expect(existsSync(spill)).toBe(false);
+  });
+
+  it("keeps_a_download_bigger_than_its_index_size_whole", async () => {
+    const buffer = new DownloadBuffer(1 << 20, join(root, "lied.whl"), { expectedSize: 4 });
+    const parts = Array.from({ length: 50 }, (_, i) => bytes(`part ${i} of the body; `));
+    for (const part of parts) await buffer.write(part);
+    const result = (await buffer.finish()) as Buffer;
+    expect(result.toString()).toBe(Buffer.concat(parts).toString());
+    expect(result.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it("spills_to_the_file_when_the_shared_budget_is_spent", async () => {
+    const budget = new MemoryBudget(300 * 1024);
+    const held = new DownloadBuffer(1 << 20, join(root, "held.whl"), { budget });
+    await held.write(Buffer.alloc(200 * 1024, 1));
+    const spill = join(root, "over-budget.whl");
+    const other = new DownloadBuffer(1 << 20, spill, { budget });
+    const body = Buffer.alloc(150 * 1024, 2);
+    await other.write(body.subarray(0, 1000));
+    await other.write(body.subarray(1000));
+    expect(await other.finish()).toBe(spill);
+    expect(readFileSync(spill).equals(body)).toBe(true);
+    await other.discard();
+    // The memory of the first download is given back once it is used.
+    await held.finish();
+    await held.discard();
+    expect(budget.left).toBe(300 * 1024);
   });
 });

@@ -36,6 +36,18 @@ export interface ExtractOptions {
    * same checks apply either way. Shared by the extractions of a run.
    */
   readonly memberWorker?: MemberWorker | undefined;
+  /**
+   * Several such threads, used together: each batch of members goes to the least busy one that
+   * is ready, so that one big archive keeps every thread busy. Joined with {@link memberWorker}.
+   */
+  readonly memberWorkers?: readonly MemberWorker[] | undefined;
+}
+
+/** The member threads of `options`, without repeats. */
+export function memberWorkersOf(options: ExtractOptions): MemberWorker[] {
+  const all = [...(options.memberWorkers ?? [])];
+  if (options.memberWorker !== undefined) all.unshift(options.memberWorker);
+  return [...new Set(all)];
 }
 
 /** One regular file written by an extraction. */

@@ -12,6 +12,7 @@ import {
   type ExtractedFile,
   type ExtractOptions,
   type ExtractResult,
+  memberWorkersOf,
 } from "./extract-options.ts";
 import { FileCursor } from "./file-cursor.ts";
 import { MultiHasher, verifyHashes } from "./hash.ts";
@@ -534,8 +535,13 @@ function workerFailure(entry: CentralEntry | undefined, failure: MemberFailure):
   }
 }
 
-function newBatches(worker: MemberWorker, order: readonly PlannedEntry[]): MemberBatches {
-  return new MemberBatches(worker, (index, failure) => workerFailure(order[index]?.entry, failure));
+function newBatches(
+  workers: readonly MemberWorker[],
+  order: readonly PlannedEntry[],
+): MemberBatches {
+  return new MemberBatches(workers, (index, failure) =>
+    workerFailure(order[index]?.entry, failure),
+  );
 }
 
 /** Of two members' failures, the one of the member that comes first in the archive. */
@@ -559,7 +565,7 @@ async function walk(
   centralOffset: number,
   root: string,
   signal: AbortSignal | undefined,
-  worker: MemberWorker | undefined,
+  workers: readonly MemberWorker[],
   initialBatches: MemberBatches | undefined,
 ): Promise<ExtractedFile[]> {
   let batches = initialBatches;
@@ -594,7 +600,9 @@ async function walk(
       const dataEnd = cursor.position + entry.compressedSize;
       const target = targetOf(member.path);
       // A worker that comes up halfway through an archive takes the rest (its directories exist).
-      if (batches === undefined && worker?.ready === true) batches = newBatches(worker, order);
+      if (batches === undefined && workers.some((w) => w.ready)) {
+        batches = newBatches(workers, order);
+      }
       // This thread keeps the walk (checks, reading, hashing) and the network; the worker writes.
       const toWorker =
         !duplicate &&
@@ -716,17 +724,17 @@ async function extractFrom(
   const order = [...planned.values()].sort(
     (a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset,
   );
-  const worker = options.memberWorker;
+  const workers = memberWorkersOf(options);
   let batches: MemberBatches | undefined;
-  if (worker?.ready === true) {
-    batches = newBatches(worker, order);
+  if (workers.some((w) => w.ready)) {
+    batches = newBatches(workers, order);
     // The worker makes them before the first member it writes, in the same thread.
     batches.createDirectories(directoryLeaves(root, directories));
     await batches.flush();
   } else {
     await createDirectories(root, directories);
   }
-  return walk(cursor, order, directory.offset, root, options.signal, worker, batches);
+  return walk(cursor, order, directory.offset, root, options.signal, workers, batches);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import type { BatchResult, MemberFailure, MemberJob, MemberWorker } from "./member-worker.ts";
 
 /** Stored bytes gathered before a batch goes to the worker. */
@@ -7,6 +8,11 @@ const BATCH_JOBS = 128;
 
 interface OpenBatch {
   readonly dirs: string[];
+  /**
+   * The members' directories: a batch that another thread runs before the directories batch is
+   * done creates them itself (a thread runs its own batches in order, others in parallel).
+   */
+  readonly parents: Set<string>;
   /** Where copied members go (allocated for the first one). */
   buffer: Buffer | undefined;
   used: number;
@@ -30,7 +36,11 @@ interface OpenBatch {
  * have met first, whichever thread found it.
  */
 export class MemberBatches {
-  readonly #worker: MemberWorker;
+  readonly #workers: readonly MemberWorker[];
+  /** The thread creating the directories, while they may not exist yet. */
+  #directoryWorker: MemberWorker | undefined;
+  /** Whether the directories batch is done (the directories exist, or it failed). */
+  #directoriesDone = true;
   readonly #describe: (index: number, failure: MemberFailure) => unknown;
   readonly #inFlight = new Set<Promise<void>>();
   #open: OpenBatch | undefined;
@@ -38,9 +48,26 @@ export class MemberBatches {
   /** Settles once the batch carrying the directories is done (they then exist, or it failed). */
   #directories: Promise<void> = Promise.resolve();
 
-  constructor(worker: MemberWorker, describe: (index: number, failure: MemberFailure) => unknown) {
-    this.#worker = worker;
+  /** `workers`: at least one; each batch goes to the least busy of those ready then. */
+  constructor(
+    workers: readonly MemberWorker[],
+    describe: (index: number, failure: MemberFailure) => unknown,
+  ) {
+    if (workers.length === 0) throw new Error("Member batches need a thread");
+    this.#workers = workers;
     this.#describe = describe;
+  }
+
+  /**
+   * The thread for the next batch: the least busy of those ready (when none is, the first, whose
+   * refusal then fails the batch).
+   */
+  #pick(): MemberWorker {
+    let best: MemberWorker | undefined;
+    for (const worker of this.#workers) {
+      if (worker.ready && (best === undefined || worker.backlog < best.backlog)) best = worker;
+    }
+    return best ?? (this.#workers[0] as MemberWorker);
   }
 
   /** The first failure reported so far, in walk order. */
@@ -55,7 +82,15 @@ export class MemberBatches {
   createDirectories(dirs: readonly string[]): void {
     const open = this.#start();
     open.dirs.push(...dirs);
-    this.#directories = open.done;
+    this.#directoriesDone = false;
+    const done = open.done;
+    this.#directories = done;
+    void done.then(() => {
+      if (this.#directories === done) {
+        this.#directoriesDone = true;
+        this.#directoryWorker = undefined;
+      }
+    });
   }
 
   /**
@@ -72,6 +107,7 @@ export class MemberBatches {
     const done = new Promise<void>((resolve) => (finish = resolve));
     const open: OpenBatch = {
       dirs: [],
+      parents: new Set(),
       buffer: undefined,
       used: 0,
       shared: undefined,
@@ -150,6 +186,7 @@ export class MemberBatches {
       });
       open.used += data.length;
     }
+    if (!this.#directoriesDone) open.parents.add(dirname(path));
     open.indexes.push(index);
     open.bytes += data.length;
     return open.done;
@@ -160,13 +197,20 @@ export class MemberBatches {
     const open = this.#open;
     if (open === undefined) return;
     this.#open = undefined;
-    const { dirs, buffer, shared, jobs, indexes, finish } = open;
-    const first = dirs.length > 0 ? -1 : (indexes[0] ?? 0);
+    const { buffer, shared, jobs, indexes, finish } = open;
+    const first = open.dirs.length > 0 ? -1 : (indexes[0] ?? 0);
+    const worker = this.#pick();
+    let dirs: readonly string[] = open.dirs;
+    if (dirs.length > 0) {
+      this.#directoryWorker = worker;
+    } else if (!this.#directoriesDone && worker !== this.#directoryWorker) {
+      dirs = [...open.parents];
+    }
     let result: Promise<BatchResult>;
     try {
       // The whole backing store goes (zero-copy); jobs carry their offsets into it.
       const copied = buffer?.buffer as ArrayBuffer | undefined;
-      ({ outcome: result } = await this.#worker.submit({ copied, shared }, jobs, dirs));
+      ({ outcome: result } = await worker.submit({ copied, shared }, jobs, dirs));
     } catch (error) {
       this.#fail(first, error);
       finish();

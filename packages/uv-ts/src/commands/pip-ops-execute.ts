@@ -93,7 +93,17 @@ export function failpointFor(
   };
 }
 
+/**
+ * Wheels fetched at once by default (uv's default is 50, but it unpacks while downloading; see
+ * the wheel fetcher's prefetch concurrency for why 16 here).
+ */
 const PREPARE_CONCURRENCY = 16;
+
+/** Wheels to fetch at once: `UV_CONCURRENT_DOWNLOADS` when it is a positive integer (as uv). */
+function prepareConcurrency(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.UV_CONCURRENT_DOWNLOADS);
+  return Number.isInteger(value) && value > 0 ? value : PREPARE_CONCURRENCY;
+}
 
 async function mapLimit<T, R>(
   items: readonly T[],
@@ -298,7 +308,8 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
   if (remote.length > 0) {
     const prepareStart = performance.now();
     // The biggest downloads first, as uv's preparer: the last to finish is then a small one.
-    await mapLimit(bySizeDescending(remote), PREPARE_CONCURRENCY, async (r) => {
+    const concurrency = prepareConcurrency(ctx.io.env);
+    await mapLimit(bySizeDescending(remote), concurrency, async (r) => {
       if (r.wheel === undefined) throw new Error(`No wheel source for \`${describe(r)}\``);
       try {
         wheels.set(
