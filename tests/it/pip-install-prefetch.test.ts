@@ -233,4 +233,34 @@ describe.skipIf(!hasFeature("python"))("pip install, pinned wheels fetched while
     expect(firstConnection).toBeDefined();
     expect(firstConnection!).toBeLessThan(firstAnswer);
   }, 20_000);
+
+  it("pip_compile_connects_to_the_index_while_the_interpreter_answers", async () => {
+    await using ctx = await venvContext();
+    const answered = join(ctx.tempDir, "answered");
+    const slowPython = join(ctx.tempDir, "slow-python");
+    writeFileSync(
+      slowPython,
+      `#!/bin/sh\nsleep 2\ndate +%s%3N >> '${answered}'\nexec '${join(ctx.venv, "bin", "python3")}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    writeFileSync(join(ctx.tempDir, "requirements.in"), "pf-a==1.0.0\n");
+    const from = server.connectionTimes.length;
+    const out = await ctx.run([
+      "pip",
+      "compile",
+      "requirements.in",
+      "--python",
+      slowPython,
+      "--no-header",
+      "-i",
+      server.simpleUrl,
+    ]);
+    expect(out.stderr).toContain("Resolved 1 package in");
+    expect(out.stdout).toContain("pf-a==1.0.0");
+    expect(out.exitCode).toBe(0);
+    const firstAnswer = Number(readFileSync(answered, "utf8").split("\n")[0]);
+    const firstConnection = server.connectionTimes[from];
+    expect(firstConnection).toBeDefined();
+    expect(firstConnection!).toBeLessThan(firstAnswer);
+  }, 20_000);
 });

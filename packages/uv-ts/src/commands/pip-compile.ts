@@ -124,7 +124,9 @@ export const run: CommandRun = async (ctx) => {
   });
   const builds = buildSelections(ctx, spec);
   const options = resolverOptions(ctx, builds);
-  const { target } = await compileTarget(ctx, {
+  // The target is looked for first: finding it may start an interpreter, whose run the cache
+  // and the client's connections below then overlap.
+  const finding = compileTarget(ctx, {
     python: args.string("python"),
     pythonVersion: args.string("python-version"),
     pythonPlatform: args.string("python-platform"),
@@ -132,12 +134,14 @@ export const run: CommandRun = async (ctx) => {
     // uv looks only at the requirements files' `--only-binary` here, not at `--no-build`.
     noBuild: spec.onlyBinary.kind !== "none",
   });
+  finding.catch(() => {});
 
   // Every request ties its own signal to the run's (`AbortSignal.any`), one listener each; with
   // 50 fetches in flight Node would warn about a leak that is not one.
   setMaxListeners(0, ctx.signal);
-  const cache = await openCache(ctx, refreshPolicy(ctx, false));
-  const locations = indexLocations(ctx, {
+  const opening = openCache(ctx, refreshPolicy(ctx, false));
+  opening.catch(() => {});
+  const sources = {
     requirements: [],
     constraints: [],
     editables: [],
@@ -146,16 +150,54 @@ export const run: CommandRun = async (ctx) => {
     findLinks: spec.findLinks,
     noIndex: spec.noIndex,
     requireHashes: false,
+  };
+  // Index options that do not parse are reported below, after the target's and the cache's
+  // errors, as before.
+  let locations: ReturnType<typeof indexLocations> | undefined;
+  let locationsError: unknown;
+  try {
+    locations = indexLocations(ctx, sources);
+  } catch (error) {
+    locationsError = error;
+  }
+  // The client is made as soon as the cache is open.
+  const early = opening.then((cache) => {
+    if (locations === undefined) return undefined;
+    const store = pipHttpCache(cache);
+    const client = createPipClient(ctx, locations, cache, store);
+    // The TLS handshakes (the index's, and its files' host for the metadata) then overlap
+    // finding the target, reading preferences and the first cached pages.
+    client.preconnect(
+      spec.requirements.map((r) => r.requirement.name),
+      { files: true },
+    );
+    return { locations, store, client };
   });
-  const store = pipHttpCache(cache);
-  const client = createPipClient(ctx, locations, cache, store);
-  // The TLS handshakes (the index's, and its files' host for the metadata) then overlap
-  // reading preferences and the first cached pages.
-  client.preconnect(
-    spec.requirements.map((r) => r.requirement.name),
-    { files: true },
-  );
-  const storedMetadata = createStoredMetadataClient(ctx, locations, cache, store);
+  early.catch(() => {});
+  let target: Awaited<typeof finding>["target"];
+  let cache: Awaited<typeof opening>;
+  let made: Awaited<typeof early>;
+  try {
+    ({ target } = await finding);
+    cache = await opening;
+    made = await early;
+  } catch (error) {
+    await early.then(
+      (m) => m?.client.close(),
+      () => {},
+    );
+    await opening.then(
+      (c) => c.dispose(),
+      () => {},
+    );
+    throw error;
+  }
+  if (made === undefined) {
+    await cache.dispose();
+    throw locationsError;
+  }
+  const { locations: indexes, store, client } = made;
+  const storedMetadata = createStoredMetadataClient(ctx, indexes, cache, store);
   const recording = recordingClient(client);
   const requirements = spec.requirements.map((r) => r.requirement);
   const constraints = spec.constraints.map((r) => r.requirement);
