@@ -50,6 +50,28 @@ const downloads = (filename: string, from: number) =>
       (r) => r.method === "GET" && r.pathname === `/files/${filename}` && r.range === undefined,
     ).length;
 
+/**
+ * A wrapper of the venv's interpreter that answers 2 s late, and when it first answered (epoch
+ * ms, read after the run).
+ */
+function slowInterpreter(ctx: { readonly tempDir: string; readonly venv: string }) {
+  const answered = join(ctx.tempDir, "answered");
+  const path = join(ctx.tempDir, "slow-python");
+  writeFileSync(
+    path,
+    `#!/bin/sh\nsleep 2\ndate +%s%3N >> '${answered}'\nexec '${join(ctx.venv, "bin", "python3")}' "$@"\n`,
+    { mode: 0o755 },
+  );
+  return { path, firstAnswer: () => Number(readFileSync(answered, "utf8").split("\n")[0]) };
+}
+
+/** The first connection the index accepted since the `from`-th came before `time`. */
+function expectConnectedBefore(time: number, from: number): void {
+  const first = server.connectionTimes[from];
+  expect(first).toBeDefined();
+  expect(first!).toBeLessThan(time);
+}
+
 describe.skipIf(!hasFeature("python"))("pip install, pinned wheels fetched while resolving", () => {
   it("pinned_wheels_download_before_the_resolution_ends", async () => {
     await using ctx = await venvContext();
@@ -198,15 +220,8 @@ describe.skipIf(!hasFeature("python"))("pip install, pinned wheels fetched while
 
   it("the_index_connection_overlaps_the_interpreter_query", async () => {
     await using ctx = await venvContext();
-    // An interpreter that answers its query 2 s late: the connection to the index does not wait
-    // for the answer (a cold cache queries the interpreter; the connection is made meanwhile).
-    const answered = join(ctx.tempDir, "answered");
-    const slowPython = join(ctx.tempDir, "slow-python");
-    writeFileSync(
-      slowPython,
-      `#!/bin/sh\nsleep 2\ndate +%s%3N >> '${answered}'\nexec '${join(ctx.venv, "bin", "python3")}' "$@"\n`,
-      { mode: 0o755 },
-    );
+    // A cold cache queries the interpreter; the connection to the index is made meanwhile.
+    const slow = slowInterpreter(ctx);
     writeFileSync(join(ctx.tempDir, "requirements.txt"), "pf-a==1.0.0\n");
     const from = server.connectionTimes.length;
     assertSnapshot(
@@ -215,7 +230,7 @@ describe.skipIf(!hasFeature("python"))("pip install, pinned wheels fetched while
         "sync",
         "requirements.txt",
         "--python",
-        slowPython,
+        slow.path,
         "-i",
         server.simpleUrl,
       ]),
@@ -228,21 +243,12 @@ describe.skipIf(!hasFeature("python"))("pip install, pinned wheels fetched while
        + pf-a==1.0.0
       `,
     );
-    const firstAnswer = Number(readFileSync(answered, "utf8").split("\n")[0]);
-    const firstConnection = server.connectionTimes[from];
-    expect(firstConnection).toBeDefined();
-    expect(firstConnection!).toBeLessThan(firstAnswer);
+    expectConnectedBefore(slow.firstAnswer(), from);
   }, 20_000);
 
   it("pip_compile_connects_to_the_index_while_the_interpreter_answers", async () => {
     await using ctx = await venvContext();
-    const answered = join(ctx.tempDir, "answered");
-    const slowPython = join(ctx.tempDir, "slow-python");
-    writeFileSync(
-      slowPython,
-      `#!/bin/sh\nsleep 2\ndate +%s%3N >> '${answered}'\nexec '${join(ctx.venv, "bin", "python3")}' "$@"\n`,
-      { mode: 0o755 },
-    );
+    const slow = slowInterpreter(ctx);
     writeFileSync(join(ctx.tempDir, "requirements.in"), "pf-a==1.0.0\n");
     const from = server.connectionTimes.length;
     const out = await ctx.run([
@@ -250,7 +256,7 @@ describe.skipIf(!hasFeature("python"))("pip install, pinned wheels fetched while
       "compile",
       "requirements.in",
       "--python",
-      slowPython,
+      slow.path,
       "--no-header",
       "-i",
       server.simpleUrl,
@@ -258,9 +264,6 @@ describe.skipIf(!hasFeature("python"))("pip install, pinned wheels fetched while
     expect(out.stderr).toContain("Resolved 1 package in");
     expect(out.stdout).toContain("pf-a==1.0.0");
     expect(out.exitCode).toBe(0);
-    const firstAnswer = Number(readFileSync(answered, "utf8").split("\n")[0]);
-    const firstConnection = server.connectionTimes[from];
-    expect(firstConnection).toBeDefined();
-    expect(firstConnection!).toBeLessThan(firstAnswer);
+    expectConnectedBefore(slow.firstAnswer(), from);
   }, 20_000);
 });

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { causeChain, collectHints } from "@uv-ts/error";
-import type { PackageSpec } from "@uv-ts/test-kit";
+import { type IndexServer, type PackageSpec, startIndexServer } from "@uv-ts/test-kit";
 import { afterAll, beforeAll } from "vitest";
 
 /** A fresh temporary directory, removed by the returned cleanup. */
@@ -52,6 +52,29 @@ export function useSelfSignedCertificate(): { key: string; cert: string; dir: st
     await tmp?.cleanup();
   });
   return made;
+}
+
+/**
+ * The test index's `basic` scenario and a temporary directory for one test file's tests: started
+ * before they start, stopped and removed after them. The fields are set from then.
+ */
+export function useBasicIndex(): {
+  server: IndexServer;
+  tmp: { path: string; cleanup: () => Promise<void> };
+} {
+  const used = {} as {
+    server: IndexServer;
+    tmp: { path: string; cleanup: () => Promise<void> };
+  };
+  beforeAll(async () => {
+    used.server = await startIndexServer({ scenarios: ["basic"] });
+    used.tmp = await tempDir();
+  });
+  afterAll(async () => {
+    await used.server?.close();
+    await used.tmp?.cleanup();
+  });
+  return used;
 }
 
 /** A PEP 691 JSON page of `name` with one wheel, `name-1.0`. */

@@ -1,7 +1,6 @@
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type IndexServer, startIndexServer } from "@uv-ts/test-kit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   createRegistryClient,
   EnvVarError,
@@ -10,32 +9,23 @@ import {
   type RegistryClientOptions,
   RetriesExhaustedError,
 } from "../src/index.ts";
-import { renderError, startServer, tempDir } from "./helpers.ts";
+import { renderError, startServer, useBasicIndex } from "./helpers.ts";
 
 const WHEEL = "basic_package-1.0.0-py3-none-any.whl";
 const PAGE = "/simple/basic-package/";
 
-let server: IndexServer;
-let tmp: { path: string; cleanup: () => Promise<void> };
 let caseNo = 0;
 let dir: string;
 
-beforeAll(async () => {
-  server = await startIndexServer({ scenarios: ["basic"] });
-  tmp = await tempDir();
-});
-afterAll(async () => {
-  await server.close();
-  await tmp.cleanup();
-});
+const index = useBasicIndex();
 beforeEach(() => {
-  server.clearFaults();
-  dir = join(tmp.path, `case-${caseNo++}`);
+  index.server.clearFaults();
+  dir = join(index.tmp.path, `case-${caseNo++}`);
 });
 
 function client(options: Partial<RegistryClientOptions> = {}) {
   return createRegistryClient({
-    indexes: IndexLocations.fromArgs({ indexUrl: server.simpleUrl }),
+    indexes: IndexLocations.fromArgs({ indexUrl: index.server.simpleUrl }),
     cacheDir: join(dir, "cache"),
     retryDelayMs: () => 0,
     netrcPath: null,
@@ -45,13 +35,13 @@ function client(options: Partial<RegistryClientOptions> = {}) {
 }
 
 function hits(path: string, from: number): number {
-  return server.requests.slice(from).filter((r) => r.pathname === path).length;
+  return index.server.requests.slice(from).filter((r) => r.pathname === path).length;
 }
 
 describe("retries", () => {
   it("http_500_is_retried_exactly_the_configured_number_of_times", async () => {
-    server.setFault({ kind: "status", status: 500, path: PAGE });
-    const from = server.requests.length;
+    index.server.setFault({ kind: "status", status: 500, path: PAGE });
+    const from = index.server.requests.length;
     const error = await client({ retries: 3 })
       .simple("basic-package")
       .catch((e: unknown) => e);
@@ -60,15 +50,15 @@ describe("retries", () => {
     expect(renderError(error).replace(/in \d+\.\ds/, "in [TIME]")).toBe(
       [
         "Request failed after 3 retries in [TIME]",
-        `Failed to fetch: \`${server.url}${PAGE}\``,
-        `HTTP status server error (500 Internal Server Error) for url (${server.url}${PAGE})`,
+        `Failed to fetch: \`${index.server.url}${PAGE}\``,
+        `HTTP status server error (500 Internal Server Error) for url (${index.server.url}${PAGE})`,
       ].join("\n"),
     );
   });
 
   it("uv_http_retries_sets_the_retry_count", async () => {
-    server.setFault({ kind: "status", status: 503, path: PAGE });
-    const from = server.requests.length;
+    index.server.setFault({ kind: "status", status: 503, path: PAGE });
+    const from = index.server.requests.length;
     const error = await client({ env: { UV_HTTP_RETRIES: "1" } })
       .simple("basic-package")
       .catch((e: unknown) => e);
@@ -81,23 +71,23 @@ describe("retries", () => {
   });
 
   it("client_errors_are_not_retried", async () => {
-    server.setFault({ kind: "status", status: 400, path: PAGE });
-    const from = server.requests.length;
+    index.server.setFault({ kind: "status", status: 400, path: PAGE });
+    const from = index.server.requests.length;
     const error = await client()
       .simple("basic-package")
       .catch((e: unknown) => e);
     expect(hits(PAGE, from)).toBe(1);
     expect(renderError(error)).toBe(
       [
-        `Failed to fetch: \`${server.url}${PAGE}\``,
-        `HTTP status client error (400 Bad Request) for url (${server.url}${PAGE})`,
+        `Failed to fetch: \`${index.server.url}${PAGE}\``,
+        `HTTP status client error (400 Bad Request) for url (${index.server.url}${PAGE})`,
       ].join("\n"),
     );
   });
 
   it("reset_connections_are_retried", async () => {
-    server.setFault({ kind: "dropConnection", path: PAGE, times: 2 });
-    const from = server.requests.length;
+    index.server.setFault({ kind: "dropConnection", path: PAGE, times: 2 });
+    const from = index.server.requests.length;
     const [page] = await client().simple("basic-package");
     expect(page?.versions).toHaveLength(4);
     expect(hits(PAGE, from)).toBe(3);
@@ -122,8 +112,8 @@ describe("retries", () => {
   });
 
   it("read_timeout_is_retried_then_reported_with_uvs_hint", async () => {
-    server.setFault({ kind: "slow", bodyDelayMs: 10_000, path: PAGE });
-    const from = server.requests.length;
+    index.server.setFault({ kind: "slow", bodyDelayMs: 10_000, path: PAGE });
+    const from = index.server.requests.length;
     const error = await client({ retries: 1, timeoutMs: 300 })
       .simple("basic-package")
       .catch((e: unknown) => e);
@@ -138,21 +128,25 @@ describe("retries", () => {
 
 describe("downloads", () => {
   it("download_streams_into_place_with_the_index_hash", async () => {
-    const file = server.file(WHEEL);
+    const file = index.server.file(WHEEL);
     const dest = join(dir, "wheels", WHEEL);
-    const result = await client().download({ url: server.fileUrl(WHEEL), filename: WHEEL }, dest, {
-      expectedHashes: { sha256: file.sha256 },
-    });
+    const result = await client().download(
+      { url: index.server.fileUrl(WHEEL), filename: WHEEL },
+      dest,
+      {
+        expectedHashes: { sha256: file.sha256 },
+      },
+    );
     expect(result).toEqual({ size: file.size, hashes: { sha256: file.sha256 } });
     expect(await readdir(join(dir, "wheels"))).toEqual([WHEEL]);
   });
 
   it("truncated_body_is_retried_from_the_start", async () => {
-    server.setFault({ kind: "truncate", path: `/files/${WHEEL}`, times: 1 });
-    const from = server.requests.length;
-    const file = server.file(WHEEL);
+    index.server.setFault({ kind: "truncate", path: `/files/${WHEEL}`, times: 1 });
+    const from = index.server.requests.length;
+    const file = index.server.file(WHEEL);
     const result = await client().download(
-      { url: server.fileUrl(WHEEL), filename: WHEEL },
+      { url: index.server.fileUrl(WHEEL), filename: WHEEL },
       join(dir, WHEEL),
       { expectedHashes: { sha256: file.sha256 } },
     );
@@ -161,10 +155,10 @@ describe("downloads", () => {
   });
 
   it("always_truncated_download_fails_and_leaves_nothing", async () => {
-    server.setFault({ kind: "truncate", path: `/files/${WHEEL}` });
-    const from = server.requests.length;
+    index.server.setFault({ kind: "truncate", path: `/files/${WHEEL}` });
+    const from = index.server.requests.length;
     const error = await client({ retries: 2 })
-      .download({ url: server.fileUrl(WHEEL), filename: WHEEL }, join(dir, "out", WHEEL))
+      .download({ url: index.server.fileUrl(WHEEL), filename: WHEEL }, join(dir, "out", WHEEL))
       .catch((e: unknown) => e);
     expect(hits(`/files/${WHEEL}`, from)).toBe(3);
     expect((error as Error).message).toMatch(/^Request failed after 2 retries/);
@@ -172,7 +166,7 @@ describe("downloads", () => {
   });
 
   it("hash_mismatch_is_uvs_error_and_nothing_enters_the_cache", async () => {
-    server.setFault({ kind: "wrongHash", path: `/files/${WHEEL}` });
+    index.server.setFault({ kind: "wrongHash", path: `/files/${WHEEL}` });
     const c = client();
     const [page] = await c.simple("basic-package");
     const file = page?.files.find((f) => f.filename === WHEEL);
@@ -193,7 +187,7 @@ describe("downloads", () => {
         `  sha256:${file.hashes.sha256}`,
         "",
         "Computed:",
-        `  sha256:${server.file(WHEEL).sha256}`,
+        `  sha256:${index.server.file(WHEEL).sha256}`,
       ].join("\n"),
     );
     expect(await readdir(archive)).toEqual([]);
@@ -205,74 +199,76 @@ describe("credentials", () => {
     `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
   it("url_credentials_are_sent_as_basic_auth_and_never_shown", async () => {
-    const secretUrl = server.simpleUrl.replace("http://", "http://user:s3cr3t@");
+    const secretUrl = index.server.simpleUrl.replace("http://", "http://user:s3cr3t@");
     const c = client({ indexes: IndexLocations.fromArgs({ indexUrl: secretUrl }) });
-    let from = server.requests.length;
+    let from = index.server.requests.length;
     const [page] = await c.simple("basic-package");
-    expect(server.requests[from]?.headers.authorization).toBe(basic("user", "s3cr3t"));
-    expect(page?.index.toString()).toBe(server.simpleUrl.replace("http://", "http://user:****@"));
+    expect(index.server.requests[from]?.headers.authorization).toBe(basic("user", "s3cr3t"));
+    expect(page?.index.toString()).toBe(
+      index.server.simpleUrl.replace("http://", "http://user:****@"),
+    );
     expect(JSON.stringify(page?.index)).not.toContain("s3cr3t");
     // Files on the same host get the index's credentials too.
-    from = server.requests.length;
+    from = index.server.requests.length;
     const file = page?.files.find((f) => f.filename === WHEEL);
     if (file === undefined) throw new Error("no wheel");
     await c.wheelMetadata(file, WHEEL);
-    expect(server.requests[from]?.headers.authorization).toBe(basic("user", "s3cr3t"));
+    expect(index.server.requests[from]?.headers.authorization).toBe(basic("user", "s3cr3t"));
 
-    server.setFault({ kind: "status", status: 500, path: "/simple/dep-a/" });
+    index.server.setFault({ kind: "status", status: 500, path: "/simple/dep-a/" });
     const failure = renderError(await c.simple("dep-a").catch((e: unknown) => e));
     expect(failure).toContain("Failed to fetch: `http://user:****@127.0.0.1:");
     expect(failure).not.toContain("s3cr3t");
 
-    server.setFault({ kind: "status", status: 401, path: "/simple/dep-b/" });
+    index.server.setFault({ kind: "status", status: 401, path: "/simple/dep-b/" });
     const unauthorized = renderError(await c.simple("dep-b").catch((e: unknown) => e));
     expect(unauthorized).toBe(
       [
         "Package `dep-b` was not found in the registry",
-        `An index URL (${server.simpleUrl}) could not be queried due to a lack of valid authentication credentials (401 Unauthorized)`,
+        `An index URL (${index.server.simpleUrl}) could not be queried due to a lack of valid authentication credentials (401 Unauthorized)`,
       ].join("\n"),
     );
     await c.close();
   });
 
   it("offline_find_links_page_without_cache_lists_nothing", async () => {
-    const from = server.requests.length;
+    const from = index.server.requests.length;
     const c = client({
       offline: true,
-      indexes: IndexLocations.fromArgs({ findLinks: [server.linksUrl], noIndex: true }),
+      indexes: IndexLocations.fromArgs({ findLinks: [index.server.linksUrl], noIndex: true }),
     });
     expect(await c.findLinks("dep-a")).toEqual([]);
-    expect(server.requests.length).toBe(from);
+    expect(index.server.requests.length).toBe(from);
   });
 
   it("netrc_credentials_are_sent_for_their_host", async () => {
-    const netrc = join(tmp.path, `netrc-${caseNo}`);
+    const netrc = join(index.tmp.path, `netrc-${caseNo}`);
     await writeFile(netrc, "# test\nmachine 127.0.0.1\n  login alice\n  password hunter2\n");
-    const from = server.requests.length;
+    const from = index.server.requests.length;
     await client({ netrcPath: netrc }).simple("basic-package");
-    expect(server.requests[from]?.headers.authorization).toBe(basic("alice", "hunter2"));
-    const viaEnv = server.requests.length;
+    expect(index.server.requests[from]?.headers.authorization).toBe(basic("alice", "hunter2"));
+    const viaEnv = index.server.requests.length;
     await client({ cacheDir: undefined, netrcPath: undefined, env: { NETRC: netrc } }).simple(
       "dep-a",
     );
-    expect(server.requests[viaEnv]?.headers.authorization).toBe(basic("alice", "hunter2"));
+    expect(index.server.requests[viaEnv]?.headers.authorization).toBe(basic("alice", "hunter2"));
   });
 
   it("redirect_to_another_host_drops_authorization", async () => {
     const front = await startServer((req) => ({
       status: 302,
-      headers: { location: `${server.url}${req.url}` },
+      headers: { location: `${index.server.url}${req.url}` },
     }));
     try {
       const secretUrl = `${front.url.replace("http://", "http://user:s3cr3t@")}/simple/`;
-      const from = server.requests.length;
+      const from = index.server.requests.length;
       const [page] = await client({
         indexes: IndexLocations.fromArgs({ indexUrl: secretUrl }),
       }).simple("basic-package");
       expect(page?.versions).toHaveLength(4);
       expect(front.requests[0]?.headers.authorization).toBe(basic("user", "s3cr3t"));
-      expect(server.requests[from]?.pathname).toBe(PAGE);
-      expect(server.requests[from]?.headers.authorization).toBeUndefined();
+      expect(index.server.requests[from]?.pathname).toBe(PAGE);
+      expect(index.server.requests[from]?.headers.authorization).toBeUndefined();
     } finally {
       await front.close();
     }

@@ -1,8 +1,7 @@
 // With `writeBehind`, a response is handed on before its cache entry is written; `flush` and
 // `close` wait for the writes and report the first that failed.
 import { join } from "node:path";
-import { type IndexServer, startIndexServer } from "@uv-ts/test-kit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type CacheEntryKey,
   CacheWriteError,
@@ -11,20 +10,11 @@ import {
   IndexLocations,
   type StoredResponse,
 } from "../src/index.ts";
-import { tempDir } from "./helpers.ts";
+import { useBasicIndex } from "./helpers.ts";
 
-let server: IndexServer;
-let tmp: { path: string; cleanup: () => Promise<void> };
 let caseNo = 0;
 
-beforeAll(async () => {
-  server = await startIndexServer({ scenarios: ["basic"] });
-  tmp = await tempDir();
-});
-afterAll(async () => {
-  await server.close();
-  await tmp.cleanup();
-});
+const index = useBasicIndex();
 
 /** A file store whose writes wait until `open()` is called, or fail when `fail` is set. */
 class GatedStore extends FileHttpCacheStore {
@@ -50,9 +40,9 @@ class GatedStore extends FileHttpCacheStore {
 }
 
 function setup(writeBehind: boolean) {
-  const store = new GatedStore(join(tmp.path, `cache-${caseNo++}`));
+  const store = new GatedStore(join(index.tmp.path, `cache-${caseNo++}`));
   const client = createRegistryClient({
-    indexes: IndexLocations.fromArgs({ indexUrl: server.simpleUrl }),
+    indexes: IndexLocations.fromArgs({ indexUrl: index.server.simpleUrl }),
     cacheStore: store,
     retryDelayMs: () => 0,
     netrcPath: null,
