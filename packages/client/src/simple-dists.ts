@@ -285,7 +285,10 @@ export class GroupedDists implements PageDists {
     return GroupedDists.#group(files, name, "files", "", true);
   }
 
-  /** {@link fromFiles} for a page read by `scanSimpleHtml`, its links relative to `base`. */
+  /**
+   * {@link fromFiles} for a page read by `scanSimpleHtml`, its links relative to `base`: the
+   * plain form of what {@link encodeHtmlLinks} stores in one pass, which its tests compare with.
+   */
   static fromHtml(files: Iterable<LazyHtmlFile>, base: string, name: PackageName): GroupedDists {
     return GroupedDists.#group(files, name, "html", base, true);
   }

@@ -8,7 +8,6 @@ import {
   parseSimpleJson,
   SIMPLE_JSON_MEDIA_TYPE,
   type SimpleFile,
-  scanSimpleHtml,
   scanSimpleHtmlLinks,
   scanSimpleJson,
 } from "@uv-ts/pypi-types";
@@ -152,22 +151,17 @@ export async function readSimplePage(
   const bytes = joinChunks(body);
   const payload: SimplePageBody = { url, mediaType, body: bytes.toString("utf8") };
   if (mediaType === "html") {
-    // Grouped and encoded in one go, then opened as a stored page would be: a big page's files
-    // never become objects until their version is asked for.
-    const links = readPage(payload, () => scanSimpleHtmlLinks(payload.body, url));
-    const { index, tail } = encodeHtmlLinks(links, payload.body, bytes, name);
-    const dists = StoredDists.open(index, tail, name);
-    if (dists === undefined) throw new Error("a page's encoded files do not fit their index");
+    const { page, index, tail } = encodeHtmlPage(payload, bytes, name);
     const head: SimplePageHead = {
       format: PAGE_FORMAT,
       url,
       digest,
-      projectStatus: links.projectStatus,
+      projectStatus: page.projectStatus,
       dists: index,
     };
-    return new FreshPagePayload(head, tail, name, { projectStatus: links.projectStatus, dists });
+    return new FreshPagePayload(head, tail, name, page);
   }
-  const page = scanPage(payload, name);
+  const page = scanJsonPage(payload, name);
   const dists = page.dists;
   const { index, tail } = dists.encode();
   const versions = page.versions === undefined ? {} : { versions: page.versions };
@@ -251,26 +245,36 @@ export function parseSimplePage(payload: SimplePageBody): ParsedSimplePage {
 }
 
 /**
- * {@link parseSimplePage}, grouped by version, each file read only as far as grouping needs
- * (the rest is read when a version is asked for); the same pages fail, with the same errors.
+ * A PEP 691 JSON page, grouped by version, each file read only as far as grouping needs (the
+ * rest is read when a version is asked for); the same pages fail, with the same errors.
  */
-function scanPage(
+function scanJsonPage(
   payload: SimplePageBody,
   name: PackageName,
 ): SimplePage & { readonly dists: GroupedDists } {
-  if (payload.mediaType === "json") {
-    const page = readPage(payload, () => scanSimpleJson(payload.body, payload.url));
-    return {
-      projectStatus: page.projectStatus,
-      ...(page.versions === undefined ? {} : { versions: page.versions }),
-      dists: GroupedDists.fromJson(page.files, payload.url, name),
-    };
-  }
-  const page = readPage(payload, () => scanSimpleHtml(payload.body, payload.url));
+  const page = readPage(payload, () => scanSimpleJson(payload.body, payload.url));
   return {
     projectStatus: page.projectStatus,
-    dists: GroupedDists.fromHtml(page.files, page.base, name),
+    ...(page.versions === undefined ? {} : { versions: page.versions }),
+    dists: GroupedDists.fromJson(page.files, payload.url, name),
   };
+}
+
+/**
+ * An HTML page grouped and encoded in one go, then opened as a stored page would be: a big
+ * page's files never become objects until their version is asked for. `bytes` is the body's
+ * UTF-8 encoding.
+ */
+function encodeHtmlPage(
+  payload: SimplePageBody,
+  bytes: Buffer,
+  name: PackageName,
+): { readonly page: SimplePage; readonly index: DistsIndex; readonly tail: Buffer } {
+  const links = readPage(payload, () => scanSimpleHtmlLinks(payload.body, payload.url));
+  const { index, tail } = encodeHtmlLinks(links, payload.body, bytes, name);
+  const dists = StoredDists.open(index, tail, name);
+  if (dists === undefined) throw new Error("a page's encoded files do not fit their index");
+  return { page: { projectStatus: links.projectStatus, dists }, index, tail };
 }
 
 /** Runs a page parser, its errors wrapped as uv reports a page it cannot read. */
@@ -297,12 +301,17 @@ export async function readLocalSimplePage(
 ): Promise<SimplePage | undefined> {
   const dir = index.path as string;
   const pageUrl = projectPageUrl(index, name);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(join(dir, name, "index.html"), "utf8");
+    bytes = await readFile(join(dir, name, "index.html"));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  return scanPage({ url: pageUrl.href, mediaType: "html", body: text }, name);
+  const payload: SimplePageBody = {
+    url: pageUrl.href,
+    mediaType: "html",
+    body: bytes.toString("utf8"),
+  };
+  return encodeHtmlPage(payload, bytes, name).page;
 }

@@ -10,6 +10,7 @@ import type {
   UpgradeSelection,
 } from "@uv-ts/resolver";
 import type { CommandContext } from "../context.ts";
+import { concurrentDownloads } from "./pip-ops-index.ts";
 
 const RESOLUTION_MODES: readonly ResolutionMode[] = ["highest", "lowest", "lowest-direct"];
 const PRERELEASE_MODES: readonly PrereleaseMode[] = [
@@ -165,7 +166,7 @@ export function resolverOptions(ctx: CommandContext, builds: BuildSelections): R
     prereleasePackages.set(parsePackageName(value.slice(0, eq)), mode as PrereleaseMode);
   }
   const excludeNewer = args.string("exclude-newer");
-  const concurrency = Number(ctx.io.env.UV_CONCURRENT_DOWNLOADS);
+  const concurrency = concurrentDownloads(ctx.io.env);
   return {
     resolution: resolution as ResolutionMode,
     prerelease: prerelease as PrereleaseMode,
@@ -178,6 +179,6 @@ export function resolverOptions(ctx: CommandContext, builds: BuildSelections): R
     noBinary: toResolverSelection(builds.noBinary),
     upgrade: upgradeFromArgs(ctx),
     noDeps: args.flag("no-deps") && !args.flag("deps"),
-    ...(Number.isInteger(concurrency) && concurrency > 0 ? { concurrency } : {}),
+    ...(concurrency === undefined ? {} : { concurrency }),
   };
 }

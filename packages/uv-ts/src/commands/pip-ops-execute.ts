@@ -23,7 +23,7 @@ import type { PackageName } from "@uv-ts/normalize";
 import type { CommandContext } from "../context.ts";
 import type { TargetEnvironment } from "./pip-ops-environment.ts";
 import { InstallWheelError, OperationError } from "./pip-ops-errors.ts";
-import type { Reinstall } from "./pip-ops-index.ts";
+import { concurrentDownloads, type Reinstall } from "./pip-ops-index.ts";
 import {
   type ChangedDist,
   installedChange,
@@ -98,12 +98,6 @@ export function failpointFor(
  * the wheel fetcher's prefetch concurrency for why 16 here).
  */
 const PREPARE_CONCURRENCY = 16;
-
-/** Wheels to fetch at once: `UV_CONCURRENT_DOWNLOADS` when it is a positive integer (as uv). */
-function prepareConcurrency(env: NodeJS.ProcessEnv): number {
-  const value = Number(env.UV_CONCURRENT_DOWNLOADS);
-  return Number.isInteger(value) && value > 0 ? value : PREPARE_CONCURRENCY;
-}
 
 async function mapLimit<T, R>(
   items: readonly T[],
@@ -308,7 +302,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
   if (remote.length > 0) {
     const prepareStart = performance.now();
     // The biggest downloads first, as uv's preparer: the last to finish is then a small one.
-    const concurrency = prepareConcurrency(ctx.io.env);
+    const concurrency = concurrentDownloads(ctx.io.env) ?? PREPARE_CONCURRENCY;
     await mapLimit(bySizeDescending(remote), concurrency, async (r) => {
       if (r.wheel === undefined) throw new Error(`No wheel source for \`${describe(r)}\``);
       try {

@@ -146,6 +146,12 @@ export function pipHttpCache(cache: CacheType): HttpCacheStore {
   return new FileHttpCacheStore(cache.root);
 }
 
+/** `UV_CONCURRENT_DOWNLOADS` when it is a positive integer (as uv reads it), else `undefined`. */
+export function concurrentDownloads(env: NodeJS.ProcessEnv): number | undefined {
+  const value = Number(env.UV_CONCURRENT_DOWNLOADS);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
 /** The registry client for a `pip` command. */
 export function createPipClient(
   ctx: CommandContext,
