@@ -73,6 +73,20 @@ function closure(imports, start) {
   return seen;
 }
 
+/**
+ * `text` in ASCII. esbuild escapes every non-ASCII character of the code, but not of the comments
+ * it keeps, and one such character makes V8 hold the whole source (hundreds of KB) as a two-byte
+ * string, and read it through the slow UTF-8 decoder. In a comment an escape is as good as the
+ * character; a line or paragraph separator ends a line comment, so it becomes a newline.
+ */
+function asciiOnly(text) {
+  return text.replace(/[^\x00-\x7f]/g, (char) =>
+    char === "\u2028" || char === "\u2029"
+      ? "\n"
+      : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /** Writes the packs (see the top of this file); returns how many. */
 function writePacks(metafile) {
   const { imports, lazy } = moduleGraph(metafile);
@@ -93,7 +107,7 @@ function writePacks(metafile) {
       const id = posix.relative(posix.dirname(head), module);
       pack += `define(${JSON.stringify(id.startsWith(".") ? id : `./${id}`)}, ${body});\n`;
     }
-    writeFileSync(`${outdir}/${head}.pack`, `${pack}})\n`);
+    writeFileSync(`${outdir}/${head}.pack`, asciiOnly(`${pack}})\n`));
     count++;
   }
   return count;

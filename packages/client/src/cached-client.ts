@@ -11,7 +11,7 @@ import {
 } from "./http-cache/policy.ts";
 import type { CacheEntryKey, HttpCacheStore, StoredResponse } from "./http-cache/store.ts";
 import type { HttpClient, HttpRequest, HttpResponse } from "./http-client.ts";
-import { stripCredentials } from "./redact.ts";
+import { credentialFreeHref } from "./redact.ts";
 
 /** One cacheable GET. */
 export interface CacheableRequest<P> {
@@ -87,7 +87,7 @@ export class CachedClient {
     if (store === undefined || key === undefined) {
       return decode(await this.http.fetch(req.request, (res) => req.read(res, undefined)));
     }
-    const url = stripCredentials(req.request.url).href;
+    const url = credentialFreeHref(req.request.url);
     const headers = requestHeaders(req);
     const entry = await store.read(key);
     const entryId = `${key.bucket}/${key.shard.join("/")}/${key.file}`;
@@ -150,7 +150,7 @@ export class CachedClient {
     if (entry === undefined) return true;
     const headers = requestHeaders(req);
     if (this.#refreshes(req, entry, undefined)) headers["cache-control"] = "no-cache";
-    const url = stripCredentials(req.request.url).href;
+    const url = credentialFreeHref(req.request.url);
     return beforeRequest(entry.policy, url, headers, this.#now()) !== "fresh";
   }
 
@@ -203,7 +203,7 @@ export class CachedClient {
       return {
         kind: "modified",
         payload,
-        policy: { ...policy, url: stripCredentials(req.request.url).href },
+        policy: { ...policy, url: credentialFreeHref(req.request.url) },
       };
     });
   }

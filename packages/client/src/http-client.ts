@@ -192,7 +192,8 @@ export class HttpClient {
     for (const [k, v] of Object.entries(request.headers ?? {})) headers[k.toLowerCase()] = v;
     let method = request.method ?? "GET";
     for (let hop = 0; ; hop++) {
-      const target = stripCredentials(url);
+      // `url` is this call's own copy: without credentials it serves as the target as it is.
+      const target = url.username === "" && url.password === "" ? url : stripCredentials(url);
       const sent = { ...headers };
       if (sent.authorization === undefined) {
         const credentials = await this.#credentials.credentialsFor(url);
@@ -293,10 +294,11 @@ export class HttpClient {
     signal?: AbortSignal,
   ): Promise<T> {
     const started = performance.now();
-    const shown = redactUrl(request.url);
+    // Only errors show the URL: redacted when one needs it, not for every request.
+    const shown = () => redactUrl(request.url);
     let retries = 0;
     const fail = (error: unknown): never => {
-      const wrapped = new FetchError(shown, error);
+      const wrapped = new FetchError(shown(), error);
       if (retries === 0) throw wrapped;
       throw new RetriesExhaustedError(retries, performance.now() - started, wrapped);
     };
@@ -318,7 +320,7 @@ export class HttpClient {
         retryable = isRetryableError(error);
         failure = isTimeoutError(error)
           ? new NetworkTimeoutError(this.timeoutMs, error)
-          : new NetworkError(shown, error);
+          : new NetworkError(shown(), error);
       }
       if (!retryable || retries >= this.retries) fail(failure);
       retries += 1;

@@ -60,6 +60,15 @@ class StreamClosedError extends Error {
   }
 }
 
+/** A stream cancelled by its request's signal (Node's own wording and code for it). */
+class StreamAbortedError extends Error {
+  readonly code = "ABORT_ERR";
+  constructor(reason: unknown) {
+    super("The operation was aborted", { cause: reason });
+    this.name = "AbortError";
+  }
+}
+
 /** A session, with how many of its streams are open (it keeps the process alive only then). */
 interface Live {
   readonly session: ClientHttp2Session;
@@ -79,6 +88,11 @@ interface Live {
 export class Http2Sessions {
   readonly #options: Http2SessionsOptions;
   readonly #sessions = new Map<string, Promise<Live | undefined>>();
+  /**
+   * The open streams of each signal, which one listener cancels. Node's `signal` option adds a
+   * listener per stream; nearly every request of a run shares the client's signal.
+   */
+  readonly #cancellable = new WeakMap<AbortSignal, Set<ClientHttp2Stream>>();
   #closed = false;
 
   constructor(options: Http2SessionsOptions) {
@@ -185,19 +199,25 @@ export class Http2Sessions {
         if (name === "host" || name === "connection" || name === "keep-alive") continue;
         headers[name] = value;
       }
+      if (signal.aborted) {
+        reject(new StreamAbortedError(signal.reason));
+        return;
+      }
       let stream: ClientHttp2Stream;
       try {
         stream = live.session.request(headers, {
           endStream: request.method === "GET" || request.method === "HEAD",
-          signal,
         });
       } catch (error) {
         reject(error);
         return;
       }
+      const cancellable = this.#cancellableOn(signal);
+      cancellable.add(stream);
       if (live.open++ === 0) live.session.ref();
       let answered = false;
       stream.once("close", () => {
+        cancellable.delete(stream);
         if (--live.open === 0) live.session.unref();
         // Closed with neither headers nor an error: the session went away under it.
         if (!answered) reject(new StreamClosedError(stream.rstCode));
@@ -219,6 +239,24 @@ export class Http2Sessions {
         resolve({ status, headers: out, body: bodyOf(stream) });
       });
     });
+  }
+
+  /** The streams `signal` cancels, listening to it the first time. */
+  #cancellableOn(signal: AbortSignal): Set<ClientHttp2Stream> {
+    let streams = this.#cancellable.get(signal);
+    if (streams === undefined) {
+      const open = new Set<ClientHttp2Stream>();
+      signal.addEventListener(
+        "abort",
+        () => {
+          for (const stream of [...open]) stream.destroy(new StreamAbortedError(signal.reason));
+        },
+        { once: true },
+      );
+      this.#cancellable.set(signal, open);
+      streams = open;
+    }
+    return streams;
   }
 
   /** Closes every session (streams in flight fail). */

@@ -72,3 +72,12 @@ export function stripCredentials(url: string | URL): URL {
   if (copy.password !== "") copy.password = "";
   return copy;
 }
+
+/**
+ * `stripCredentials(url).href`, without parsing a URL again when there are no credentials to
+ * strip (cache keys and policies ask for it several times per request).
+ */
+export function credentialFreeHref(url: string | URL): string {
+  if (typeof url !== "string" && url.username === "" && url.password === "") return url.href;
+  return stripCredentials(url).href;
+}

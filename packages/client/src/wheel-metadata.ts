@@ -15,7 +15,7 @@ import { FetchError, HttpStatusError, WheelMetadataError } from "./errors.ts";
 import type { CacheEntryKey, HttpCacheStore } from "./http-cache/store.ts";
 import { type HttpResponse, headerValue } from "./http-client.ts";
 import { parseRangeHint, type RangeHint, rangeHintAfterRead, sameRangeHint } from "./range-hint.ts";
-import { redactUrl, stripCredentials } from "./redact.ts";
+import { credentialFreeHref, redactUrl } from "./redact.ts";
 import {
   type ByteSource,
   bufferSource,
@@ -36,6 +36,8 @@ export const TAIL_RANGE_BYTES = 16_384;
  * every read reports the same error as the first. `digest` identifies the document. `range`,
  * when the metadata came from range requests, is what the read needed (see {@link RangeHint});
  * entries without it (older ones too) are read as before and gain it on their next fetch.
+ * `member`, likewise, is the fingerprint of the zip member the document was read from, so that
+ * the next range read of the same member recognises it without inflating it.
  */
 type MetadataPayload = (
   | {
@@ -44,10 +46,37 @@ type MetadataPayload = (
       readonly record: ResolutionMetadataRecord;
     }
   | { readonly format: typeof METADATA_FORMAT; readonly digest: string; readonly metadata: string }
-) & { readonly range?: RangeHint };
+) & { readonly range?: RangeHint; readonly member?: string };
 
 // Bumped when the stored form changes: older entries are dropped and fetched again.
 const METADATA_FORMAT = 1;
+
+/** A cached payload of this format with a record (not checked yet). */
+interface CachedRecord {
+  readonly payload: {
+    readonly digest: string;
+    readonly record: unknown;
+    readonly range?: unknown;
+    readonly member?: unknown;
+  };
+}
+
+/** `previous` as a {@link CachedRecord}, when it has that shape. */
+function reusableRecord(previous: unknown): CachedRecord | undefined {
+  const cached = previous as Partial<
+    Record<"format" | "digest" | "record" | "range" | "member", unknown>
+  > | null;
+  if (
+    typeof cached !== "object" ||
+    cached === null ||
+    cached.format !== METADATA_FORMAT ||
+    typeof cached.digest !== "string" ||
+    cached.record === undefined
+  ) {
+    return undefined;
+  }
+  return { payload: cached as CachedRecord["payload"] };
+}
 
 /**
  * Makes the payloads of one wheel's metadata and decodes them. A document served again byte
@@ -59,6 +88,8 @@ class MetadataPayloads {
   readonly #shownUrl: string;
   /** A cached payload handed back by {@link make}, with what it decoded to. */
   #reused: { readonly payload: unknown; readonly metadata: ResolutionMetadata } | undefined;
+  /** The last cached record decoded, so that recognising and reusing it decode it once. */
+  #decoded: { readonly record: unknown; readonly metadata: ResolutionMetadata } | undefined;
 
   constructor(filename: WheelFilename, shownUrl: string) {
     this.#filename = filename;
@@ -69,45 +100,85 @@ class MetadataPayloads {
    * The payload to store for a `METADATA` document; `previous` is the cached one, if any, and
    * `range` what reading the document by range requests needed.
    */
-  make(text: string, previous: unknown, range?: RangeHint): MetadataPayload {
+  make(text: string, previous: unknown, range?: RangeHint, member?: string): MetadataPayload {
     const digest = createHash("sha256")
       .update(`${METADATA_FORMAT}\n`)
       .update(text)
       .digest("base64url");
-    const withRange: { readonly range?: RangeHint } = range === undefined ? {} : { range };
-    const cached = previous as Partial<
-      Record<"format" | "digest" | "record" | "range", unknown>
-    > | null;
-    if (
-      typeof cached === "object" &&
-      cached !== null &&
-      cached.format === METADATA_FORMAT &&
-      cached.digest === digest &&
-      cached.record !== undefined
-    ) {
-      try {
-        const metadata = resolutionMetadataFromRecord(cached.record);
-        // Only a new hint makes a new payload (and a rewrite); the record is known good.
-        const payload: MetadataPayload = sameRangeHint(parseRangeHint(cached.range), range)
-          ? (previous as MetadataPayload)
-          : {
-              format: METADATA_FORMAT,
-              digest,
-              record: cached.record as ResolutionMetadataRecord,
-              ...withRange,
-            };
-        this.#reused = { payload, metadata };
-        return payload;
-      } catch {
-        // A damaged entry: replaced by the document's own record below.
-      }
+    const cached = reusableRecord(previous);
+    if (cached !== undefined && cached.payload.digest === digest) {
+      const payload = this.#adopt(cached, range, member);
+      if (payload !== undefined) return payload;
     }
+    const extra = {
+      ...(range === undefined ? {} : { range }),
+      ...(member === undefined ? {} : { member }),
+    };
     try {
       const { record } = parseResolutionMetadataRecord(text);
-      return { format: METADATA_FORMAT, digest, record, ...withRange };
+      return { format: METADATA_FORMAT, digest, record, ...extra };
     } catch {
       // Reported by `decode`, as for a document read from the cache.
-      return { format: METADATA_FORMAT, digest, metadata: text, ...withRange };
+      return { format: METADATA_FORMAT, digest, metadata: text, ...extra };
+    }
+  }
+
+  /**
+   * Whether `previous` was read from the zip member with fingerprint `member` and holds a
+   * record that still decodes: {@link reuse} can then stand in for reading the member.
+   */
+  knows(previous: unknown, member: string): boolean {
+    const cached = reusableRecord(previous);
+    if (cached === undefined || cached.payload.member !== member) return false;
+    return this.#decodeRecord(cached) !== undefined;
+  }
+
+  /** The payload for a member {@link knows} recognised, read with the range hint `range`. */
+  reuse(previous: unknown, range: RangeHint | undefined, member: string): MetadataPayload {
+    const cached = reusableRecord(previous);
+    const payload = cached === undefined ? undefined : this.#adopt(cached, range, member);
+    if (payload === undefined) throw new Error("a recognised metadata entry went missing");
+    return payload;
+  }
+
+  /**
+   * The cached payload for the same document, or a copy of it when the range hint or member
+   * fingerprint is new (only then is the entry rewritten); `undefined` when its record is
+   * damaged (the document's own record replaces it).
+   */
+  #adopt(
+    cached: CachedRecord,
+    range: RangeHint | undefined,
+    member: string | undefined,
+  ): MetadataPayload | undefined {
+    const metadata = this.#decodeRecord(cached);
+    if (metadata === undefined) return undefined;
+    const previous = cached.payload;
+    const sameMember = member === undefined || previous.member === member;
+    const payload: MetadataPayload =
+      sameRangeHint(parseRangeHint(previous.range), range) && sameMember
+        ? (previous as MetadataPayload)
+        : {
+            format: METADATA_FORMAT,
+            digest: previous.digest,
+            record: previous.record as ResolutionMetadataRecord,
+            ...(range === undefined ? {} : { range }),
+            ...(member === undefined ? {} : { member }),
+          };
+    this.#reused = { payload, metadata };
+    return payload;
+  }
+
+  /** The metadata `cached`'s record decodes to (once per record), `undefined` if damaged. */
+  #decodeRecord(cached: CachedRecord): ResolutionMetadata | undefined {
+    const known = this.#decoded;
+    if (known !== undefined && known.record === cached.payload.record) return known.metadata;
+    try {
+      const metadata = resolutionMetadataFromRecord(cached.payload.record);
+      this.#decoded = { record: cached.payload.record, metadata };
+      return metadata;
+    } catch {
+      return undefined;
     }
   }
 
@@ -172,14 +243,32 @@ function checkName(metadata: ResolutionMetadata, filename: WheelFilename): Resol
   return metadata;
 }
 
+/** The wheel's `METADATA` document, read through `source`, with uv's errors. */
 async function fromZip(
   source: ByteSource,
   filename: WheelFilename,
   shownUrl: string,
   tailHint: number,
+): Promise<string> {
+  const { metadata } = await readMember(source, filename, shownUrl, tailHint);
+  if (metadata === undefined) throw new Error("a wheel's metadata member was not read");
+  return metadata;
+}
+
+/** {@link readWheelMetadataMember} with uv's errors; `known` as that function takes it. */
+async function readMember(
+  source: ByteSource,
+  filename: WheelFilename,
+  shownUrl: string,
+  tailHint: number,
+  known?: (fingerprint: string) => boolean,
 ): Promise<WheelMetadataMember> {
   try {
-    return await readWheelMetadataMember(source, filename, { tailHint });
+    return await readWheelMetadataMember(
+      source,
+      filename,
+      known === undefined ? { tailHint } : { tailHint, known },
+    );
   } catch (error) {
     if (error instanceof DistInfoError) {
       throw new WheelMetadataError("dist-info", `Failed to read metadata: \`${shownUrl}\``, {
@@ -213,7 +302,7 @@ async function localWheelMetadata(url: URL, filename: WheelFilename): Promise<Re
         return buffer.subarray(0, bytesRead);
       },
     };
-    const { metadata } = await fromZip(source, filename, path, TAIL_RANGE_BYTES);
+    const metadata = await fromZip(source, filename, path, TAIL_RANGE_BYTES);
     return parseMetadata(metadata, filename, path);
   } finally {
     await handle.close();
@@ -233,7 +322,7 @@ async function storedRangeHint(
   if (store === undefined || key === undefined || ctx.client.http.offline) return undefined;
   try {
     const entry = await store.read(key);
-    if (entry === undefined || entry.policy.url !== stripCredentials(url).href) return undefined;
+    if (entry === undefined || entry.policy.url !== credentialFreeHref(url)) return undefined;
     const payload = entry.payload as { readonly range?: unknown } | null;
     return typeof payload === "object" && payload !== null
       ? parseRangeHint(payload.range)
@@ -295,8 +384,7 @@ export async function fetchWheelMetadata(
         request: { url, headers: identity },
         read: async (res, previous) =>
           payloads.make(
-            (await fromZip(bufferSource(await readBody(res)), filename, shown, defaultTail))
-              .metadata,
+            await fromZip(bufferSource(await readBody(res)), filename, shown, defaultTail),
             previous,
           ),
       },
@@ -329,7 +417,7 @@ export async function fetchWheelMetadata(
             // The server ignored `Range` and sent the whole wheel: use it as it is.
             ctx.onRangeUnsupported?.();
             return payloads.make(
-              (await fromZip(bufferSource(body), filename, shown, tail)).metadata,
+              await fromZip(bufferSource(body), filename, shown, tail),
               previous,
             );
           }
@@ -345,13 +433,20 @@ export async function fetchWheelMetadata(
             start: range.start,
             bytes: body,
           });
-          const member = await fromZip(reader, filename, shown, body.length);
+          // A member read before (a server without validators sends the same bytes again) is
+          // recognised by its stored bytes, and neither inflated nor parsed again.
+          const member = await readMember(reader, filename, shown, body.length, (fingerprint) =>
+            payloads.knows(previous, fingerprint),
+          );
           const hint = rangeHintAfterRead(
             range.size,
             member.start,
             body.length + reader.fetchedBytes,
           );
-          return payloads.make(member.metadata, previous, hint);
+          if (member.metadata === undefined) {
+            return payloads.reuse(previous, hint, member.fingerprint);
+          }
+          return payloads.make(member.metadata, previous, hint, member.fingerprint);
         },
       },
       decode,

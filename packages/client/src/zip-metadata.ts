@@ -1,3 +1,4 @@
+import { hash } from "node:crypto";
 import { crc32, inflateRawSync } from "node:zlib";
 import type { WheelFilename } from "@uv-ts/distribution-filename";
 
@@ -105,7 +106,6 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
 const EOCD_SIG = 0x06054b50;
 const ZIP64_LOCATOR_SIG = 0x07064b50;
 const ZIP64_EOCD_SIG = 0x06064b50;
-const CENTRAL_SIG = 0x02014b50;
 const LOCAL_SIG = 0x04034b50;
 const MAX_COMMENT = 0xffff;
 // A METADATA file bigger than this is not a METADATA file; refuse rather than inflate a bomb.
@@ -174,56 +174,118 @@ async function findEndOfCentralDirectory(
   return { cdOffset, cdSize, entries };
 }
 
-function decodeName(bytes: Uint8Array, utf8: boolean): string {
-  // Non-UTF-8 names are CP437; only ASCII names can be `*.dist-info/METADATA` anyway.
-  return Buffer.from(bytes).toString(utf8 ? "utf8" : "latin1");
+/** The bytes of `/METADATA`, the end of the one member name the reader wants. */
+const METADATA_SUFFIX = Buffer.from("/METADATA", "latin1");
+const SLASH = 0x2f;
+
+/**
+ * Whether the raw name `bytes[start, end)` is `<dir>/METADATA` with no other slash, the only
+ * shape {@link findDistInfoMetadata} looks at. Bytes decide it alone: in UTF-8 as in CP437 a
+ * `/` byte is always the character `/`, and no other byte decodes to one.
+ */
+function isMetadataName(bytes: Uint8Array, start: number, end: number): boolean {
+  const suffixAt = end - METADATA_SUFFIX.length;
+  if (suffixAt < start) return false;
+  for (let i = 0; i < METADATA_SUFFIX.length; i++) {
+    if (bytes[suffixAt + i] !== METADATA_SUFFIX[i]) return false;
+  }
+  for (let i = start; i < suffixAt; i++) if (bytes[i] === SLASH) return false;
+  return true;
 }
 
-function parseCentralDirectory(cd: Uint8Array, count: number): CentralEntry[] {
-  const dv = view(cd);
+/**
+ * The central directory's `<dir>/METADATA` entries, every header checked. Other names are never
+ * decoded: a big wheel lists thousands of files, and only these can be the member wanted. The
+ * walk reads bytes directly: it runs once per wheel, mostly before V8 optimises it, where each
+ * `DataView` call costs far more than an indexed read.
+ */
+function metadataCandidates(cd: Uint8Array, count: number): CentralEntry[] {
+  const b = cd;
   const entries: CentralEntry[] = [];
   let at = 0;
   for (let n = 0; n < count; n++) {
-    if (at + 46 > cd.length || dv.getUint32(at, true) !== CENTRAL_SIG) {
+    // The signature `PK\x01\x02` (0x02014b50 little-endian).
+    if (
+      at + 46 > b.length ||
+      b[at] !== 0x50 ||
+      b[at + 1] !== 0x4b ||
+      b[at + 2] !== 0x01 ||
+      b[at + 3] !== 0x02
+    ) {
       throw new ZipFormatError("invalid central directory file header");
     }
-    const flags = dv.getUint16(at + 8, true);
-    const method = dv.getUint16(at + 10, true);
-    const crc = dv.getUint32(at + 16, true);
-    let compressedSize = dv.getUint32(at + 20, true);
-    let uncompressedSize = dv.getUint32(at + 24, true);
-    const nameLength = dv.getUint16(at + 28, true);
-    const extraLength = dv.getUint16(at + 30, true);
-    const commentLength = dv.getUint16(at + 32, true);
-    let localHeaderOffset = dv.getUint32(at + 42, true);
+    const nameLength = (b[at + 28] as number) | ((b[at + 29] as number) << 8);
+    const extraLength = (b[at + 30] as number) | ((b[at + 31] as number) << 8);
+    const commentLength = (b[at + 32] as number) | ((b[at + 33] as number) << 8);
     const nameStart = at + 46;
     const extraStart = nameStart + nameLength;
     const next = extraStart + extraLength + commentLength;
-    if (next > cd.length) throw new ZipFormatError("central directory entry runs past its end");
-    const name = decodeName(cd.subarray(nameStart, extraStart), (flags & 0x800) !== 0);
-    // ZIP64 extra field: the 64-bit values appear only for fields saturated at 0xFFFFFFFF.
-    for (let e = extraStart; e + 4 <= extraStart + extraLength; ) {
-      const id = dv.getUint16(e, true);
-      const size = dv.getUint16(e + 2, true);
-      if (id === 0x0001) {
-        let p = e + 4;
-        if (uncompressedSize === 0xffffffff && p + 8 <= e + 4 + size) {
-          uncompressedSize = u64(dv, p);
-          p += 8;
-        }
-        if (compressedSize === 0xffffffff && p + 8 <= e + 4 + size) {
-          compressedSize = u64(dv, p);
-          p += 8;
-        }
-        if (localHeaderOffset === 0xffffffff && p + 8 <= e + 4 + size)
-          localHeaderOffset = u64(dv, p);
-      }
-      e += 4 + size;
+    if (next > b.length) throw new ZipFormatError("central directory entry runs past its end");
+    if (isMetadataName(b, nameStart, extraStart)) {
+      entries.push(centralEntry(cd, at, nameStart, extraStart, extraLength));
+    } else if (extraLength > 0) {
+      // Read for its checks alone, as for any entry.
+      zip64Fields(view(cd), at, extraStart, extraLength);
     }
-    entries.push({ name, method, flags, crc, compressedSize, uncompressedSize, localHeaderOffset });
     at = next;
   }
   return entries;
+}
+
+/** The sizes and offset of the central directory entry at `at`, its ZIP64 extra field applied. */
+function zip64Fields(
+  dv: DataView,
+  at: number,
+  extraStart: number,
+  extraLength: number,
+): { compressedSize: number; uncompressedSize: number; localHeaderOffset: number } {
+  let compressedSize = dv.getUint32(at + 20, true);
+  let uncompressedSize = dv.getUint32(at + 24, true);
+  let localHeaderOffset = dv.getUint32(at + 42, true);
+  // ZIP64 extra field: the 64-bit values appear only for fields saturated at 0xFFFFFFFF.
+  for (let e = extraStart; e + 4 <= extraStart + extraLength; ) {
+    const id = dv.getUint16(e, true);
+    const size = dv.getUint16(e + 2, true);
+    if (id === 0x0001) {
+      let p = e + 4;
+      if (uncompressedSize === 0xffffffff && p + 8 <= e + 4 + size) {
+        uncompressedSize = u64(dv, p);
+        p += 8;
+      }
+      if (compressedSize === 0xffffffff && p + 8 <= e + 4 + size) {
+        compressedSize = u64(dv, p);
+        p += 8;
+      }
+      if (localHeaderOffset === 0xffffffff && p + 8 <= e + 4 + size) localHeaderOffset = u64(dv, p);
+    }
+    e += 4 + size;
+  }
+  return { compressedSize, uncompressedSize, localHeaderOffset };
+}
+
+/** The central directory entry at `at`, whose name is `cd[nameStart, extraStart)`. */
+function centralEntry(
+  cd: Uint8Array,
+  at: number,
+  nameStart: number,
+  extraStart: number,
+  extraLength: number,
+): CentralEntry {
+  const dv = view(cd);
+  const flags = dv.getUint16(at + 8, true);
+  // Non-UTF-8 names are CP437; only ASCII names can be `*.dist-info/METADATA` anyway.
+  const name = Buffer.from(cd.buffer, cd.byteOffset, cd.byteLength).toString(
+    (flags & 0x800) !== 0 ? "utf8" : "latin1",
+    nameStart,
+    extraStart,
+  );
+  return {
+    name,
+    method: dv.getUint16(at + 10, true),
+    flags,
+    crc: dv.getUint32(at + 16, true),
+    ...zip64Fields(dv, at, extraStart, extraLength),
+  };
 }
 
 function distInfoNormalize(prefix: string): string {
@@ -275,15 +337,42 @@ export function centralDirectoryMargin(cdSize: number): number {
   return Math.min(16 * 1024 + Math.ceil(cdSize / 2), 256 * 1024);
 }
 
-/** What {@link readWheelMetadataMember} read. */
-export interface WheelMetadataMember {
-  /** The `METADATA` document. */
-  readonly metadata: string;
+/**
+ * What {@link readWheelMetadataMember} read: the `METADATA` document, or, when the `known` option
+ * recognised the member, only its fingerprint.
+ */
+export type WheelMetadataMember =
+  | (MemberPlace & { readonly metadata: string; readonly fingerprint?: string })
+  | (MemberPlace & { readonly metadata: undefined; readonly fingerprint: string });
+
+/** Where a member read from. */
+interface MemberPlace {
   /**
    * Where the bytes the read needed begin: the member's local header (the central directory
    * and its end record come after it), so `size - start` trailing bytes hold everything.
    */
   readonly start: number;
+}
+
+/** Options of {@link readWheelMetadataMember}. */
+export interface WheelMetadataMemberOptions {
+  /** How many trailing bytes the source already holds (so the first search costs nothing). */
+  readonly tailHint?: number;
+  /**
+   * Whether the member with this {@link memberFingerprint} was read before (and what it held is
+   * still at hand): it is then neither inflated nor checked again, and `metadata` is `undefined`.
+   */
+  readonly known?: (fingerprint: string) => boolean;
+}
+
+/**
+ * Identifies a member by what its document is made from: the compression method, the CRC and
+ * size the central directory gives, and the stored bytes. The same fingerprint means the same
+ * document, which inflating would only produce again.
+ */
+function memberFingerprint(entry: CentralEntry, data: Uint8Array): string {
+  const bytes = hash("sha256", data, "base64url");
+  return `${entry.method}-${entry.crc >>> 0}-${entry.uncompressedSize}-${bytes}`;
 }
 
 /**
@@ -296,14 +385,17 @@ export async function readWheelMetadataFromZip(
   filename: WheelFilename,
   options: { readonly tailHint?: number } = {},
 ): Promise<string> {
-  return (await readWheelMetadataMember(source, filename, options)).metadata;
+  const member = await readWheelMetadataMember(source, filename, options);
+  // Without the `known` option the member is always read.
+  if (member.metadata === undefined) throw new Error("a wheel's metadata member was not read");
+  return member.metadata;
 }
 
 /** {@link readWheelMetadataFromZip}, also telling where the bytes it needed begin. */
 export async function readWheelMetadataMember(
   source: ByteSource,
   filename: WheelFilename,
-  options: { readonly tailHint?: number } = {},
+  options: WheelMetadataMemberOptions = {},
 ): Promise<WheelMetadataMember> {
   const {
     cdOffset,
@@ -313,8 +405,7 @@ export async function readWheelMetadataMember(
   const cd = await source.read(cdOffset, cdOffset + cdSize, {
     extendBefore: centralDirectoryMargin(cdSize),
   });
-  const entries = parseCentralDirectory(cd, count);
-  const entry = findDistInfoMetadata(filename, entries);
+  const entry = findDistInfoMetadata(filename, metadataCandidates(cd, count));
   if (entry.uncompressedSize > MAX_METADATA_BYTES) {
     throw new ZipFormatError(`${entry.name} is too large (${entry.uncompressedSize} bytes)`);
   }
@@ -338,6 +429,12 @@ export async function readWheelMetadataMember(
     local = await source.read(entry.localHeaderOffset, entry.localHeaderOffset + dataEnd);
   }
   const data = local.subarray(dataStart, dataEnd);
+  const start = Math.min(entry.localHeaderOffset, cdOffset);
+  let fingerprint: string | undefined;
+  if (options.known !== undefined) {
+    fingerprint = memberFingerprint(entry, data);
+    if (options.known(fingerprint)) return { metadata: undefined, start, fingerprint };
+  }
   let contents: Buffer;
   if (entry.method === 0) contents = Buffer.from(data);
   else if (entry.method === 8) {
@@ -363,8 +460,6 @@ export async function readWheelMetadataMember(
       `Bad CRC (got ${hex(computed)}, expected ${hex(entry.crc)}) for file: ${entry.name}`,
     );
   }
-  return {
-    metadata: contents.toString("utf8"),
-    start: Math.min(entry.localHeaderOffset, cdOffset),
-  };
+  const metadata = contents.toString("utf8");
+  return fingerprint === undefined ? { metadata, start } : { metadata, start, fingerprint };
 }

@@ -1,8 +1,12 @@
+import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   beforeRequest,
   buildPolicy,
+  CACHE_BUCKETS,
   confirmsCached,
+  FileHttpCacheStore,
   isStorable,
   parseCacheControl,
   renewalMatters,
@@ -32,6 +36,43 @@ describe("http cache policy", () => {
       private: false,
     });
     expect(parseCacheControl('max-age="x", no-store').maxAge).toBe(0);
+    const none = {
+      noCache: false,
+      noStore: false,
+      mustRevalidate: false,
+      immutable: false,
+      public: false,
+      private: false,
+    };
+    for (const value of [undefined, "", " ", ",", "community"]) {
+      expect(parseCacheControl(value)).toEqual(none);
+    }
+  });
+
+  it("entries_live_under_their_bucket_whatever_the_names", () => {
+    // Names from servers: anything that could leave the bucket directory becomes a digest.
+    const segment = fc.oneof(
+      fc.constantFrom("", ".", "..", "a/b", "..\\x", "a\0b", "attrs", "x.json"),
+      fc.string({ maxLength: 6 }),
+    );
+    const keys = fc.record({
+      root: fc.constantFrom("/tmp/cache", "/tmp/cache/", "relative/cache", "/", "a/../b"),
+      bucket: fc.constantFrom(...(Object.keys(CACHE_BUCKETS) as (keyof typeof CACHE_BUCKETS)[])),
+      shard: fc.array(segment, { maxLength: 3 }),
+      file: segment,
+    });
+    for (const { root, bucket, shard, file } of fc.sample(keys, { numRuns: 500, seed: 503 })) {
+      const path = new FileHttpCacheStore(root).pathOf({ bucket, shard, file });
+      const dir = join(root, CACHE_BUCKETS[bucket]);
+      expect(path.startsWith(`${dir}/`)).toBe(true);
+      const rest = path.slice(dir.length + 1).split("/");
+      expect(rest).toHaveLength(shard.length + 1);
+      expect(path).toBe(join(dir, ...rest));
+      for (const [i, name] of [...shard, file].entries()) {
+        const kept = name !== "" && name !== "." && name !== ".." && !/[/\\\0]/.test(name);
+        expect(rest[i]).toEqual(kept ? name : expect.stringMatching(/^[0-9a-f]{16}$/));
+      }
+    }
   });
 
   it("max_age_pages_are_fresh_then_revalidated_with_their_etag", () => {

@@ -132,6 +132,57 @@ describe("http2", () => {
     }
   });
 
+  it("aborting_a_run_cancels_its_http2_requests_and_their_streams", async () => {
+    const held: ServerResponse[] = [];
+    const reset: number[] = [];
+    const server = await serveTls(cert, "h2", (req, res) => {
+      if (req.url === "/quick") {
+        res.end("quick");
+        return;
+      }
+      // Held until the client gives up on it.
+      held.push(res as ServerResponse);
+      (req as Http2ServerRequest).stream.on("close", () =>
+        reset.push((req as Http2ServerRequest).stream.rstCode),
+      );
+    });
+    const controller = new AbortController();
+    const c = new HttpClient({
+      credentials: new CredentialStore({ netrcPath: null, env: {} }),
+      retries: 2,
+      timeoutMs: 10_000,
+      connectTimeoutMs: 10_000,
+      retryDelayMs: () => 0,
+      caFile: join(cert.dir, "bundle.pem"),
+      signal: controller.signal,
+    });
+    try {
+      // A finished request leaves nothing behind for the abort to touch.
+      expect(await fetchAll(c, server.url, ["/quick"])).toEqual(["quick"]);
+      const pending = ["/a", "/b", "/c"].map((path) =>
+        c.fetch({ url: new URL(path, server.url) }, (res) => res.body.text()).catch((e) => e),
+      );
+      await expect.poll(() => held.length).toBe(3);
+      controller.abort(new Error("interrupted"));
+      for (const error of await Promise.all(pending)) {
+        expect(error).toMatchObject({ name: "AbortError", code: "ABORT_ERR" });
+        expect((error as Error).cause).toEqual(new Error("interrupted"));
+      }
+      // Not retried: the server saw each request once, and each stream was reset.
+      await expect.poll(() => reset.length).toBe(3);
+      expect(held).toHaveLength(3);
+      expect(reset.every((code) => code !== constants.NGHTTP2_NO_ERROR)).toBe(true);
+      // And nothing new is sent once aborted.
+      await expect(
+        c.fetch({ url: new URL("/quick", server.url) }, (res) => res.body.text()),
+      ).rejects.toMatchObject({ name: "AbortError" });
+      expect(server.versions).toHaveLength(4);
+    } finally {
+      await c.close();
+      await server.close();
+    }
+  });
+
   it("http2_requests_go_to_nodes_client_and_http1_ones_to_undici", async () => {
     // undici's HTTP/2 layers cost ~0.6 ms of CPU per request; an origin that takes HTTP/2 is
     // served by Node's own client instead.

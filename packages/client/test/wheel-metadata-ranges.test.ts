@@ -306,4 +306,57 @@ describe("wheel metadata by range requests", () => {
       ]);
     }
   });
+
+  it("a_member_served_again_is_recognised_by_its_bytes_and_not_read_again", async () => {
+    const wheel = await bigWheel("1.0", 40, "dep-a>=1");
+    const { run, serve, entryPath } = setup(wheel.filename);
+    serve(wheel.bytes);
+    await run();
+    const stored = JSON.parse(await readFile(entryPath, "utf8"));
+    expect(stored.payload.member).toEqual(expect.any(String));
+    // The same bytes again: the entry is taken as it is (not rewritten), and so is its record,
+    // which is what the member's document gave. Edited here (with a digest no document has) to
+    // tell it from a new read of the document.
+    const edited = {
+      ...stored,
+      payload: {
+        ...stored.payload,
+        digest: "not-a-digest",
+        record: { ...stored.payload.record, requiresDist: ["from-the-entry"] },
+      },
+    };
+    await writeFile(entryPath, JSON.stringify(edited));
+    const before = await stat(entryPath);
+    expect((await run()).requiresDist).toEqual(["from-the-entry"]);
+    expect((await stat(entryPath)).ino).toBe(before.ino);
+    // An entry from before fingerprints reads the member, and gains its fingerprint once.
+    const { member: _member, ...older } = stored.payload;
+    await writeFile(entryPath, JSON.stringify({ ...stored, payload: older }));
+    expect((await run()).requiresDist).toEqual(["dep-a>=1"]);
+    const renewed = JSON.parse(await readFile(entryPath, "utf8"));
+    expect(renewed.payload).toEqual(stored.payload);
+    const settled = await stat(entryPath);
+    await run();
+    expect((await stat(entryPath)).ino).toBe(settled.ino);
+    // Another member (the same document deflated otherwise) is read again, and remembered.
+    const zip = makeZip([
+      { name: "big_wheel/__init__.py", data: "" },
+      { name: "big_wheel-1.0.dist-info/METADATA", data: METADATA_TEXT, deflate: true },
+      { name: "big_wheel-1.0.dist-info/RECORD", data: "" },
+    ]);
+    serve(zip);
+    expect((await run()).requiresDist).toEqual(["dep-z"]);
+    const stored2 = JSON.parse(await readFile(entryPath, "utf8")).payload;
+    serve(
+      makeZip([
+        { name: "big_wheel/__init__.py", data: "" },
+        { name: "big_wheel-1.0.dist-info/METADATA", data: METADATA_TEXT },
+        { name: "big_wheel-1.0.dist-info/RECORD", data: "" },
+      ]),
+    );
+    expect((await run()).requiresDist).toEqual(["dep-z"]);
+    const stored3 = JSON.parse(await readFile(entryPath, "utf8")).payload;
+    expect(stored3.digest).toBe(stored2.digest);
+    expect(stored3.member).not.toBe(stored2.member);
+  });
 });

@@ -1,7 +1,13 @@
 import { WheelFilename } from "@uv-ts/distribution-filename";
 import { buildWheel } from "@uv-ts/test-kit";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bufferSource, readWheelMetadataFromZip, SparseRangeReader } from "../src/index.ts";
+import {
+  bufferSource,
+  findDistInfoMetadata,
+  readWheelMetadataFromZip,
+  SparseRangeReader,
+} from "../src/index.ts";
 import { noise } from "./helpers.ts";
 import { makeZip } from "./zip-builder.ts";
 
@@ -119,5 +125,51 @@ describe("zip metadata", () => {
     await expect(
       readWheelMetadataFromZip(bufferSource(Buffer.from("not a zip at all")), DEMO),
     ).rejects.toThrow("end of central directory record not found");
+  });
+
+  it("only_a_top_level_dist_info_metadata_is_the_metadata", async () => {
+    const zip = makeZip([
+      { name: "METADATA", data: "root" },
+      { name: "demo-1.0.dist-info/METADATA.bak", data: "backup" },
+      { name: "demo-1.0.dist-info/sub/METADATA", data: "nested" },
+      { name: "demo-1.0.dist-infoMETADATA", data: "no slash" },
+      { name: "demo-1.0.dist-info/METADATA", data: METADATA, deflate: true },
+      { name: "demo-1.0.dist-info/xMETADATA", data: "prefixed" },
+    ]);
+    expect(await readWheelMetadataFromZip(bufferSource(zip), DEMO)).toBe(METADATA);
+  });
+
+  it("the_member_read_is_the_one_the_names_select", async () => {
+    // Names from pieces that make near misses likely; the reader must pick (or refuse) exactly
+    // as `findDistInfoMetadata` does over every name of the archive.
+    const piece = fc.constantFrom(
+      "demo-1.0.dist-info",
+      "Demo_1.0.dist-info",
+      "other-1.0.dist-info",
+      "demo",
+      "METADATA",
+      "RECORD",
+      ".dist-info",
+      "/",
+      "x",
+    );
+    const names = fc.array(
+      fc.array(piece, { minLength: 1, maxLength: 4 }).map((parts) => parts.join("")),
+      { minLength: 1, maxLength: 6 },
+    );
+    for (const list of fc.sample(names, { numRuns: 400, seed: 658 })) {
+      const entries = list.map((name, i) => ({ name, data: `member ${i}`, deflate: i % 2 === 0 }));
+      let expected: string;
+      try {
+        expected = findDistInfoMetadata(DEMO, entries).data;
+      } catch (error) {
+        expected = `error: ${(error as Error).message}`;
+      }
+      const actual = await readWheelMetadataFromZip(bufferSource(makeZip(entries)), DEMO).then(
+        (text) => text,
+        (error: Error) => `error: ${error.message}`,
+      );
+      expect({ list, actual }).toEqual({ list, actual: expected });
+    }
   });
 });

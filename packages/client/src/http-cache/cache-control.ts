@@ -9,8 +9,20 @@ export interface CacheControlDirectives {
   readonly private: boolean;
 }
 
+/** No directives at all: what most answers of a server without cache headers come to. */
+const NO_DIRECTIVES: CacheControlDirectives = Object.freeze({
+  noCache: false,
+  noStore: false,
+  mustRevalidate: false,
+  immutable: false,
+  public: false,
+  private: false,
+});
+
 /** Parses one or more `Cache-Control` header values; unknown directives are ignored. */
 export function parseCacheControl(value: string | undefined): CacheControlDirectives {
+  // Asked several times per request, about responses that mostly carry no header at all.
+  if (value === undefined || value === "") return NO_DIRECTIVES;
   const d = {
     maxAge: undefined as number | undefined,
     noCache: false,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { crc32 } from "node:zlib";
 import { writeFileAtomic } from "@uv-ts/fs";
 import type { CachePolicy } from "./policy.ts";
@@ -89,14 +89,21 @@ export class FileHttpCacheStore implements HttpCacheStore {
     this.root = root;
   }
 
+  /** Each bucket's directory, normalised once: a run asks for a path per request, twice. */
+  readonly #bucketDirs = new Map<CacheBucket, string>();
+
   /** The file that holds `key`. */
   pathOf(key: CacheEntryKey): string {
-    return join(
-      this.root,
-      CACHE_BUCKETS[key.bucket],
-      ...key.shard.map(safeSegment),
-      safeSegment(key.file),
-    );
+    let dir = this.#bucketDirs.get(key.bucket);
+    if (dir === undefined) {
+      dir = join(this.root, CACHE_BUCKETS[key.bucket]);
+      this.#bucketDirs.set(key.bucket, dir);
+    }
+    // Safe segments hold no separator and are never `.` or `..`: appending them is what
+    // `join` would make of them.
+    let path = dir.endsWith(sep) ? dir.slice(0, -1) : dir;
+    for (const segment of key.shard) path += `${sep}${safeSegment(segment)}`;
+    return `${path}${sep}${safeSegment(key.file)}`;
   }
 
   async read(key: CacheEntryKey): Promise<StoredResponse | undefined> {
