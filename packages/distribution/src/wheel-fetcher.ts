@@ -2,7 +2,7 @@ import { rmdir, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { ArchiveDigest, Cache } from "@uv-ts/cache";
-import { type RegistryClient, redactUrl } from "@uv-ts/client";
+import { type IndexUrl, type RegistryClient, redactUrl } from "@uv-ts/client";
 import type { WheelFilename } from "@uv-ts/distribution-filename";
 import {
   ExtractError,
@@ -13,7 +13,10 @@ import {
   verifyHashes,
 } from "@uv-ts/extract";
 import { removeAll } from "@uv-ts/fs";
+import type { PackageName } from "@uv-ts/normalize";
+import type { Tags } from "@uv-ts/platform-tags";
 import type { Hashes } from "@uv-ts/pypi-types";
+import { type CachedRelease, findCachedRelease } from "./cached-release.ts";
 import { DownloadBuffer } from "./download-buffer.ts";
 import {
   DownloadWheelError,
@@ -172,6 +175,8 @@ export class WheelFetcher {
   readonly #prefetches = new Map<string, Prefetch>();
   readonly #prefetchQueue: PrefetchQueue;
   readonly #memory = new MemoryBudget(IN_MEMORY_TOTAL_BYTES);
+  /** Pointers read by {@link cachedRelease}, by path: {@link cached} need not read them again. */
+  readonly #knownPointers = new Map<string, CachedRelease>();
   /** Set by {@link settle}: nothing new is started after it. */
   #settled = false;
 
@@ -258,6 +263,19 @@ export class WheelFetcher {
   }
 
   /**
+   * The outcome of the {@link prefetch} of this wheel (with these expected digests), without
+   * taking it over: the archive once it is in the cache (at once when it was there already).
+   * `undefined` when none was started; a failed one is reported by {@link fetch}, not here.
+   */
+  prefetched(
+    source: WheelSource,
+    expectedHashes?: readonly ArchiveDigest[],
+  ): Promise<LocalWheel | undefined> | undefined {
+    const prefetch = this.#prefetches.get(this.#key(source, expectedHashes));
+    return prefetch?.result.catch(() => undefined);
+  }
+
+  /**
    * Aborts the prefetches that still run (by now, nobody waits for them: the install took what
    * it needed, or the command failed) and waits until every one has ended, so that no work
    * outlives the command; nothing is prefetched after it. Call it before {@link close} (an
@@ -295,12 +313,45 @@ export class WheelFetcher {
     return this.#lookup(source, expectedHashes);
   }
 
+  /**
+   * The unpacked wheel of release `version` of `name` from the registry `index` that the cache
+   * holds and that suits `tags` best: what a requirement pinned to that release most likely
+   * installs, known before the index's page is read. Only a guess to work ahead by: the page
+   * decides which wheel is installed, and {@link cached} checks it then (without reading its
+   * pointer again). `undefined` when the cache holds none, or `--refresh` covers the package.
+   * Synchronous (a few small reads), for a caller that cannot wait for turns of a busy event
+   * loop.
+   */
+  cachedRelease(
+    index: IndexUrl,
+    name: PackageName,
+    version: WheelFilename["version"],
+    tags: Tags,
+  ): LocalWheel | undefined {
+    if (this.#cache.mustRevalidatePackage(name)) return undefined;
+    const found = findCachedRelease(this.#cache, index, name, version, tags);
+    if (found === undefined) return undefined;
+    this.#knownPointers.set(found.pointerPath, found);
+    const { pointer } = found;
+    return {
+      path: found.path,
+      filename: found.filename,
+      hashes: pointer.hashes,
+      ...(pointer.files === undefined ? {} : { files: pointer.files }),
+    };
+  }
+
   async #lookup(
     source: WheelSource,
     expectedHashes: readonly ArchiveDigest[] | undefined,
   ): Promise<LocalWheel | undefined> {
     const pointerPath = wheelPointerPath(this.#cache, source);
-    const resolved = await this.#cache.resolvePointer(pointerPath);
+    // Read (and its archive seen) moments ago by `cachedRelease`, in this run.
+    const known = this.#knownPointers.get(pointerPath);
+    const resolved =
+      known === undefined
+        ? await this.#cache.resolvePointer(pointerPath)
+        : { pointer: known.pointer, path: known.path };
     if (resolved === undefined) return undefined;
     if (resolved.pointer.filename !== source.filename.toString()) return undefined;
     if (!pointerMatches(resolved.pointer.hashes, expectedFor(source, expectedHashes))) {

@@ -42,6 +42,13 @@ export {
   satisfies,
 } from "./plan.ts";
 export {
+  isPrelinkDirName,
+  type PrelinkedTree,
+  Prelinker,
+  removePrelinkLeftovers,
+  wheelRootFiles,
+} from "./prelink.ts";
+export {
   compareRecordEntries,
   formatRecord,
   parseRecord,

@@ -23,6 +23,7 @@ import type { Layout } from "./layout.ts";
 import { type LinkWorker, LinkWorkerError } from "./link-worker.ts";
 import { Linker, tempId } from "./linker.ts";
 import { partialDistInfoName, removePartialInstall } from "./partial-install.ts";
+import { type PrelinkedTree, wheelRootFiles } from "./prelink.ts";
 import { byteOrderKey, parseRecord, type RecordEntry, recordHash, recordRow } from "./record.ts";
 import { checkDataDestination, entryPointPath, formatShebang, scriptLauncher } from "./script.ts";
 import {
@@ -73,6 +74,11 @@ export interface InstallWheelOptions {
    * {@link LinkWorker}); the install then awaits it before completing the `.dist-info`.
    */
   readonly linkWorker?: LinkWorker | undefined;
+  /**
+   * The root files, linked ahead into a hidden directory (see `Prelinker`): moved from there
+   * instead of linked, when the tree matches this wheel and is complete.
+   */
+  readonly prelinked?: PrelinkedTree | undefined;
 }
 
 /** What {@link installWheel} wrote. */
@@ -212,19 +218,16 @@ export async function installWheel(
   // The archive root, minus the dist-info and data directories: linked by their archive path
   // below site-packages. Paths from the listing are clean, so plain concatenation stands in for
   // `join` (thousands of files per install).
-  const rootFiles: string[] = [];
+  const files = options.files ?? listFiles(unpackedDir);
+  const rootFiles = wheelRootFiles(files, prefix);
   const distInfoFiles: string[] = [];
   const distInfoPrefix = `${distInfoName}/`;
-  const dataPrefix = `${dataName}/`;
-  for (const path of options.files ?? listFiles(unpackedDir)) {
-    if (path.startsWith(distInfoPrefix)) {
-      const file = path.slice(distInfoPrefix.length);
-      if (file !== "RECORD") distInfoFiles.push(file);
-      continue;
-    }
-    if (path === dataName || path.startsWith(dataPrefix)) continue;
-    rootFiles.push(path);
+  for (const path of files) {
+    if (!path.startsWith(distInfoPrefix)) continue;
+    const file = path.slice(distInfoPrefix.length);
+    if (file !== "RECORD") distInfoFiles.push(file);
   }
+  const prelinked = matchingTree(options.prelinked, unpackedDir, prefix, rootFiles);
 
   const entryPointsText = distInfoFiles.includes("entry_points.txt")
     ? readDistInfoFile(unpackedDir, prefix, "entry_points.txt")
@@ -431,16 +434,34 @@ export async function installWheel(
     createNewFile(join(staging, "RECORD"), recordText);
     failpoint("staged");
 
-    // A tight synchronous loop: links are cheap syscalls, and awaiting each would cost more.
-    // Part of it may go to the worker thread; its share is awaited here.
-    const rootLinked = linkRootFiles(
-      rootFiles,
-      unpackedDir,
-      sitePackages,
-      linker,
-      options.linkWorker,
-    );
-    if (rootLinked !== undefined) await rootLinked;
+    // Linked ahead: a few renames. Anything unexpected (a file where the tree has a directory,
+    // another file system) falls back to linking, which replaces what was moved already and
+    // reports any failure as it always did.
+    let moved = false;
+    if (prelinked !== undefined && (await prelinked.done)) {
+      const renames: [from: string, to: string][] = [];
+      try {
+        moveTree(prelinked.dir, sitePackages, rootFiles, renames);
+        moved = true;
+      } catch {
+        // Put back what was moved: linking at install time then starts from the same state as
+        // it would have, and fails (or not) the same way. (Linking over a moved file would also
+        // leave its temporary name behind, as a rename onto the same inode does nothing.)
+        for (const [from, to] of renames.reverse()) renameSync(to, from);
+      }
+    }
+    if (!moved) {
+      // A tight synchronous loop: links are cheap syscalls, and awaiting each would cost more.
+      // Part of it may go to the worker thread; its share is awaited here.
+      const rootLinked = linkRootFiles(
+        rootFiles,
+        unpackedDir,
+        sitePackages,
+        linker,
+        options.linkWorker,
+      );
+      if (rootLinked !== undefined) await rootLinked;
+    }
 
     const made = new Set<string>();
     const ensureDir = (dir: string) => {
@@ -517,6 +538,60 @@ export async function installWheel(
       `Failed to install: ${filename.toString()} (${metadata.name}==${metadata.version.toString()})`,
       error,
     );
+  }
+}
+
+/** `tree` when it was linked from `source` for exactly these root files, else `undefined`. */
+function matchingTree(
+  tree: PrelinkedTree | undefined,
+  source: string,
+  prefix: string,
+  rootFiles: readonly string[],
+): PrelinkedTree | undefined {
+  if (tree === undefined || tree.source !== source || tree.prefix !== prefix) return undefined;
+  if (tree.rootFiles.length !== rootFiles.length) return undefined;
+  for (let i = 0; i < rootFiles.length; i++) {
+    if (tree.rootFiles[i] !== rootFiles[i]) return undefined;
+  }
+  return tree;
+}
+
+/**
+ * Moves the tree at `from`, which holds exactly the files `rels`, into `to`: each top-level
+ * entry by one rename, into a directory that exists already (a namespace package shared with
+ * another wheel) entry by entry. A file replaces a file of the same name, as a link would; a
+ * file against a directory (either way) throws. Each rename made is added to `renames`.
+ */
+function moveTree(
+  from: string,
+  to: string,
+  rels: readonly string[],
+  renames: [from: string, to: string][],
+): void {
+  const entries = new Map<string, string[] | undefined>();
+  for (const rel of rels) {
+    const slash = rel.indexOf("/");
+    if (slash === -1) {
+      entries.set(rel, undefined);
+      continue;
+    }
+    const name = rel.slice(0, slash);
+    const below = entries.get(name);
+    if (below === undefined) entries.set(name, [rel.slice(slash + 1)]);
+    else below.push(rel.slice(slash + 1));
+  }
+  for (const [name, below] of entries) {
+    const source = `${from}/${name}`;
+    const target = `${to}/${name}`;
+    try {
+      renameSync(source, target);
+      renames.push([source, target]);
+      continue;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (below === undefined || (code !== "ENOTEMPTY" && code !== "EEXIST")) throw error;
+    }
+    moveTree(source, target, below, renames);
   }
 }
 

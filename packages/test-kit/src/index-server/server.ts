@@ -34,6 +34,11 @@ export interface IndexServerOptions extends BuildOptions {
   readonly misbehave?: readonly FaultRule[];
   /** Whether page links are absolute (the default, as on PyPI) or relative to the page. */
   readonly fileUrls?: "absolute" | "relative";
+  /**
+   * The `Cache-Control` of pages (default `max-age=600`, as PyPI's); `no-cache` has every run
+   * revalidate them, as behind a proxy that strips the header.
+   */
+  readonly pageCacheControl?: string;
 }
 
 /** A running local package index on 127.0.0.1. */
@@ -141,6 +146,7 @@ class LocalIndex implements IndexServer {
   readonly #projects: Map<string, { name: string; files: IndexFile[] }>;
   readonly #faults = new FaultSet();
   readonly #relative: boolean;
+  readonly #pageCacheControl: string;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #closing = new AbortController();
@@ -151,7 +157,9 @@ class LocalIndex implements IndexServer {
     files: readonly IndexFile[],
     relative: boolean,
     faults: readonly FaultRule[],
+    pageCacheControl: string,
   ) {
+    this.#pageCacheControl = pageCacheControl;
     this.url = `http://127.0.0.1:${port}`;
     this.simpleUrl = `${this.url}/simple/`;
     this.linksUrl = `${this.url}/links/`;
@@ -363,7 +371,7 @@ class LocalIndex implements IndexServer {
       status: 200,
       headers: {
         "Content-Type": contentTypeHeader(type),
-        "Cache-Control": PAGE_CACHE_CONTROL,
+        "Cache-Control": this.#pageCacheControl,
         Vary: "Accept",
       },
       body,
@@ -424,7 +432,10 @@ class LocalIndex implements IndexServer {
     const body = Buffer.from(projectHtml("Links", this.#links(this.files, 1, entry)), "utf8");
     return {
       status: 200,
-      headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": PAGE_CACHE_CONTROL },
+      headers: {
+        "Content-Type": "text/html; charset=utf-8",
+        "Cache-Control": this.#pageCacheControl,
+      },
       body,
       etag: etagOf(body),
     };
@@ -487,6 +498,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       [...built, ...(options.files ?? [])],
       options.fileUrls === "relative",
       options.misbehave ?? [],
+      options.pageCacheControl ?? PAGE_CACHE_CONTROL,
     );
   } catch (error) {
     server.close();

@@ -13,9 +13,11 @@ import {
   LinkWorker,
   MissingRecordError,
   missingRecordWarning,
+  Prelinker,
   plan,
   type ResolvedDist,
   removePartialInstall,
+  removePrelinkLeftovers,
   type SitePackages,
   uninstall,
 } from "@uv-ts/installer";
@@ -62,6 +64,11 @@ export interface InstallOperation {
    * it over and closes it.
    */
   readonly linkWorker?: LinkWorker | undefined;
+  /**
+   * Wheels linked ahead on that thread while the resolution ran ({@link startPrelinker}); the
+   * install moves them into place and then disposes of it.
+   */
+  readonly prelinker?: Prelinker | undefined;
 }
 
 /** `--link-mode` / `UV_LINK_MODE`, else uv's platform default. */
@@ -162,6 +169,8 @@ export async function executeInstall(op: InstallOperation): Promise<void> {
   try {
     await execute(op, workers);
   } finally {
+    // The thread must outlive the links it still makes into the hidden directory.
+    await op.prelinker?.dispose();
     workers.worker?.close();
   }
 }
@@ -182,6 +191,29 @@ export function startEarlyLinkWorker(
     return undefined;
   }
   return LinkWorker.start();
+}
+
+/**
+ * Links the wheels of an install ahead, on the early link thread, into a hidden directory of
+ * `sitePackages` (see the installer's `Prelinker`), unless `UV_TS_PRELINK=0`, there is no such
+ * thread, or the link mode is invalid (reported by the install, as before). Leftovers of killed
+ * runs are removed first: the caller holds the environment lock.
+ */
+export function startPrelinker(
+  ctx: CommandContext,
+  sitePackages: SitePackages,
+  sitePackagesDir: string,
+  linkWorker: LinkWorker | undefined,
+): Prelinker | undefined {
+  if (sitePackages.prelinks.length > 0) removePrelinkLeftovers(sitePackages.prelinks);
+  if (linkWorker === undefined || ctx.io.env.UV_TS_PRELINK === "0") return undefined;
+  let mode: LinkMode;
+  try {
+    mode = linkModeFromArgs(ctx);
+  } catch {
+    return undefined;
+  }
+  return new Prelinker(sitePackagesDir, linkWorker, mode);
 }
 
 /** The link thread of an install, once started. */
@@ -280,6 +312,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
   }
 
   if (toInstall.length === 0) {
+    await op.prelinker?.dispose();
     workers.worker?.close();
     workers.worker = undefined;
   } else if (workers.enabled && workers.worker === undefined) {
@@ -301,15 +334,25 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
   const wheels = new Map<PackageName, LocalWheel>(cached);
   if (remote.length > 0) {
     const prepareStart = performance.now();
+    // The wheels at hand are linked ahead while the others download.
+    if (op.prelinker !== undefined) {
+      for (const r of theplan.cached) {
+        const wheel = cached.get(r.name);
+        if (wheel !== undefined) op.prelinker.add(wheel.path, wheel.files);
+      }
+    }
     // The biggest downloads first, as uv's preparer: the last to finish is then a small one.
     const concurrency = concurrentDownloads(ctx.io.env) ?? PREPARE_CONCURRENCY;
     await mapLimit(bySizeDescending(remote), concurrency, async (r) => {
       if (r.wheel === undefined) throw new Error(`No wheel source for \`${describe(r)}\``);
       try {
-        wheels.set(
-          r.dist.name,
-          await fetcher.fetch(r.wheel, { expectedHashes: r.hashes, distribution: describe(r) }),
-        );
+        const wheel = await fetcher.fetch(r.wheel, {
+          expectedHashes: r.hashes,
+          distribution: describe(r),
+        });
+        wheels.set(r.dist.name, wheel);
+        // Linked ahead while the other downloads go on.
+        op.prelinker?.add(wheel.path, wheel.files);
       } catch (error) {
         if (ctx.signal.aborted) throw error;
         throw error instanceof UvError && !(error instanceof OperationError)
@@ -333,6 +376,8 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
     phase("uninstall", uninstalls.length, uninstallStart);
   }
 
+  // Wheels that finish downloading from now on would be linked ahead for nobody.
+  op.prelinker?.seal();
   if (toInstall.length > 0) {
     const installStart = performance.now();
     const linker = new Linker(linkModeFromArgs(ctx), { onWarning: warn });
@@ -356,6 +401,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
             env: ctx.io.env,
             ...(failpoint === undefined ? {} : { failpoint }),
             ...(wheel.files === undefined ? {} : { files: wheel.files }),
+            prelinked: op.prelinker?.take(wheel.path),
           });
         } catch (error) {
           if (ctx.signal.aborted) throw error;

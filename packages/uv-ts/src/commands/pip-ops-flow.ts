@@ -8,6 +8,7 @@ import { UvError } from "@uv-ts/error";
 import {
   type InstalledDist,
   lockEnvironment,
+  type Prelinker,
   type ResolvedDist,
   SitePackages,
   satisfies,
@@ -15,6 +16,7 @@ import {
 import type { PackageName } from "@uv-ts/normalize";
 import { Version } from "@uv-ts/pep440";
 import { type MarkerEnvironment, Requirement } from "@uv-ts/pep508";
+import type { Tags } from "@uv-ts/platform-tags";
 import { parseResolutionMetadata, type ResolutionMetadata } from "@uv-ts/pypi-types";
 import type { RequirementEntry } from "@uv-ts/requirements-txt";
 import { PythonRequirement, type ResolverOptions, type UpgradeSelection } from "@uv-ts/resolver";
@@ -29,7 +31,12 @@ import {
   type TargetEnvironment,
 } from "./pip-ops-environment.ts";
 import { NotSupportedYetError, OperationError } from "./pip-ops-errors.ts";
-import { executeInstall, type Modifications, startEarlyLinkWorker } from "./pip-ops-execute.ts";
+import {
+  executeInstall,
+  type Modifications,
+  startEarlyLinkWorker,
+  startPrelinker,
+} from "./pip-ops-execute.ts";
 import {
   createPipClient,
   createStoredMetadataClient,
@@ -269,6 +276,45 @@ function needsWheel(
   return satisfies(installed[0]!, dist) !== "satisfied";
 }
 
+/**
+ * Starts linking ahead (see `startPrelinker`) the cached wheel of each requirement pinned to one
+ * release (`==`) that the environment lacks: a warm install then finds them linked by the time
+ * its pages have been read and the resolution is over. A guess from the cache alone, before any
+ * page: a wheel the install ends up not taking was linked for nothing, and is removed.
+ */
+function prelinkCachedPins(
+  prelinker: Prelinker,
+  run: {
+    readonly spec: RequirementsSpec;
+    readonly markers: MarkerEnvironment;
+    readonly sitePackages: SitePackages;
+    readonly reinstall: Reinstall;
+    readonly fetcher: WheelFetcher;
+    readonly locations: IndexLocations;
+    readonly tags: Tags;
+  },
+): void {
+  const indexes = run.locations
+    .knownIndexes()
+    .flatMap((index) => (index.format === "flat" ? [] : [index.url]));
+  for (const entry of run.spec.requirements) {
+    const req = entry.requirement;
+    if (!(req instanceof Requirement) || req.verbatimUrl !== undefined) continue;
+    const specifiers = req.version?.specifiers;
+    if (specifiers?.length !== 1 || specifiers[0]!.operator !== "==") continue;
+    const reinstalled =
+      run.reinstall === true || (run.reinstall !== false && run.reinstall.has(req.name));
+    if (!reinstalled && run.sitePackages.get(req.name).length > 0) continue;
+    if (!req.marker.evaluate(run.markers, [])) continue;
+    for (const index of indexes) {
+      const wheel = run.fetcher.cachedRelease(index, req.name, specifiers[0]!.version, run.tags);
+      if (wheel === undefined) continue;
+      prelinker.add(wheel.path, wheel.files);
+      break;
+    }
+  }
+}
+
 /** The names of the named requirements (a URL or path requirement's name is not known yet). */
 function* requirementNames(spec: RequirementsSpec): Iterable<PackageName> {
   for (const entry of spec.requirements) {
@@ -378,6 +424,9 @@ export async function runInstallFlow(
 
     const names = [...requirementNames(spec)];
     let linkWorker = dryRun ? undefined : startEarlyLinkWorker(ctx, names, sitePackages);
+    const prelinker = dryRun
+      ? undefined
+      : startPrelinker(ctx, sitePackages, env.layout.scheme.purelib, linkWorker);
     opening ??= openCache(ctx, refresh);
     const cache = await opening;
     const locations = indexLocations(ctx, spec);
@@ -405,6 +454,17 @@ export async function runInstallFlow(
     }
     try {
       const tags = interpreterTags(env.interpreter.info);
+      if (prelinker !== undefined) {
+        prelinkCachedPins(prelinker, {
+          spec,
+          markers,
+          sitePackages,
+          reinstall,
+          fetcher,
+          locations,
+          tags,
+        });
+      }
       const { resolution, count, diagnostics } = await resolveForInstall(
         applicableEntries(ctx, spec.requirements, requireHashMode),
         {
@@ -432,6 +492,12 @@ export async function runInstallFlow(
                     expectedHashes: pinned.hashes,
                     distribution: pinned.distribution,
                   });
+                  // Once in the cache, the wheel is linked ahead into a hidden directory.
+                  if (prelinker !== undefined) {
+                    void fetcher.prefetched(pinned.wheel, pinned.hashes)?.then((wheel) => {
+                      if (wheel !== undefined) prelinker.add(wheel.path, wheel.files);
+                    });
+                  }
                 },
               }),
         },
@@ -454,6 +520,7 @@ export async function runInstallFlow(
         dryRun,
         start: performance.now(),
         linkWorker,
+        prelinker,
       });
       linkWorker = undefined;
       const { style } = ctx;
@@ -464,6 +531,8 @@ export async function runInstallFlow(
       }
       return 0;
     } finally {
+      // Before the thread goes: what it links ahead must be done before it is removed.
+      await prelinker?.dispose();
       linkWorker?.close();
       // Wheels fetched ahead that the install did not take (a failed or backtracked
       // resolution) are stopped; none outlives the command.

@@ -1,0 +1,263 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { WheelSpec } from "@uv-ts/test-kit";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  installInOrder,
+  installWheel,
+  type Layout,
+  Linker,
+  LinkWorker,
+  Prelinker,
+  SitePackages,
+} from "../src/index.ts";
+import {
+  cleanup,
+  directories,
+  fakeVenv,
+  snapshotTree,
+  tempDir,
+  type UnpackedWheel,
+  unpackedWheel,
+} from "./helpers.ts";
+
+// Several chunks of links, nested directories, a top-level module, and a namespace directory
+// (`ns/`) that the second wheel shares.
+const BIG: Record<string, string> = {};
+for (let i = 0; i < 300; i++) BIG[`big/sub${i % 7}/deep${i % 3}/m${i}.py`] = `X = ${i}\n`;
+BIG["big/__init__.py"] = "";
+BIG["top.py"] = "T = 1\n";
+BIG["ns/big_part/__init__.py"] = "B = 1\n";
+
+const SPECS: WheelSpec[] = [
+  {
+    name: "big",
+    version: "1.0.0",
+    files: BIG,
+    scripts: { big: "big:main" },
+    data: { "data/share/big.txt": "d\n" },
+  },
+  {
+    name: "other",
+    version: "2.0.0",
+    files: { "ns/other_part/__init__.py": "O = 1\n", "other.py": "O = 2\n" },
+  },
+];
+
+let root: string;
+let worker: LinkWorker | undefined;
+beforeEach(() => {
+  root = tempDir("prelink");
+});
+afterEach(() => {
+  worker?.close();
+  worker = undefined;
+  cleanup(root);
+});
+
+function startWorker(): LinkWorker {
+  const started = LinkWorker.start();
+  if (started === undefined) throw new Error("no worker threads here");
+  worker = started;
+  return started;
+}
+
+/** The archive's files in the order the cache records them. */
+function archiveFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => !e.isDirectory())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+async function wheels(): Promise<UnpackedWheel[]> {
+  return Promise.all(SPECS.map((spec) => unpackedWheel(spec, root)));
+}
+
+/** Installs `wheels` in order into a new fake venv at `venv`, with `prelinker` when given. */
+async function install(
+  venv: string,
+  unpacked: readonly UnpackedWheel[],
+  options: { prelinker?: Prelinker; worker?: LinkWorker; prepare?: (layout: Layout) => void } = {},
+): Promise<Layout> {
+  const layout = fakeVenv(venv);
+  options.prepare?.(layout);
+  const linker = new Linker("hardlink");
+  await installInOrder(
+    unpacked,
+    (wheel) =>
+      installWheel(wheel.dir, wheel.filename, layout, {
+        files: archiveFiles(wheel.dir),
+        linker,
+        linkWorker: options.worker,
+        prelinked: options.prelinker?.take(wheel.dir),
+      }),
+    options.worker !== undefined,
+    options.worker === undefined ? undefined : () => options.worker!.steal(),
+  );
+  return layout;
+}
+
+describe("linking ahead", () => {
+  it("installs_the_same_tree_as_linking_at_install_time", async () => {
+    const unpacked = await wheels();
+    // The same path for both installs: scripts name their interpreter.
+    await install(join(root, "venv"), unpacked);
+    const expected = snapshotTree(join(root, "venv"));
+    const expectedDirs = directories(join(root, "venv"));
+    renameSync(join(root, "venv"), join(root, "plain"));
+
+    const linkWorker = startWorker();
+    const venv = join(root, "venv");
+    const layout = fakeVenv(venv);
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    for (const wheel of unpacked) prelinker.add(wheel.dir, archiveFiles(wheel.dir));
+    // Linked ahead, out of sight: nothing of the wheels is in site-packages yet.
+    const hidden = readdirSync(layout.scheme.purelib);
+    expect(hidden).toEqual([prelinker.root.slice(layout.scheme.purelib.length + 1)]);
+    expect(hidden[0]).toMatch(/^\.uv-ts-prelink-[0-9a-f]+$/);
+    expect(SitePackages.read(layout).distributions).toEqual([]);
+
+    await install(venv, unpacked, { prelinker, worker: linkWorker });
+    await prelinker.dispose();
+    expect(snapshotTree(venv)).toEqual(expected);
+    expect(directories(venv)).toEqual(expectedDirs);
+    // The files are the cache's (hard links), moved rather than copied.
+    const source = statSync(join(unpacked[0]!.dir, "big", "sub1", "deep1", "m1.py"));
+    const installed = statSync(join(layout.scheme.purelib, "big", "sub1", "deep1", "m1.py"));
+    expect(installed.ino).toBe(source.ino);
+  });
+
+  it("moves_the_tree_rather_than_linking_each_file", async () => {
+    const unpacked = await wheels();
+    const linkWorker = startWorker();
+    const venv = join(root, "venv");
+    const layout = fakeVenv(venv);
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const big = unpacked[0]!;
+    prelinker.add(big.dir, archiveFiles(big.dir));
+    const tree = prelinker.take(big.dir);
+    expect(await tree?.done).toBe(true);
+    // A marker only the tree linked ahead has: the install must move that tree.
+    writeFileSync(join(tree!.dir, "big", "marker"), "moved\n");
+    await installWheel(big.dir, big.filename, layout, {
+      files: archiveFiles(big.dir),
+      linker: new Linker("hardlink"),
+      prelinked: tree,
+    });
+    expect(readFileSync(join(layout.scheme.purelib, "big", "marker"), "utf8")).toBe("moved\n");
+    await prelinker.dispose();
+    expect(readdirSync(layout.scheme.purelib).filter((n) => n.startsWith("."))).toEqual([]);
+  });
+
+  it("falls_back_to_linking_when_a_directory_stands_where_a_file_goes", async () => {
+    const unpacked = (await wheels()).slice(0, 1);
+    const inTheWay = (layout: Layout) => mkdirSync(join(layout.scheme.purelib, "top.py"));
+    const plain = await install(join(root, "venv"), unpacked, { prepare: inTheWay }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(plain).toBeInstanceOf(Error);
+    const plainTree = snapshotTree(join(root, "venv"));
+    renameSync(join(root, "venv"), join(root, "plain"));
+
+    const linkWorker = startWorker();
+    const venv = join(root, "venv");
+    const prelinker = new Prelinker(fakeVenv(venv).scheme.purelib, linkWorker, "hardlink");
+    for (const wheel of unpacked) prelinker.add(wheel.dir, archiveFiles(wheel.dir));
+    const ahead = await install(venv, unpacked, {
+      prelinker,
+      worker: linkWorker,
+      prepare: inTheWay,
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await prelinker.dispose();
+    // The same failure as without linking ahead, and the same environment after its rollback.
+    expect(String(ahead)).toBe(String(plain));
+    expect(snapshotTree(venv)).toEqual(plainTree);
+  });
+
+  it("ignores_a_tree_linked_from_other_files", async () => {
+    const unpacked = await wheels();
+    const big = unpacked[0]!;
+    const linkWorker = startWorker();
+    const venv = join(root, "venv");
+    const layout = fakeVenv(venv);
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    // Linked ahead from a listing that lacks a file the install has.
+    const files = archiveFiles(big.dir);
+    prelinker.add(
+      big.dir,
+      files.filter((f) => f !== "top.py"),
+    );
+    const tree = prelinker.take(big.dir);
+    expect(await tree?.done).toBe(true);
+    writeFileSync(join(tree!.dir, "big", "marker"), "moved\n");
+    await installWheel(big.dir, big.filename, layout, {
+      files,
+      linker: new Linker("hardlink"),
+      prelinked: tree,
+    });
+    expect(readFileSync(join(layout.scheme.purelib, "top.py"), "utf8")).toBe("T = 1\n");
+    expect(statSync(join(layout.scheme.purelib, "big", "marker"), { throwIfNoEntry: false })).toBe(
+      undefined,
+    );
+    await prelinker.dispose();
+  });
+
+  it("removes_what_an_install_did_not_take", async () => {
+    const unpacked = await wheels();
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    for (const wheel of unpacked) prelinker.add(wheel.dir, archiveFiles(wheel.dir));
+    await prelinker.dispose();
+    expect(readdirSync(layout.scheme.purelib)).toEqual([]);
+    // Sealed by disposal: a wheel that arrives late is not linked.
+    prelinker.add(unpacked[0]!.dir, archiveFiles(unpacked[0]!.dir));
+    expect(readdirSync(layout.scheme.purelib)).toEqual([]);
+  });
+
+  it("reports_the_leftover_of_a_killed_run", async () => {
+    const unpacked = await wheels();
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    prelinker.add(unpacked[0]!.dir, archiveFiles(unpacked[0]!.dir));
+    expect(await prelinker.take(unpacked[0]!.dir)?.done).toBe(true);
+    // The process dies here: its directory stays, and the next run finds it.
+    const sitePackages = SitePackages.read(layout);
+    expect(sitePackages.prelinks).toEqual([prelinker.root]);
+    expect(sitePackages.distributions).toEqual([]);
+    expect(sitePackages.partials).toEqual([]);
+  });
+
+  it("stops_linking_ahead_after_a_failure", async () => {
+    const unpacked = await wheels();
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    // A listed file the archive lacks: its link fails.
+    const [big, other] = unpacked as [UnpackedWheel, UnpackedWheel];
+    prelinker.add(big.dir, [...archiveFiles(big.dir), "big/missing.py"]);
+    expect(await prelinker.take(big.dir)?.done).toBe(false);
+    // Whatever made it fail would likely fail again: the rest is linked at install time.
+    prelinker.add(other.dir, archiveFiles(other.dir));
+    expect(prelinker.take(other.dir)).toBeUndefined();
+    await prelinker.dispose();
+    expect(readdirSync(layout.scheme.purelib)).toEqual([]);
+  });
+
+  it("links_nothing_when_its_directory_cannot_be_made", async () => {
+    const unpacked = await wheels();
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    writeFileSync(join(layout.scheme.purelib, "blocked"), "");
+    const prelinker = new Prelinker(join(layout.scheme.purelib, "blocked"), linkWorker, "hardlink");
+    prelinker.add(unpacked[0]!.dir, archiveFiles(unpacked[0]!.dir));
+    expect(prelinker.take(unpacked[0]!.dir)).toBeUndefined();
+    await prelinker.dispose();
+  });
+});
