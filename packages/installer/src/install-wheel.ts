@@ -29,6 +29,7 @@ import { checkDataDestination, entryPointPath, formatShebang, scriptLauncher } f
 import {
   checkFilename,
   findDistInfoPrefix,
+  listedDistInfoPrefix,
   readDistInfoFile,
   readNameAndVersion,
   skipFilenameCheck,
@@ -200,7 +201,10 @@ export async function installWheel(
   };
 
   // Validate everything before writing anything.
-  const prefix = findDistInfoPrefix(unpackedDir);
+  const prefix =
+    options.files === undefined
+      ? findDistInfoPrefix(unpackedDir)
+      : listedDistInfoPrefix(options.files);
   const distInfoName = `${prefix}.dist-info`;
   const dataName = `${prefix}.data`;
   const wheelText = readDistInfoFile(unpackedDir, prefix, "WHEEL");

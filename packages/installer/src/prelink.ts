@@ -3,6 +3,7 @@ import { rm } from "node:fs/promises";
 import type { LinkMode } from "@uv-ts/fs";
 import type { LinkWorker } from "./link-worker.ts";
 import { Linker, tempId } from "./linker.ts";
+import { listedDistInfoPrefix } from "./wheel-contents.ts";
 
 /**
  * Where a run links wheels ahead of their install: `.uv-ts-prelink-<id>` in site-packages. Python
@@ -35,22 +36,13 @@ export function wheelRootFiles(files: readonly string[], prefix: string): string
   return root;
 }
 
-/**
- * The dist-info prefix an archive listing implies: the one top-level directory ending in
- * `.dist-info`, `undefined` when there is none or more than one (the install reports those).
- */
+/** The dist-info prefix an archive listing implies; `undefined` when the install would refuse it. */
 function listedPrefix(files: readonly string[]): string | undefined {
-  let prefix: string | undefined;
-  for (const path of files) {
-    const slash = path.indexOf("/");
-    if (slash === -1) continue;
-    const top = path.slice(0, slash);
-    if (!top.endsWith(".dist-info")) continue;
-    const found = top.slice(0, -".dist-info".length);
-    if (prefix === undefined) prefix = found;
-    else if (prefix !== found) return undefined;
+  try {
+    return listedDistInfoPrefix(files);
+  } catch {
+    return undefined;
   }
-  return prefix;
 }
 
 /**

@@ -10,8 +10,27 @@ import { InvalidWheelError, MismatchedNameError, MismatchedVersionError } from "
 export function findDistInfoPrefix(unpackedDir: string): string {
   const prefixes = readdirSync(unpackedDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && entry.name.endsWith(".dist-info"))
-    .map((entry) => entry.name.slice(0, -".dist-info".length))
-    .sort();
+    .map((entry) => entry.name.slice(0, -".dist-info".length));
+  return onePrefix(prefixes);
+}
+
+/**
+ * {@link findDistInfoPrefix} from the archive's listing of its files (a `.dist-info` directory
+ * always holds some: its METADATA), without reading the directory.
+ */
+export function listedDistInfoPrefix(files: readonly string[]): string {
+  const prefixes = new Set<string>();
+  for (const path of files) {
+    const slash = path.indexOf("/");
+    if (slash === -1) continue;
+    const top = path.slice(0, slash);
+    if (top.endsWith(".dist-info")) prefixes.add(top.slice(0, -".dist-info".length));
+  }
+  return onePrefix([...prefixes]);
+}
+
+function onePrefix(found: string[]): string {
+  const prefixes = found.sort();
   if (prefixes.length === 0) throw new InvalidWheelError("Missing .dist-info directory");
   if (prefixes.length > 1) {
     throw new InvalidWheelError(`Multiple .dist-info directories found: ${prefixes.join(", ")}`);

@@ -1,5 +1,5 @@
-import { linkSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { HARDLINK_FALLBACK_WARNING, LockTimeoutError } from "@uv-ts/fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -179,5 +179,41 @@ describe("environment lock", () => {
     await lock.release();
     const again = await lockEnvironment(root, { timeoutMs: 50 });
     await again.release();
+  });
+});
+
+describe("dist-info prefix", () => {
+  it("the_listing_names_the_same_dist_info_as_the_directory", async () => {
+    const { findDistInfoPrefix, listedDistInfoPrefix } = await import("../src/wheel-contents.ts");
+    const cases: Record<string, string[]> = {
+      one: ["a/__init__.py", "a-1.0.dist-info/METADATA", "a-1.0.dist-info/RECORD"],
+      two: ["b-1.0.dist-info/METADATA", "a-1.0.dist-info/METADATA", "a.py"],
+      none: ["a/__init__.py", "a.py"],
+      // A file with the suffix is not a dist-info directory.
+      file: ["x.dist-info", "a-2.0.dist-info/METADATA"],
+      nested: ["pkg/inner.dist-info/METADATA", "a-3.0.dist-info/WHEEL"],
+    };
+    const outcome = (f: () => string) => {
+      try {
+        return f();
+      } catch (error) {
+        return `${(error as Error).name}: ${(error as Error).message}`;
+      }
+    };
+    for (const [name, files] of Object.entries(cases)) {
+      const dir = join(root, name);
+      for (const file of files) {
+        mkdirSync(dirname(join(dir, file)), { recursive: true });
+        writeFileSync(join(dir, file), "");
+      }
+      expect(
+        outcome(() => listedDistInfoPrefix(files)),
+        name,
+      ).toBe(outcome(() => findDistInfoPrefix(dir)));
+    }
+    expect(listedDistInfoPrefix(cases.one!)).toBe("a-1.0");
+    expect(outcome(() => listedDistInfoPrefix(cases.two!))).toContain(
+      "Multiple .dist-info directories found: a-1.0, b-1.0",
+    );
   });
 });
