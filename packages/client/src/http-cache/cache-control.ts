@@ -23,14 +23,8 @@ const NO_DIRECTIVES: CacheControlDirectives = Object.freeze({
 export function parseCacheControl(value: string | undefined): CacheControlDirectives {
   // Asked several times per request, about responses that mostly carry no header at all.
   if (value === undefined || value === "") return NO_DIRECTIVES;
-  const d = {
-    maxAge: undefined as number | undefined,
-    noCache: false,
-    noStore: false,
-    mustRevalidate: false,
-    immutable: false,
-    public: false,
-    private: false,
+  const d: { -readonly [K in keyof CacheControlDirectives]: CacheControlDirectives[K] } = {
+    ...NO_DIRECTIVES,
   };
   for (const part of (value ?? "").split(",")) {
     const [rawName = "", ...rest] = part.split("=");
