@@ -15,6 +15,7 @@ export {
   isArchiveId,
   POINTER_SUFFIX,
   PointerPathError,
+  POINTER_VERSION,
   parsePointer,
   serializePointer,
 } from "./pointer.ts";

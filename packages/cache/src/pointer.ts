@@ -8,7 +8,8 @@ import { UvError } from "@uv-ts/error";
 export const POINTER_SUFFIX = ".pointer";
 
 /** The pointer format; bumped (with the bucket versions) when it changes. */
-const POINTER_VERSION = 0;
+/** The format of pointer files this version writes and reads. */
+export const POINTER_VERSION = 0;
 
 /** One digest of the original archive (the `.whl`), e.g. `{ algorithm: "sha256", digest: "ab12..." }`. */
 export interface ArchiveDigest {

@@ -1,6 +1,6 @@
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { type ArchivePointer, type Cache, parsePointer } from "@uv-ts/cache";
+import { type Cache, POINTER_VERSION } from "@uv-ts/cache";
 import type { IndexUrl } from "@uv-ts/client";
 import { WheelFilename } from "@uv-ts/distribution-filename";
 import type { PackageName } from "@uv-ts/normalize";
@@ -9,19 +9,22 @@ import { registryWheelsDir } from "./wheel-source.ts";
 
 const POINTER = ".pointer";
 
-/** A wheel's pointer as {@link findCachedRelease} read it, and the archive it designates. */
-export interface CachedRelease {
-  readonly pointerPath: string;
-  readonly filename: WheelFilename;
-  readonly pointer: ArchivePointer;
-  /** The archive directory (it existed when the pointer was read). */
-  readonly path: string;
+/** The cache pointer of a wheel (see `WheelFetcher.cachedReleasePointer`). */
+export interface CachedReleasePointer {
+  /** The pointer file. */
+  readonly pointer: string;
+  /** The wheel's filename, which the pointer must name. */
+  readonly filename: string;
+  /** The pointer format this version reads. */
+  readonly version: number;
+  /** The directory of the archives pointers designate. */
+  readonly archiveRoot: string;
 }
 
 /**
- * The wheel of release `version` of `name` from `index` that the cache holds and that suits
- * `tags` best, read synchronously (see `WheelFetcher.cachedRelease`); `undefined` when the cache
- * holds none.
+ * The pointer of the wheel of release `version` of `name` from `index` that the cache holds and
+ * that suits `tags` best, from the names in its directory alone (the pointer is not read);
+ * `undefined` when the cache holds none.
  */
 export function findCachedRelease(
   cache: Cache,
@@ -29,7 +32,7 @@ export function findCachedRelease(
   name: PackageName,
   version: WheelFilename["version"],
   tags: Tags,
-): CachedRelease | undefined {
+): CachedReleasePointer | undefined {
   const dir = registryWheelsDir(cache, index, name);
   let entries: string[];
   try {
@@ -57,19 +60,10 @@ export function findCachedRelease(
     }
   }
   if (best === undefined) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(join(dir, best.entry), "utf8");
-  } catch {
-    return undefined;
-  }
-  const pointer = parsePointer(text);
-  if (pointer === undefined || pointer.filename !== best.filename.toString()) return undefined;
-  const path = cache.archivePath(pointer.archiveId);
-  try {
-    if (!lstatSync(path).isDirectory()) return undefined;
-  } catch {
-    return undefined;
-  }
-  return { pointerPath: join(dir, best.entry), filename: best.filename, pointer, path };
+  return {
+    pointer: join(dir, best.entry),
+    filename: best.filename.toString(),
+    version: POINTER_VERSION,
+    archiveRoot: cache.bucket("archive"),
+  };
 }

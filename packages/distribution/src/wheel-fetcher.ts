@@ -16,7 +16,7 @@ import { removeAll } from "@uv-ts/fs";
 import type { PackageName } from "@uv-ts/normalize";
 import type { Tags } from "@uv-ts/platform-tags";
 import type { Hashes } from "@uv-ts/pypi-types";
-import { type CachedRelease, findCachedRelease } from "./cached-release.ts";
+import { type CachedReleasePointer, findCachedRelease } from "./cached-release.ts";
 import { DownloadBuffer } from "./download-buffer.ts";
 import {
   DownloadWheelError,
@@ -175,8 +175,6 @@ export class WheelFetcher {
   readonly #prefetches = new Map<string, Prefetch>();
   readonly #prefetchQueue: PrefetchQueue;
   readonly #memory = new MemoryBudget(IN_MEMORY_TOTAL_BYTES);
-  /** Pointers read by {@link cachedRelease}, by path: {@link cached} need not read them again. */
-  readonly #knownPointers = new Map<string, CachedRelease>();
   /** Set by {@link settle}: nothing new is started after it. */
   #settled = false;
 
@@ -314,31 +312,21 @@ export class WheelFetcher {
   }
 
   /**
-   * The unpacked wheel of release `version` of `name` from the registry `index` that the cache
-   * holds and that suits `tags` best: what a requirement pinned to that release most likely
-   * installs, known before the index's page is read. Only a guess to work ahead by: the page
-   * decides which wheel is installed, and {@link cached} checks it then (without reading its
-   * pointer again). `undefined` when the cache holds none, or `--refresh` covers the package.
-   * Synchronous (a few small reads), for a caller that cannot wait for turns of a busy event
-   * loop.
+   * The cache pointer of the wheel of release `version` of `name` from the registry `index`
+   * that suits `tags` best: what a requirement pinned to that release most likely installs,
+   * known before the index's page is read, from the cache's directory alone. Only a guess to
+   * work ahead by: the page decides which wheel is installed, and {@link cached} checks it then.
+   * `undefined` when the cache holds none, or `--refresh` covers the package. Synchronous (one
+   * directory read), for a caller that cannot wait for turns of a busy event loop.
    */
-  cachedRelease(
+  cachedReleasePointer(
     index: IndexUrl,
     name: PackageName,
     version: WheelFilename["version"],
     tags: Tags,
-  ): LocalWheel | undefined {
+  ): CachedReleasePointer | undefined {
     if (this.#cache.mustRevalidatePackage(name)) return undefined;
-    const found = findCachedRelease(this.#cache, index, name, version, tags);
-    if (found === undefined) return undefined;
-    this.#knownPointers.set(found.pointerPath, found);
-    const { pointer } = found;
-    return {
-      path: found.path,
-      filename: found.filename,
-      hashes: pointer.hashes,
-      ...(pointer.files === undefined ? {} : { files: pointer.files }),
-    };
+    return findCachedRelease(this.#cache, index, name, version, tags);
   }
 
   async #lookup(
@@ -346,12 +334,7 @@ export class WheelFetcher {
     expectedHashes: readonly ArchiveDigest[] | undefined,
   ): Promise<LocalWheel | undefined> {
     const pointerPath = wheelPointerPath(this.#cache, source);
-    // Read (and its archive seen) moments ago by `cachedRelease`, in this run.
-    const known = this.#knownPointers.get(pointerPath);
-    const resolved =
-      known === undefined
-        ? await this.#cache.resolvePointer(pointerPath)
-        : { pointer: known.pointer, path: known.path };
+    const resolved = await this.#cache.resolvePointer(pointerPath);
     if (resolved === undefined) return undefined;
     if (resolved.pointer.filename !== source.filename.toString()) return undefined;
     if (!pointerMatches(resolved.pointer.hashes, expectedFor(source, expectedHashes))) {

@@ -77,7 +77,7 @@ export interface InstallWheelOptions {
   readonly linkWorker?: LinkWorker | undefined;
   /**
    * The root files, linked ahead into a hidden directory (see `Prelinker`): moved from there
-   * instead of linked, when the tree matches this wheel and is complete.
+   * instead of linked, when the tree was linked from this very wheel and is complete.
    */
   readonly prelinked?: PrelinkedTree | undefined;
 }
@@ -231,7 +231,6 @@ export async function installWheel(
     const file = path.slice(distInfoPrefix.length);
     if (file !== "RECORD") distInfoFiles.push(file);
   }
-  const prelinked = matchingTree(options.prelinked, unpackedDir, prefix, rootFiles);
 
   const entryPointsText = distInfoFiles.includes("entry_points.txt")
     ? readDistInfoFile(unpackedDir, prefix, "entry_points.txt")
@@ -442,10 +441,18 @@ export async function installWheel(
     // another file system) falls back to linking, which replaces what was moved already and
     // reports any failure as it always did.
     let moved = false;
-    if (prelinked !== undefined && (await prelinked.done)) {
+    const tree = options.prelinked;
+    const ahead = tree === undefined ? undefined : await tree.done;
+    if (
+      tree !== undefined &&
+      ahead !== undefined &&
+      ahead.source === unpackedDir &&
+      ahead.prefix === prefix &&
+      ahead.count === rootFiles.length
+    ) {
       const renames: [from: string, to: string][] = [];
       try {
-        moveTree(prelinked.dir, sitePackages, rootFiles, renames);
+        moveTree(tree.dir, sitePackages, rootFiles, renames);
         moved = true;
       } catch {
         // Put back what was moved: linking at install time then starts from the same state as
@@ -543,21 +550,6 @@ export async function installWheel(
       error,
     );
   }
-}
-
-/** `tree` when it was linked from `source` for exactly these root files, else `undefined`. */
-function matchingTree(
-  tree: PrelinkedTree | undefined,
-  source: string,
-  prefix: string,
-  rootFiles: readonly string[],
-): PrelinkedTree | undefined {
-  if (tree === undefined || tree.source !== source || tree.prefix !== prefix) return undefined;
-  if (tree.rootFiles.length !== rootFiles.length) return undefined;
-  for (let i = 0; i < rootFiles.length; i++) {
-    if (tree.rootFiles[i] !== rootFiles[i]) return undefined;
-  }
-  return tree;
 }
 
 /**

@@ -35,10 +35,41 @@ interface Chunk {
   /** Directories (below `dst`) to create, each just before the file at the same index of `at`. */
   readonly dirs: string;
   readonly at: readonly number[];
+  /** Work ahead of need, skipped once {@link LinkWorker.cancelOptional} was called. */
+  readonly optional?: true;
+}
+
+/**
+ * A wheel to link ahead from its cache pointer (see {@link LinkWorker.prelinkPointer}): the
+ * thread reads the pointer and the archive's listing itself.
+ */
+interface PointerJob {
+  readonly kind: "pointer";
+  readonly id: number;
+  readonly mode: LinkMode;
+  readonly pointer: string;
+  readonly filename: string;
+  readonly version: number;
+  readonly archiveRoot: string;
+  readonly dst: string;
+}
+
+/** What a {@link PointerJob} linked: the archive's root files, all of them. */
+export interface PointerPrelink {
+  /** The archive directory linked from. */
+  readonly source: string;
+  /** Its dist-info prefix. */
+  readonly prefix: string;
+  /** How many root files (all but the dist-info and data directories) were linked. */
+  readonly count: number;
 }
 
 interface Reply {
   readonly id: number;
+  /** Optional work skipped (see {@link LinkWorker.cancelOptional}). */
+  readonly cancelled?: true;
+  /** A pointer job's outcome; `null` when the pointer was not usable (nothing linked). */
+  readonly prelink?: PointerPrelink | null;
   /** The main thread claimed the chunk first and linked it itself. */
   readonly skipped?: true;
   readonly failure?: {
@@ -57,11 +88,15 @@ interface WorkerData {
 /** `state` slots shared with the worker (which has its own copy of these numbers). */
 const READY = 0;
 const DONE = 1;
+/** Set once optional work (linking ahead) is no longer wanted: the thread skips what is left. */
+const CANCEL = 2;
+/** A nice value for the thread (0: as the process), applied before its next message. */
+const NICE = 3;
 /**
  * Then one claim slot per chunk in flight, reused round robin: 0 while unclaimed, then 1 when the
  * worker took the chunk, or {@link BY_MAIN}, whichever thread won the compare-and-swap.
  */
-const FIRST_CLAIM = 2;
+const FIRST_CLAIM = 4;
 const CLAIM_SLOTS = 4096;
 const BY_MAIN = 2;
 
@@ -79,6 +114,22 @@ function workerMain(load: (id: string) => unknown): void {
   // The module's constants are out of reach here.
   const ready = 0;
   const done = 1;
+  const cancel = 2;
+  const nice = 3;
+  const os = load("node:os") as typeof import("node:os");
+  let niced = 0;
+  // Linux gives each thread its own nice value: `/proc/thread-self` names this thread's id.
+  const applyNice = () => {
+    const wanted = Atomics.load(state, nice);
+    if (wanted === niced) return;
+    niced = wanted;
+    try {
+      const tid = Number(fs.readlinkSync("/proc/thread-self").split("/").pop());
+      if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, wanted);
+    } catch {
+      // Elsewhere the thread keeps the process's priority.
+    }
+  };
   const create: Record<LinkMode, (src: string, dst: string) => void> = {
     clone: (src, dst) =>
       fs.copyFileSync(src, dst, fs.constants.COPYFILE_FICLONE_FORCE | fs.constants.COPYFILE_EXCL),
@@ -128,7 +179,97 @@ function workerMain(load: (id: string) => unknown): void {
       ...(e?.dest === undefined ? {} : { dest: e.dest }),
     };
   };
-  port.on("message", (chunk: Chunk) => {
+  // A pointer's listing holds clean relative paths only: no empty, `.` or `..` segment, no
+  // backslash or NUL (the cache's own reader checks the same).
+  const unsafe = /[\\\0]|(?:^|\/)\.{0,2}(?:\/|$)/;
+  const linkFromPointer = (job: PointerJob): void => {
+    const skip = () => port.postMessage({ id: job.id, prelink: null });
+    let listing: { version?: unknown; archive?: unknown; filename?: unknown; files?: unknown };
+    try {
+      listing = JSON.parse(fs.readFileSync(job.pointer, "utf8"));
+    } catch {
+      skip();
+      return;
+    }
+    const { archive, files } = listing ?? {};
+    if (
+      listing?.version !== job.version ||
+      listing.filename !== job.filename ||
+      typeof archive !== "string" ||
+      !/^[A-Za-z0-9_-]{1,64}$/.test(archive) ||
+      !Array.isArray(files) ||
+      !files.every((f) => typeof f === "string" && !unsafe.test(f))
+    ) {
+      skip();
+      return;
+    }
+    const source = `${job.archiveRoot}/${archive}`;
+    let prefix: string | undefined;
+    for (const f of files as string[]) {
+      const slash = f.indexOf("/");
+      if (slash === -1) continue;
+      const top = f.slice(0, slash);
+      if (!top.endsWith(".dist-info")) continue;
+      const found = top.slice(0, -".dist-info".length);
+      if (prefix !== undefined && prefix !== found) {
+        skip();
+        return;
+      }
+      prefix = found;
+    }
+    try {
+      if (prefix === undefined || !fs.lstatSync(source).isDirectory()) {
+        skip();
+        return;
+      }
+    } catch {
+      skip();
+      return;
+    }
+    const distInfo = `${prefix}.dist-info/`;
+    const dataName = `${prefix}.data`;
+    const data = `${dataName}/`;
+    const op = create[job.mode];
+    const made = new Set<string>([""]);
+    const ensure = (dir: string): void => {
+      if (made.has(dir)) return;
+      const slash = dir.lastIndexOf("/");
+      if (slash !== -1) ensure(dir.slice(0, slash));
+      fs.mkdirSync(`${job.dst}/${dir}`);
+      made.add(dir);
+    };
+    let count = 0;
+    let src = "";
+    let dst = job.dst;
+    try {
+      fs.mkdirSync(job.dst);
+      for (const f of files as string[]) {
+        if (f.startsWith(distInfo) || f === dataName || f.startsWith(data)) continue;
+        src = `${source}/${f}`;
+        dst = `${job.dst}/${f}`;
+        const slash = f.lastIndexOf("/");
+        if (slash !== -1) ensure(f.slice(0, slash));
+        op(src, dst);
+        count++;
+      }
+    } catch (error) {
+      port.postMessage({ id: job.id, failure: { op: "link", src, dst, error: serialize(error) } });
+      return;
+    }
+    port.postMessage({ id: job.id, prelink: { source, prefix, count } });
+  };
+  port.on("message", (message: Chunk | PointerJob) => {
+    applyNice();
+    const optional = "kind" in message || message.optional === true;
+    if (optional && Atomics.load(state, cancel) === 1) {
+      port.postMessage({ id: message.id, cancelled: true });
+      return;
+    }
+    if ("kind" in message) {
+      linkFromPointer(message);
+      return;
+    }
+    const chunk = message;
     // Claimed by the main thread meanwhile (the value stands for `BY_WORKER`): it linked the
     // chunk itself, nothing to do but say so.
     if (Atomics.compareExchange(state, chunk.slot, 0, 1) !== 0) {
@@ -166,7 +307,7 @@ function workerMain(load: (id: string) => unknown): void {
 
 /** A chunk handed over and not yet answered by the worker. */
 interface Pending {
-  readonly resolve: () => void;
+  readonly resolve: (prelink?: PointerPrelink | null) => void;
   readonly reject: (error: unknown) => void;
   readonly size: number;
   /** Links the chunk on this thread instead, never throwing; dropped once claimed. */
@@ -258,6 +399,7 @@ export class LinkWorker {
     dirs: readonly string[] = [],
     at: readonly number[] = [],
     local?: () => void,
+    optional = false,
   ): Promise<void> {
     if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
     if (rels.length === 0) return Promise.resolve();
@@ -274,9 +416,10 @@ export class LinkWorker {
       rels: rels.join("\0"),
       dirs: dirs.join("\0"),
       at,
+      ...(optional ? { optional: true as const } : {}),
     };
     const promise = new Promise<void>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, size: rels.length, local });
+      this.#pending.set(id, { resolve: () => resolve(), reject, size: rels.length, local });
     });
     if (local !== undefined) this.#stealable.push(id);
     if (this.#pending.size === 1) this.#port.ref();
@@ -312,6 +455,63 @@ export class LinkWorker {
     return false;
   }
 
+  /**
+   * Links ahead, into the new directory `dst`, the root files (all but its dist-info and data
+   * directories) of the archive the cache pointer `pointer` designates, when that pointer is
+   * the current one for `filename` (of pointer format `version`) and its archive is in
+   * `archiveRoot`: the thread reads the pointer and the listing, so that this one need not.
+   * Resolves with what was linked, or `undefined` when the pointer was not usable; rejects
+   * with a {@link LinkWorkerError} when a link failed. Taken in order with the chunks.
+   */
+  prelinkPointer(
+    mode: LinkMode,
+    pointer: string,
+    filename: string,
+    version: number,
+    archiveRoot: string,
+    dst: string,
+  ): Promise<PointerPrelink | undefined> {
+    if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
+    const id = this.#nextId++;
+    const job: PointerJob = {
+      kind: "pointer",
+      id,
+      mode,
+      pointer,
+      filename,
+      version,
+      archiveRoot,
+      dst,
+    };
+    const promise = new Promise<PointerPrelink | undefined>((resolve, reject) => {
+      this.#pending.set(id, {
+        resolve: (prelink) => resolve(prelink ?? undefined),
+        reject,
+        size: 0,
+        local: undefined,
+      });
+    });
+    if (this.#pending.size === 1) this.#port.ref();
+    this.#port.postMessage(job);
+    return promise;
+  }
+
+  /**
+   * Skips the optional work (`optional` chunks, {@link prelinkPointer} jobs) not started yet:
+   * their promises reject. Nothing else changes.
+   */
+  cancelOptional(): void {
+    Atomics.store(this.#state, CANCEL, 1);
+  }
+
+  /**
+   * Runs the thread at a lower priority (a nice value of 10, on Linux) from its next chunk on:
+   * for work ahead of need, which should not take a core from the main thread.
+   */
+  lowerPriority(): void {
+    Atomics.store(this.#state, NICE, 10);
+  }
+
   /** Stops the thread (chunks still queued are dropped). */
   close(): void {
     this.#stopped ??= new Error("The link worker was closed");
@@ -330,8 +530,12 @@ export class LinkWorker {
     if (this.#pending.size === 0) this.#port.unref();
     if (reply.skipped === true) return;
     entry.local = undefined;
+    if (reply.cancelled === true) {
+      entry.reject(new Error("Linking ahead was cancelled"));
+      return;
+    }
     if (reply.failure === undefined) {
-      entry.resolve();
+      entry.resolve(reply.prelink);
     } else {
       const { op, src, dst, error } = reply.failure;
       entry.reject(new LinkWorkerError({ op, src, dst, error: rebuildError(error) }));

@@ -1,4 +1,12 @@
-import { constants, copyFileSync, linkSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import {
+  constants,
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+} from "node:fs";
 import { rm } from "node:fs/promises";
 import type { LinkMode } from "@uv-ts/fs";
 import type { LinkWorker } from "./link-worker.ts";
@@ -45,19 +53,25 @@ function listedPrefix(files: readonly string[]): string | undefined {
   }
 }
 
+/** What a wheel linked ahead holds (see {@link PrelinkedTree}). */
+export interface PrelinkOutcome {
+  /** The unpacked wheel it was linked from. */
+  readonly source: string;
+  /** Its dist-info prefix. */
+  readonly prefix: string;
+  /** How many root files it holds: all of the wheel's. */
+  readonly count: number;
+}
+
 /**
- * A wheel's root files linked ahead of its install (see {@link Prelinker}): `dir` holds each of
- * `rootFiles` at the same relative path as it will have in site-packages.
+ * A wheel's root files linked ahead of its install (see {@link Prelinker}): once `done`
+ * resolves with an outcome, `dir` holds each root file of `outcome.source` at the same relative
+ * path as it will have in site-packages. `undefined` when nothing usable was linked (the
+ * install then links as usual).
  */
 export interface PrelinkedTree {
   readonly dir: string;
-  /** The unpacked wheel it was linked from. */
-  readonly source: string;
-  /** The dist-info prefix the listing implied. */
-  readonly prefix: string;
-  readonly rootFiles: readonly string[];
-  /** `true` once every file is there, `false` when any failed (the install then links). */
-  readonly done: Promise<boolean>;
+  readonly done: Promise<PrelinkOutcome | undefined>;
 }
 
 /** The parent directory of a clean relative path, `""` at the top. */
@@ -76,7 +90,8 @@ function parentOf(rel: string): string {
  * Nothing the environment shows changes before the install: the directory is hidden, and an
  * install that does not happen (a failed resolution, a wheel the plan does not take) leaves it
  * to {@link dispose}. Only for a locked environment (a leftover of a killed run is removed under
- * the same lock, see `SitePackages.prelinks`).
+ * the same lock, see `SitePackages.prelinks`). One tree per package name: the install checks that
+ * it was linked from the very wheel it installs.
  *
  * Any failure (another file system, a link mode that does not work there) disables it: the
  * install then links as it always did, and reports as it always did.
@@ -85,9 +100,11 @@ export class Prelinker {
   readonly #root: string;
   readonly #worker: LinkWorker;
   readonly #requested: LinkMode;
-  /** The mode that worked for the first file (see {@link add}). */
+  /** The mode that works here, found by the first link (see {@link #ready}). */
   #mode: LinkMode | undefined;
   readonly #trees = new Map<string, PrelinkedTree>();
+  /** Names whose tree is complete. */
+  readonly #complete = new Set<string>();
   readonly #pending: Promise<unknown>[] = [];
   #made = false;
   #failed = false;
@@ -102,6 +119,8 @@ export class Prelinker {
     this.#root = `${sitePackages}/.uv-ts-prelink-${tempId()}`;
     this.#worker = worker;
     this.#requested = mode;
+    // Work ahead of need yields to the main thread (and to anything else that wants a core).
+    worker.lowerPriority();
   }
 
   /** The hidden directory (whether or not it exists yet). */
@@ -110,43 +129,23 @@ export class Prelinker {
   }
 
   /**
-   * Starts linking the root files of the unpacked wheel at `source` (its archive listing
-   * `files`), unless it was started before, the listing is unusual, or prelinking failed once.
+   * Starts linking the root files of `name`'s unpacked wheel at `source` (its archive listing
+   * `files`), unless a tree of `name` was started before, the listing is unusual, or linking
+   * ahead failed once.
    */
-  add(source: string, files: readonly string[] | undefined): void {
-    if (this.#failed || this.#sealed || files === undefined || this.#trees.has(source)) return;
+  add(name: string, source: string, files: readonly string[] | undefined): void {
+    if (files === undefined || !this.#open(name)) return;
     const prefix = listedPrefix(files);
     if (prefix === undefined) return;
     const rootFiles = wheelRootFiles(files, prefix);
-    if (rootFiles.length === 0) return;
+    if (rootFiles.length === 0 || !this.#ready(`${source}/${rootFiles[0]}`)) return;
     const dir = `${this.#root}/${this.#next++}`;
+    const mode = this.#mode!;
+    const chunks: Promise<boolean>[] = [];
     // The worker takes chunks in order: each makes the directories its files need that no
     // earlier chunk made, parents first ("" is the wheel's own directory, made first).
     const made = new Set<string>();
-    let first = 0;
-    if (this.#mode === undefined) {
-      // The first file finds the mode that works here, as the install's linker will (a clone
-      // falls back to a hard link where the file system has no reflinks), without its warnings.
-      const probe = new Linker(this.#requested);
-      try {
-        if (!this.#made) mkdirSync(this.#root);
-        this.#made = true;
-        const rel = rootFiles[0]!;
-        const parent = parentOf(rel);
-        mkdirSync(parent === "" ? dir : `${dir}/${parent}`, { recursive: true });
-        probe.link(`${source}/${rel}`, `${dir}/${rel}`);
-        for (let d = parent; d !== ""; d = parentOf(d)) made.add(d);
-        made.add("");
-      } catch {
-        this.#failed = true;
-        return;
-      }
-      this.#mode = probe.mode;
-      first = 1;
-    }
-    const mode = this.#mode;
-    const chunks: Promise<boolean>[] = [];
-    for (let start = first; start < rootFiles.length; start += CHUNK_FILES) {
+    for (let start = 0; start < rootFiles.length; start += CHUNK_FILES) {
       const rels = rootFiles.slice(start, start + CHUNK_FILES);
       const dirs: string[] = [];
       const at: number[] = [];
@@ -161,36 +160,68 @@ export class Prelinker {
       let ok = true;
       // Taken back by `steal`, possibly before earlier chunks ran: it makes every parent itself.
       const local = () => {
-        ok = this.#linkHere(source, dir, rels);
+        ok = !this.#sealed && this.#linkHere(mode, source, dir, rels);
       };
-      const linked = this.#worker.link(mode, source, dir, rels, dirs, at, local).then(
+      const linked = this.#worker.link(mode, source, dir, rels, dirs, at, local, true).then(
         () => ok,
         () => false,
       );
       chunks.push(linked);
     }
-    const done = Promise.all(chunks).then((results) => {
-      const all = results.every((r) => r);
-      if (!all) this.#failed = true;
-      return all;
+    const done = Promise.all(chunks).then((results): PrelinkOutcome | undefined => {
+      if (results.every((r) => r)) return { source, prefix, count: rootFiles.length };
+      this.#failed = true;
+      return undefined;
     });
-    this.#pending.push(done);
-    this.#trees.set(source, { dir, source, prefix, rootFiles, done });
-  }
-
-  /** No wheel is added from now on: the install has begun, and would not wait for it. */
-  seal(): void {
-    this.#sealed = true;
+    this.#start(name, dir, done);
   }
 
   /**
-   * The tree linked from the unpacked wheel at `source`, if one was started; the install owns it
-   * from then on (it checks that the tree matches the wheel, and moves its files out).
+   * Starts linking `name`'s wheel from the cache pointer `pointer` (of wheel `filename`, in
+   * pointer format `version`, its archives in `archiveRoot`): the link thread reads the pointer
+   * and the archive's listing, so that this thread does nothing but ask. Skipped as in
+   * {@link add}.
    */
-  take(source: string): PrelinkedTree | undefined {
-    const tree = this.#trees.get(source);
-    this.#trees.delete(source);
-    return tree;
+  addPointer(
+    name: string,
+    pointer: string,
+    filename: string,
+    version: number,
+    archiveRoot: string,
+  ): void {
+    // The pointer lives in the cache, as the archives: linking it tells which mode works.
+    if (!this.#open(name) || !this.#ready(pointer)) return;
+    const dir = `${this.#root}/${this.#next++}`;
+    const done = this.#worker
+      .prelinkPointer(this.#mode!, pointer, filename, version, archiveRoot, dir)
+      .then(
+        (prelink) => prelink,
+        () => {
+          this.#failed = true;
+          return undefined;
+        },
+      );
+    this.#start(name, dir, done);
+  }
+
+  /**
+   * Nothing more is linked ahead: the install has begun, and does not wait for it. Wheels not
+   * started yet are dropped (those under way finish, for {@link dispose} to remove).
+   */
+  seal(): void {
+    this.#sealed = true;
+    this.#worker.cancelOptional();
+  }
+
+  /**
+   * The tree of `name`, if one is complete by now; the install owns it from then on (it checks
+   * that the tree was linked from the wheel it installs, and moves its files out). A tree still
+   * under way is not waited for: the install links that wheel itself.
+   */
+  take(name: string): PrelinkedTree | undefined {
+    const tree = this.#trees.get(name);
+    this.#trees.delete(name);
+    return tree !== undefined && this.#complete.has(name) ? tree : undefined;
   }
 
   /**
@@ -200,16 +231,57 @@ export class Prelinker {
    */
   async dispose(): Promise<void> {
     this.#sealed = true;
-    await Promise.allSettled(this.#pending);
+    await this.settled();
     if (!this.#made) return;
     this.#made = false;
     await rm(this.#root, { recursive: true, force: true }).catch(() => {});
   }
 
-  /** Links a chunk on this thread (taken back from the worker); `false` on any failure. */
-  #linkHere(source: string, dir: string, rels: readonly string[]): boolean {
+  /** Resolves once every tree started so far is complete, failed or dropped. */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.#pending);
+  }
+
+  /** Whether a tree of `name` may start now. */
+  #open(name: string): boolean {
+    return !this.#failed && !this.#sealed && !this.#trees.has(name);
+  }
+
+  #start(name: string, dir: string, done: Promise<PrelinkOutcome | undefined>): void {
+    this.#pending.push(done);
+    this.#trees.set(name, { dir, done });
+    void done.then((outcome) => {
+      if (outcome !== undefined) this.#complete.add(name);
+    });
+  }
+
+  /**
+   * Makes the hidden directory and, the first time, finds the link mode that works here with
+   * `probe` (a file of the cache), as the install's linker will (a clone falls back to a hard
+   * link where the file system has no reflinks), without its warnings. `false` disables
+   * linking ahead.
+   */
+  #ready(probe: string): boolean {
+    if (this.#mode !== undefined) return true;
     try {
-      const op = LINK_OPS[this.#mode ?? this.#requested];
+      if (!this.#made) mkdirSync(this.#root);
+      this.#made = true;
+      const linker = new Linker(this.#requested);
+      const target = `${this.#root}/probe`;
+      linker.link(probe, target);
+      unlinkSync(target);
+      this.#mode = linker.mode;
+      return true;
+    } catch {
+      this.#failed = true;
+      return false;
+    }
+  }
+
+  /** Links a chunk on this thread (taken back from the worker); `false` on any failure. */
+  #linkHere(mode: LinkMode, source: string, dir: string, rels: readonly string[]): boolean {
+    try {
+      const op = LINK_OPS[mode];
       const made = new Set<string>();
       for (const rel of rels) {
         const parent = parentOf(rel);

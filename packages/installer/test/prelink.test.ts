@@ -10,6 +10,7 @@ import {
   LinkWorker,
   Prelinker,
   SitePackages,
+  wheelRootFiles,
 } from "../src/index.ts";
 import {
   cleanup,
@@ -19,6 +20,7 @@ import {
   tempDir,
   type UnpackedWheel,
   unpackedWheel,
+  venvLayout,
 } from "./helpers.ts";
 
 // Several chunks of links, nested directories, a top-level module, and a namespace directory
@@ -78,9 +80,15 @@ async function wheels(): Promise<UnpackedWheel[]> {
 async function install(
   venv: string,
   unpacked: readonly UnpackedWheel[],
-  options: { prelinker?: Prelinker; worker?: LinkWorker; prepare?: (layout: Layout) => void } = {},
+  options: {
+    prelinker?: Pick<Prelinker, "take">;
+    worker?: LinkWorker;
+    prepare?: (layout: Layout) => void;
+    /** The venv exists already. */
+    keep?: boolean;
+  } = {},
 ): Promise<Layout> {
-  const layout = fakeVenv(venv);
+  const layout = options.keep === true ? venvLayout(venv) : fakeVenv(venv);
   options.prepare?.(layout);
   const linker = new Linker("hardlink");
   await installInOrder(
@@ -90,7 +98,7 @@ async function install(
         files: archiveFiles(wheel.dir),
         linker,
         linkWorker: options.worker,
-        prelinked: options.prelinker?.take(wheel.dir),
+        prelinked: options.prelinker?.take(wheel.filename.name),
       }),
     options.worker !== undefined,
     options.worker === undefined ? undefined : () => options.worker!.steal(),
@@ -111,15 +119,24 @@ describe("linking ahead", () => {
     const venv = join(root, "venv");
     const layout = fakeVenv(venv);
     const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
-    for (const wheel of unpacked) prelinker.add(wheel.dir, archiveFiles(wheel.dir));
+    for (const wheel of unpacked)
+      prelinker.add(wheel.filename.name, wheel.dir, archiveFiles(wheel.dir));
+    await prelinker.settled();
     // Linked ahead, out of sight: nothing of the wheels is in site-packages yet.
     const hidden = readdirSync(layout.scheme.purelib);
     expect(hidden).toEqual([prelinker.root.slice(layout.scheme.purelib.length + 1)]);
     expect(hidden[0]).toMatch(/^\.uv-ts-prelink-[0-9a-f]+$/);
     expect(SitePackages.read(layout).distributions).toEqual([]);
 
-    await install(venv, unpacked, { prelinker, worker: linkWorker });
+    const taken: string[] = [];
+    const take = (name: string) => {
+      const tree = prelinker.take(name);
+      if (tree !== undefined) taken.push(name);
+      return tree;
+    };
+    await install(venv, unpacked, { prelinker: { take }, worker: linkWorker });
     await prelinker.dispose();
+    expect(taken).toEqual(["big", "other"]);
     expect(snapshotTree(venv)).toEqual(expected);
     expect(directories(venv)).toEqual(expectedDirs);
     // The files are the cache's (hard links), moved rather than copied.
@@ -135,9 +152,10 @@ describe("linking ahead", () => {
     const layout = fakeVenv(venv);
     const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
     const big = unpacked[0]!;
-    prelinker.add(big.dir, archiveFiles(big.dir));
-    const tree = prelinker.take(big.dir);
-    expect(await tree?.done).toBe(true);
+    prelinker.add("big", big.dir, archiveFiles(big.dir));
+    await prelinker.settled();
+    const tree = prelinker.take("big");
+    expect(await tree?.done).toBeDefined();
     // A marker only the tree linked ahead has: the install must move that tree.
     writeFileSync(join(tree!.dir, "big", "marker"), "moved\n");
     await installWheel(big.dir, big.filename, layout, {
@@ -164,7 +182,9 @@ describe("linking ahead", () => {
     const linkWorker = startWorker();
     const venv = join(root, "venv");
     const prelinker = new Prelinker(fakeVenv(venv).scheme.purelib, linkWorker, "hardlink");
-    for (const wheel of unpacked) prelinker.add(wheel.dir, archiveFiles(wheel.dir));
+    for (const wheel of unpacked)
+      prelinker.add(wheel.filename.name, wheel.dir, archiveFiles(wheel.dir));
+    await prelinker.settled();
     const ahead = await install(venv, unpacked, {
       prelinker,
       worker: linkWorker,
@@ -189,11 +209,13 @@ describe("linking ahead", () => {
     // Linked ahead from a listing that lacks a file the install has.
     const files = archiveFiles(big.dir);
     prelinker.add(
+      "big",
       big.dir,
       files.filter((f) => f !== "top.py"),
     );
-    const tree = prelinker.take(big.dir);
-    expect(await tree?.done).toBe(true);
+    await prelinker.settled();
+    const tree = prelinker.take("big");
+    expect(await tree?.done).toBeDefined();
     writeFileSync(join(tree!.dir, "big", "marker"), "moved\n");
     await installWheel(big.dir, big.filename, layout, {
       files,
@@ -212,11 +234,12 @@ describe("linking ahead", () => {
     const linkWorker = startWorker();
     const layout = fakeVenv(join(root, "venv"));
     const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
-    for (const wheel of unpacked) prelinker.add(wheel.dir, archiveFiles(wheel.dir));
+    for (const wheel of unpacked)
+      prelinker.add(wheel.filename.name, wheel.dir, archiveFiles(wheel.dir));
     await prelinker.dispose();
     expect(readdirSync(layout.scheme.purelib)).toEqual([]);
     // Sealed by disposal: a wheel that arrives late is not linked.
-    prelinker.add(unpacked[0]!.dir, archiveFiles(unpacked[0]!.dir));
+    prelinker.add("big", unpacked[0]!.dir, archiveFiles(unpacked[0]!.dir));
     expect(readdirSync(layout.scheme.purelib)).toEqual([]);
   });
 
@@ -225,8 +248,9 @@ describe("linking ahead", () => {
     const linkWorker = startWorker();
     const layout = fakeVenv(join(root, "venv"));
     const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
-    prelinker.add(unpacked[0]!.dir, archiveFiles(unpacked[0]!.dir));
-    expect(await prelinker.take(unpacked[0]!.dir)?.done).toBe(true);
+    prelinker.add("big", unpacked[0]!.dir, archiveFiles(unpacked[0]!.dir));
+    await prelinker.settled();
+    expect(await prelinker.take("big")?.done).toBeDefined();
     // The process dies here: its directory stays, and the next run finds it.
     const sitePackages = SitePackages.read(layout);
     expect(sitePackages.prelinks).toEqual([prelinker.root]);
@@ -241,13 +265,51 @@ describe("linking ahead", () => {
     const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
     // A listed file the archive lacks: its link fails.
     const [big, other] = unpacked as [UnpackedWheel, UnpackedWheel];
-    prelinker.add(big.dir, [...archiveFiles(big.dir), "big/missing.py"]);
-    expect(await prelinker.take(big.dir)?.done).toBe(false);
+    prelinker.add("big", big.dir, [...archiveFiles(big.dir), "big/missing.py"]);
+    await prelinker.settled();
+    // Failed: not handed to the install.
+    expect(prelinker.take("big")).toBeUndefined();
     // Whatever made it fail would likely fail again: the rest is linked at install time.
-    prelinker.add(other.dir, archiveFiles(other.dir));
-    expect(prelinker.take(other.dir)).toBeUndefined();
+    prelinker.add("other", other.dir, archiveFiles(other.dir));
+    expect(prelinker.take("other")).toBeUndefined();
     await prelinker.dispose();
     expect(readdirSync(layout.scheme.purelib)).toEqual([]);
+  });
+
+  it("does_not_wait_for_a_tree_under_way_and_drops_the_rest", async () => {
+    const [big, other] = (await wheels()) as [UnpackedWheel, UnpackedWheel];
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    prelinker.add("big", big.dir, archiveFiles(big.dir));
+    prelinker.add("other", other.dir, archiveFiles(other.dir));
+    // The install begins at once: neither tree is complete, so neither is handed over.
+    prelinker.seal();
+    expect(prelinker.take("big")).toBeUndefined();
+    expect(prelinker.take("other")).toBeUndefined();
+    await prelinker.dispose();
+    expect(readdirSync(layout.scheme.purelib)).toEqual([]);
+    // The thread goes on with the install's own work.
+    mkdirSync(join(root, "dst"));
+    await linkWorker.link("hardlink", big.dir, join(root, "dst"), ["top.py"], [], []);
+    expect(readFileSync(join(root, "dst", "top.py"), "utf8")).toBe("T = 1\n");
+  });
+
+  it.skipIf(process.platform !== "linux")("links_ahead_at_a_lower_priority", async () => {
+    const [big] = (await wheels()) as [UnpackedWheel];
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const nices = () =>
+      readdirSync("/proc/self/task").map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      });
+    expect(nices()).not.toContain(10);
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    prelinker.add("big", big.dir, archiveFiles(big.dir));
+    await prelinker.settled();
+    expect(nices()).toContain(10);
+    await prelinker.dispose();
   });
 
   it("links_nothing_when_its_directory_cannot_be_made", async () => {
@@ -256,8 +318,89 @@ describe("linking ahead", () => {
     const layout = fakeVenv(join(root, "venv"));
     writeFileSync(join(layout.scheme.purelib, "blocked"), "");
     const prelinker = new Prelinker(join(layout.scheme.purelib, "blocked"), linkWorker, "hardlink");
-    prelinker.add(unpacked[0]!.dir, archiveFiles(unpacked[0]!.dir));
-    expect(prelinker.take(unpacked[0]!.dir)).toBeUndefined();
+    prelinker.add("big", unpacked[0]!.dir, archiveFiles(unpacked[0]!.dir));
+    expect(prelinker.take("big")).toBeUndefined();
     await prelinker.dispose();
+  });
+});
+
+describe("linking ahead from a cache pointer", () => {
+  /** `wheel` as the cache keeps it: an archive under `archives/<id>` and its pointer. */
+  function cached(wheel: UnpackedWheel, files: unknown[] = archiveFiles(wheel.dir)) {
+    const archiveRoot = join(root, "archives");
+    mkdirSync(archiveRoot, { recursive: true });
+    const id = `id${wheel.filename.name}`;
+    renameSync(wheel.dir, join(archiveRoot, id));
+    const pointer = join(root, `${wheel.filename.stem()}.pointer`);
+    writeFileSync(
+      pointer,
+      JSON.stringify({
+        version: 0,
+        archive: id,
+        filename: wheel.filename.toString(),
+        hashes: [],
+        files,
+      }),
+    );
+    return { archiveRoot, pointer, source: join(archiveRoot, id) };
+  }
+
+  it("installs_the_same_tree_from_the_pointer", async () => {
+    const unpacked = await wheels();
+    await install(join(root, "venv"), unpacked);
+    const expected = snapshotTree(join(root, "venv"));
+    renameSync(join(root, "venv"), join(root, "plain"));
+
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const moved: UnpackedWheel[] = [];
+    for (const wheel of unpacked) {
+      const { archiveRoot, pointer, source } = cached(wheel);
+      prelinker.addPointer(wheel.filename.name, pointer, wheel.filename.toString(), 0, archiveRoot);
+      moved.push({ ...wheel, dir: source });
+    }
+    await prelinker.settled();
+    const tree = prelinker.take("big");
+    const outcome = await tree?.done;
+    const rootFiles = wheelRootFiles(archiveFiles(moved[0]!.dir), "big-1.0.0");
+    expect(outcome).toEqual({
+      source: moved[0]!.dir,
+      prefix: "big-1.0.0",
+      count: rootFiles.length,
+    });
+    // The install takes that tree: a marker only it has ends up in site-packages.
+    writeFileSync(join(tree!.dir, "big", "marker"), "moved\n");
+    await install(join(root, "venv"), moved, {
+      prelinker: {
+        take: (name: string) => (name === "big" ? tree : prelinker.take(name)),
+      } as Prelinker,
+      worker: linkWorker,
+      keep: true,
+    });
+    await prelinker.dispose();
+    const tree2 = snapshotTree(join(root, "venv"));
+    expect(tree2.get("lib/python3.12/site-packages/big/marker")?.toString()).toBe("moved\n");
+    tree2.delete("lib/python3.12/site-packages/big/marker");
+    expect(tree2).toEqual(expected);
+  });
+
+  it("skips_a_pointer_to_another_wheel_or_with_unsafe_paths", async () => {
+    const [big, other] = (await wheels()) as [UnpackedWheel, UnpackedWheel];
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const a = cached(big);
+    // The pointer names another file than the wheel asked for.
+    prelinker.addPointer("big", a.pointer, "big-2.0.0-py3-none-any.whl", 0, a.archiveRoot);
+    await prelinker.settled();
+    expect(prelinker.take("big")).toBeUndefined();
+    // A listing with a path that climbs out.
+    const b = cached(other, [...archiveFiles(other.dir), "../escape.py"]);
+    prelinker.addPointer("other", b.pointer, other.filename.toString(), 0, b.archiveRoot);
+    await prelinker.settled();
+    expect(prelinker.take("other")).toBeUndefined();
+    await prelinker.dispose();
+    expect(readdirSync(layout.scheme.purelib)).toEqual([]);
   });
 });

@@ -338,7 +338,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
     if (op.prelinker !== undefined) {
       for (const r of theplan.cached) {
         const wheel = cached.get(r.name);
-        if (wheel !== undefined) op.prelinker.add(wheel.path, wheel.files);
+        if (wheel !== undefined) op.prelinker.add(r.name, wheel.path, wheel.files);
       }
     }
     // The biggest downloads first, as uv's preparer: the last to finish is then a small one.
@@ -352,7 +352,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
         });
         wheels.set(r.dist.name, wheel);
         // Linked ahead while the other downloads go on.
-        op.prelinker?.add(wheel.path, wheel.files);
+        op.prelinker?.add(r.dist.name, wheel.path, wheel.files);
       } catch (error) {
         if (ctx.signal.aborted) throw error;
         throw error instanceof UvError && !(error instanceof OperationError)
@@ -401,7 +401,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
             env: ctx.io.env,
             ...(failpoint === undefined ? {} : { failpoint }),
             ...(wheel.files === undefined ? {} : { files: wheel.files }),
-            prelinked: op.prelinker?.take(wheel.path),
+            prelinked: op.prelinker?.take(r.dist.name),
           });
         } catch (error) {
           if (ctx.signal.aborted) throw error;

@@ -307,9 +307,14 @@ function prelinkCachedPins(
     if (!reinstalled && run.sitePackages.get(req.name).length > 0) continue;
     if (!req.marker.evaluate(run.markers, [])) continue;
     for (const index of indexes) {
-      const wheel = run.fetcher.cachedRelease(index, req.name, specifiers[0]!.version, run.tags);
-      if (wheel === undefined) continue;
-      prelinker.add(wheel.path, wheel.files);
+      const found = run.fetcher.cachedReleasePointer(
+        index,
+        req.name,
+        specifiers[0]!.version,
+        run.tags,
+      );
+      if (found === undefined) continue;
+      prelinker.addPointer(req.name, found.pointer, found.filename, found.version, found.archiveRoot);
       break;
     }
   }
@@ -495,7 +500,7 @@ export async function runInstallFlow(
                   // Once in the cache, the wheel is linked ahead into a hidden directory.
                   if (prelinker !== undefined) {
                     void fetcher.prefetched(pinned.wheel, pinned.hashes)?.then((wheel) => {
-                      if (wheel !== undefined) prelinker.add(wheel.path, wheel.files);
+                      if (wheel !== undefined) prelinker.add(pinned.name, wheel.path, wheel.files);
                     });
                   }
                 },
