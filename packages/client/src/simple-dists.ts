@@ -1,10 +1,12 @@
 import { isAscii } from "node:buffer";
 import {
   type DistFilename,
+  normalizedPackageNameMatches,
   parseDistFilename,
   SourceDistFilename,
   WheelFilename,
 } from "@uv-ts/distribution-filename";
+import { UvError } from "@uv-ts/error";
 import type { PackageName } from "@uv-ts/normalize";
 import { ParseMemo, Version } from "@uv-ts/pep440";
 import {
@@ -21,7 +23,83 @@ import {
 export interface RegistryDist {
   readonly filename: DistFilename;
   readonly file: SimpleFile;
+  /**
+   * {@link SimpleFile.filename}, when known without reading `filename` and `file`: a file of a
+   * page read lazily parses those two when first read, so a reader that can decide from the
+   * name alone that the file does not matter (a wheel for another platform) never pays for them.
+   */
+  readonly name?: string;
 }
+
+/**
+ * A file of an HTML page, kept as its `<a>` tag until its filename or its other fields are read:
+ * then it gives what parsing the tag and the name gives ({@link parseHtmlAnchor},
+ * {@link parseDistFilename}). Made only for tags and names known to parse.
+ */
+class LazyHtmlDist implements RegistryDist {
+  readonly name: string;
+  readonly #anchor: string;
+  readonly #project: PackageName;
+  readonly #base: string;
+  #filename: DistFilename | undefined;
+  #file: SimpleFile | undefined;
+
+  constructor(name: string, anchor: string, project: PackageName, base: string) {
+    this.name = name;
+    this.#anchor = anchor;
+    this.#project = project;
+    this.#base = base;
+  }
+
+  get filename(): DistFilename {
+    if (this.#filename === undefined) {
+      const filename = parseDistFilename(this.name, this.#project);
+      if (filename === undefined) throw unreadable(this.name);
+      this.#filename = filename;
+    }
+    return this.#filename;
+  }
+
+  get file(): SimpleFile {
+    if (this.#file === undefined) {
+      const file = parseHtmlAnchor(this.#anchor, this.#base);
+      if (file === undefined) throw unreadable(this.name);
+      this.#file = file;
+    }
+    return this.#file;
+  }
+}
+
+/** A lazily read file turned out not to read as it did when the page was grouped (a bug). */
+function unreadable(name: string): UvError {
+  return new UvError(
+    "client.unreadable-page-file",
+    `The index page file \`${name}\` could not be read again`,
+  );
+}
+
+/**
+ * The filename of an `<a>` tag as indexes write it (`<a href="...">`, the name without
+ * entities, escapes or a query), sliced out of the tag: what `parseHtmlAnchor(anchor,
+ * base)?.filename` gives. `undefined` for any other tag, which is then read in full.
+ */
+export function plainAnchorFilename(anchor: string): string | undefined {
+  if (!anchor.startsWith('<a href="')) return undefined;
+  const start = 9;
+  const end = anchor.indexOf('"', start);
+  if (end <= start) return undefined;
+  // Entities may spell any character, `/` and `#` too: leave such links to the full reading.
+  const amp = anchor.indexOf("&", start);
+  if (amp !== -1 && amp < end) return undefined;
+  const hash = anchor.indexOf("#", start);
+  const pathEnd = hash !== -1 && hash < end ? hash : end;
+  const slash = anchor.lastIndexOf("/", pathEnd - 1);
+  const name = anchor.slice(slash < start ? start : slash + 1, pathEnd);
+  return PLAIN_FILENAME.test(name) ? name : undefined;
+}
+
+/** A filename that reads as written: no `%` escape, no query, no other character to decode. */
+const PLAIN_FILENAME = /^[\w.+!-]+$/;
 
 /**
  * The distributions of one index page, grouped by version. A resolution looks at a few versions
@@ -154,7 +232,10 @@ class VersionReader<F extends { readonly filename: string }> {
     const nameText = stem.slice(0, nameEnd);
     let nameOk = this.#wheelNames.get(nameText);
     if (nameOk === undefined) {
-      nameOk = WheelFilename.tryParse(`${nameText}-0-py3-none-any.whl`, this.#name) !== undefined;
+      // A name that matches the package's is taken as it without a parse, as the parser does.
+      nameOk =
+        normalizedPackageNameMatches(nameText, this.#name) ||
+        WheelFilename.tryParse(`${nameText}-0-py3-none-any.whl`, this.#name) !== undefined;
       this.#wheelNames.set(nameText, nameOk);
     }
     if (!nameOk) return undefined;
@@ -180,7 +261,9 @@ class VersionReader<F extends { readonly filename: string }> {
     const nameText = stem.slice(0, length);
     let nameOk = this.#sdistNames.get(nameText);
     if (nameOk === undefined) {
-      nameOk = SourceDistFilename.tryParse(`${nameText}-0.tar.gz`, this.#name) !== undefined;
+      nameOk =
+        normalizedPackageNameMatches(nameText, this.#name) ||
+        SourceDistFilename.tryParse(`${nameText}-0.tar.gz`, this.#name) !== undefined;
       this.#sdistNames.set(nameText, nameOk);
     }
     return nameOk ? this.#versionOfText(stem.slice(length + 1)) : undefined;
@@ -329,14 +412,21 @@ export class GroupedDists implements PageDists {
     const group = this.#groups.get(version);
     if (group === undefined) return [];
     const dists: RegistryDist[] = [];
+    if (this.#form === "html") {
+      // The grouping kept only files whose names parse, and the page reader only links.
+      for (const item of group.files) {
+        const { filename, anchor } = item as LazyHtmlFile;
+        dists.push(new LazyHtmlDist(filename, anchor, this.#name, this.#base));
+      }
+      this.#decoded.set(version, dists);
+      return dists;
+    }
     for (const item of group.files) {
       const filename = parseDistFilename(item.filename, this.#name);
       // Never skips: the grouping kept only files that parse.
       if (filename === undefined) continue;
       let file: SimpleFile | undefined;
-      if (this.#form === "html") file = parseHtmlAnchor((item as LazyHtmlFile).anchor, this.#base);
-      else if (this.#form === "json")
-        file = parseSimpleJsonFile((item as LazyJsonFile).raw, this.#base);
+      if (this.#form === "json") file = parseSimpleJsonFile((item as LazyJsonFile).raw, this.#base);
       else file = this.#records ? fileOfRecord(item as SimpleFileRecord) : (item as SimpleFile);
       // Never skips either: the page reader kept only anchors that are links.
       if (file !== undefined) dists.push({ filename, file });
@@ -634,7 +724,11 @@ export class StoredDists implements PageDists {
   readonly #form: PageForm;
   readonly #base: string;
   #positions: Map<string, number> | undefined;
+  /** How many versions were looked up before {@link #positions} was made. */
+  #lookups = 0;
   readonly #decoded = new Map<string, readonly RegistryDist[]>();
+  /** Which names of an `html` page's files parse, checked without parsing them in full. */
+  #reader: VersionReader<{ readonly filename: string }> | undefined;
 
   private constructor(
     index: { versions: string[]; offsets: number[]; uploads: unknown[] },
@@ -687,7 +781,19 @@ export class StoredDists implements PageDists {
   }
 
   #position(version: string): number | undefined {
-    this.#positions ??= new Map(this.versions.map((v, i) => [v, i]));
+    if (this.#positions === undefined) {
+      // A run asks a page about a version or two, by the very strings of `versions`: a scan
+      // finds them sooner than a map of hundreds of versions is built. The last of equal texts
+      // counts, as in the map.
+      if (this.#lookups < 8) {
+        this.#lookups++;
+        const i = this.versions.lastIndexOf(version);
+        return i === -1 ? undefined : i;
+      }
+      const positions = new Map<string, number>();
+      for (let i = 0; i < this.versions.length; i++) positions.set(this.versions[i] as string, i);
+      this.#positions = positions;
+    }
     return this.#positions.get(version);
   }
 
@@ -708,6 +814,13 @@ export class StoredDists implements PageDists {
         : JSON.parse(this.#tail.toString("utf8", this.#offsets[i], end));
     const dists: RegistryDist[] = [];
     for (const item of items) {
+      if (this.#form === "html") {
+        const lazy = this.#lazyOf(item as string);
+        if (lazy !== undefined) {
+          dists.push(lazy);
+          continue;
+        }
+      }
       const file = this.#fileOf(item);
       if (file === undefined) continue;
       const filename = parseDistFilename(file.filename, this.#name);
@@ -716,6 +829,18 @@ export class StoredDists implements PageDists {
     }
     this.#decoded.set(version, dists);
     return dists;
+  }
+
+  /**
+   * A tag of a line as a {@link LazyHtmlDist}, when its filename is read without parsing the
+   * tag and is one the page's grouping accepts (so it parses); `undefined` to read it now.
+   */
+  #lazyOf(anchor: string): LazyHtmlDist | undefined {
+    const name = plainAnchorFilename(anchor);
+    if (name === undefined) return undefined;
+    this.#reader ??= new VersionReader(this.#name);
+    if (this.#reader.versionOf(name) === undefined) return undefined;
+    return new LazyHtmlDist(name, anchor, this.#name, this.#base);
   }
 
   #fileOf(item: unknown): SimpleFile | undefined {

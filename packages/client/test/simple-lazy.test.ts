@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { type PackageName, parsePackageName } from "@uv-ts/normalize";
-import { scanSimpleHtml, scanSimpleHtmlLinks } from "@uv-ts/pypi-types";
+import { parseHtmlAnchor, scanSimpleHtml, scanSimpleHtmlLinks } from "@uv-ts/pypi-types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -18,7 +18,7 @@ import {
   readSimplePage,
   SplitPayload,
 } from "../src/index.ts";
-import { encodeHtmlLinks } from "../src/simple-dists.ts";
+import { encodeHtmlLinks, plainAnchorFilename } from "../src/simple-dists.ts";
 
 const PAGE_URL = "https://example.org/simple/foo-bar/";
 const NAME = parsePackageName("foo-bar");
@@ -30,7 +30,11 @@ function view(dists: PageDists) {
     groups: dists.versions.map((v) => ({
       version: v,
       uploads: dists.uploadsOf(v),
-      dists: dists.distsOf(v).map((d) => ({ filename: d.filename, file: d.file })),
+      dists: dists.distsOf(v).map((d) => {
+        // A file read lazily knows its name before the rest: the name the rest gives.
+        if (d.name !== undefined) expect(d.name).toBe(d.file.filename);
+        return { filename: d.filename, file: d.file };
+      }),
     })),
   };
 }
@@ -392,6 +396,100 @@ describe("lazily read pages", () => {
       }
     }
     expect(compared).toBeGreaterThan(100);
+  });
+
+  it("a_plain_anchors_filename_is_the_one_parsing_the_anchor_gives", () => {
+    // The filename is sliced out of tags as indexes write them, and left to the full reading
+    // for anything else: entities, escapes, queries, other attribute orders and quotes.
+    const plain = fc
+      .tuple(
+        FILENAME,
+        fc.constantFrom(
+          "https://files.example/packages/ab/cd/",
+          "../../packages/",
+          "",
+          "/p/",
+          "https://files.example/a&amp;b/",
+          "https://files.example/a%2Fb/",
+          "https://f.example/x?y=/",
+          // An entity for `#` ends the path early.
+          "https://f.example/a&num;b/",
+          "https://f.example/a&sol;",
+        ),
+        fc.constantFrom("", "?x=1", "#sha256=ab", "#sha256=a/b", "#x&amp;y", "?a#b", "&#35;x"),
+        fc.constantFrom("", ' data-requires-python="&gt;=3.8"', ' data-yanked=""'),
+        fc.constantFrom(
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+          "foo%2Dbar-",
+          "a&amp;",
+          "%E9",
+          "sp ace",
+          "x&#47;",
+        ),
+      )
+      .map(
+        ([filename, prefix, suffix, rest, odd]) =>
+          `<a href="${prefix}${odd}${filename}${suffix}"${rest}>`,
+      );
+    const tags = [
+      ...fc.sample(plain, { numRuns: 3000, seed: 11 }),
+      // Tags written every other way, taken from generated pages.
+      ...fc.sample(ANCHOR, { numRuns: 1000, seed: 12 }).map((a) => a.slice(0, a.indexOf(">") + 1)),
+    ];
+    let sliced = 0;
+    for (const tag of tags) {
+      const name = plainAnchorFilename(tag);
+      if (name === undefined) continue;
+      let parsed: string | undefined;
+      try {
+        parsed = parseHtmlAnchor(tag, "https://index.example/simple/foo/")?.filename;
+      } catch {
+        // A tag that fails the page (a bad fragment) is never stored to be read again.
+        continue;
+      }
+      sliced++;
+      expect([tag, name]).toEqual([tag, parsed]);
+    }
+    expect(sliced).toBeGreaterThan(300);
+    expect(sliced).toBeLessThan(tags.length - 500);
+  });
+
+  it("files_of_plain_anchors_are_read_when_first_asked_for", async () => {
+    const body = [
+      '<a href="https://f.example/p/foo_bar-1.0-cp312-cp312-win_amd64.whl#sha256=aa" data-requires-python="&gt;=3.8">x</a>',
+      '<a href="https://f.example/p/foo_bar-1.0.tar.gz#sha256=bb">x</a>',
+      '<a href="https://f.example/p/foo%5Fbar-1.0-py3-none-any.whl#sha256=cc">x</a>',
+    ].join("\n");
+    const { stored } = await lazy("html", body, NAME);
+    expect(stored).toEqual(eager("html", body, NAME));
+    const payload = await readSimplePage(
+      {
+        url: new URL(PAGE_URL),
+        headers: { "content-type": "text/html" },
+        body: Readable.from([Buffer.from(body, "utf8")]) as never,
+        status: 200,
+      },
+      undefined,
+      NAME,
+    );
+    const dists = decodeSimplePage(payload, NAME).dists.distsOf("1.0");
+    // The escaped name is read with the rest of its tag; the others by their names alone.
+    expect(dists.map((d) => d.name)).toEqual([
+      "foo_bar-1.0-cp312-cp312-win_amd64.whl",
+      undefined,
+      "foo_bar-1.0.tar.gz",
+    ]);
+    expect(dists.map((d) => d.file.filename)).toEqual([
+      "foo_bar-1.0-cp312-cp312-win_amd64.whl",
+      "foo_bar-1.0-py3-none-any.whl",
+      "foo_bar-1.0.tar.gz",
+    ]);
   });
 
   it("a_field_read_differently_is_seen", async () => {

@@ -16,6 +16,7 @@ export {
   type SourceDistExtension,
   sourceDistExtensionFromPath,
 } from "./extension.ts";
+export { normalizedPackageNameMatches } from "./name-matches.ts";
 export {
   SourceDistFilename,
   SourceDistFilenameError,

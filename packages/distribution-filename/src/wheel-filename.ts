@@ -150,6 +150,57 @@ function readTags(python: string, abi: string, platform: string): ParsedTags {
   return { single: undefined, sets };
 }
 
+/** Where the parts of a wheel stem are (see {@link stemLayout}). */
+interface StemLayout {
+  /** The number of `-`-separated parts, counted up to 8 (valid stems have 5 to 7). */
+  readonly count: number;
+  /** The dash after the name (-1: none). */
+  readonly nameEnd: number;
+  /** The dash after the version (-1: none). */
+  readonly versionEnd: number;
+  /** Whether the third part is a build tag. */
+  readonly buildTag: boolean;
+  /** Where the three tag components start... */
+  readonly tagStart: number;
+  /** ... and end: the end of the stem, or the dash before the variant label. */
+  readonly tagEnd: number;
+}
+
+/**
+ * The parts of a stem: five; six when the third is a build tag (it starts with a digit) or else
+ * the last is a variant label; seven with both. The dashes after the name and after the
+ * version, and the last four, are all that is needed: parts are sliced only as needed.
+ */
+function stemLayout(stem: string): StemLayout {
+  const nameEnd = stem.indexOf("-");
+  const versionEnd = nameEnd === -1 ? -1 : stem.indexOf("-", nameEnd + 1);
+  let count = 1;
+  // The last four dashes, the last in d1.
+  let d1 = -1;
+  let d2 = -1;
+  let d3 = -1;
+  let d4 = -1;
+  for (let at = nameEnd; at !== -1 && count < 8; at = stem.indexOf("-", at + 1)) {
+    count++;
+    d4 = d3;
+    d3 = d2;
+    d2 = d1;
+    d1 = at;
+  }
+  const thirdCode = stem.charCodeAt(versionEnd + 1);
+  const buildTag = count === 7 || (count === 6 && thirdCode >= 48 && thirdCode <= 57);
+  const variant = count - (buildTag ? 1 : 0) === 6;
+  // With a variant label the tags end at the last dash, else at the end of the stem.
+  return {
+    count,
+    nameEnd,
+    versionEnd,
+    buildTag,
+    tagStart: (variant ? d4 : d3) + 1,
+    tagEnd: variant ? d1 : stem.length,
+  };
+}
+
 /**
  * Memo of {@link readTags} by the tag text. An index page repeats the same few tag triples across
  * hundreds of wheels, and the parsed tags are immutable (frozen), so instances share them. Bounded:
@@ -237,6 +288,33 @@ export class WheelFilename {
     return WheelFilename.#parseStem(filename.slice(0, -4), filename, packageName, false);
   }
 
+  /**
+   * `WheelFilename.tryParse(filename)?.compatibility(tags).compatible` for a filename known to
+   * parse, read from its tag text alone: the name, version and build tag are not parsed, and a
+   * wheel whose tags name no platform (or Python, or ABI) of `tags` is ruled out without reading
+   * its tags in full. So a reader can set aside the wheels that cannot be used (most of a
+   * release's, often) for the cost of a few lookups. `undefined` when the tags do not read as a
+   * wheel's (the filename would not parse).
+   */
+  static fitsTags(filename: string, tags: Tags): boolean | undefined {
+    if (!filename.endsWith(".whl")) return undefined;
+    const stem = filename.slice(0, -4);
+    const layout = stemLayout(stem);
+    if (layout.count < 5 || layout.count > 7) return undefined;
+    const tagText = stem.slice(layout.tagStart, layout.tagEnd);
+    const first = tagText.indexOf("-");
+    const second = tagText.indexOf("-", first + 1);
+    const python = tagText.slice(0, first);
+    const abi = tagText.slice(first + 1, second);
+    const platform = tagText.slice(second + 1);
+    if (!tags.mayFit(python, abi, platform)) return false;
+    const parsed = TAG_MEMO.get(tagText);
+    // The parser's choice: the single reading only without build tag and variant label.
+    const lists =
+      layout.buildTag || layout.tagEnd < stem.length ? parsed.sets : (parsed.single ?? parsed.sets);
+    return lists?.compatibility(tags).compatible;
+  }
+
   /** Parses a wheel stem (`foo-1.2.3-py3-none-any`, no `.whl`); throws {@link WheelFilenameError}. */
   static fromStem(stem: string): WheelFilename {
     if (pathExtension(stem)?.toLowerCase() === "whl") {
@@ -280,42 +358,21 @@ export class WheelFilename {
     hint: PackageName | undefined,
     strict: boolean,
   ): WheelFilename | undefined {
-    // Five parts; six when the third is a build tag (it starts with a digit) or else the last is
-    // a variant label; seven with both. The dashes after the name and after the version, and the
-    // last four, are all that is needed: parts are sliced only as needed.
-    const nameEnd = stem.indexOf("-");
-    const versionEnd = nameEnd === -1 ? -1 : stem.indexOf("-", nameEnd + 1);
-    let count = 1;
-    // The last four dashes, the last in d1.
-    let d1 = -1;
-    let d2 = -1;
-    let d3 = -1;
-    let d4 = -1;
-    for (let at = nameEnd; at !== -1 && count < 8; at = stem.indexOf("-", at + 1)) {
-      count++;
-      d4 = d3;
-      d3 = d2;
-      d2 = d1;
-      d1 = at;
-    }
-    if (count < 5 || count > 7) {
+    const layout = stemLayout(stem);
+    if (layout.count < 5 || layout.count > 7) {
       if (!strict) return undefined;
+      const count = layout.count;
       if (count < 2) throw invalid(filename, "Must have a version");
       if (count < 3) throw invalid(filename, "Must have a Python tag");
       if (count < 4) throw invalid(filename, "Must have an ABI tag");
       if (count < 5) throw invalid(filename, "Must have a platform tag");
       throw invalid(filename, "Must have 5 to 7 components, but has more");
     }
+    const { nameEnd, versionEnd, tagStart, tagEnd } = layout;
     const nameText = stem.slice(0, nameEnd);
     const versionText = stem.slice(nameEnd + 1, versionEnd);
-    const thirdCode = stem.charCodeAt(versionEnd + 1);
-    const hasBuildTag = count === 7 || (count === 6 && thirdCode >= 48 && thirdCode <= 57);
-    const hasVariant = count - (hasBuildTag ? 1 : 0) === 6;
-    // With a variant label the tags end at the last dash, else at the end of the stem.
-    const tagEnd = hasVariant ? d1 : stem.length;
-    const tagStart = (hasVariant ? d4 : d3) + 1;
-    const buildText = hasBuildTag ? stem.slice(versionEnd + 1, tagStart - 1) : undefined;
-    const variantText = hasVariant ? stem.slice(d1 + 1) : undefined;
+    const buildText = layout.buildTag ? stem.slice(versionEnd + 1, tagStart - 1) : undefined;
+    const variantText = tagEnd < stem.length ? stem.slice(tagEnd + 1) : undefined;
     // The three tag components, as one key for the memo.
     const tagText = stem.slice(tagStart, tagEnd);
 

@@ -1,9 +1,14 @@
-import { type AbiTag, type CPythonAbiVariants, formatAbiTag } from "./abi-tag.ts";
+import { type AbiTag, type CPythonAbiVariants, formatAbiTag, tryParseAbiTag } from "./abi-tag.ts";
 import { compatiblePlatformTags } from "./compatible-platform-tags.ts";
 import { TagsError } from "./errors.ts";
-import { formatLanguageTag, type LanguageTag } from "./language-tag.ts";
+import { formatLanguageTag, type LanguageTag, tryParseLanguageTag } from "./language-tag.ts";
 import type { Platform } from "./platform.ts";
-import { formatPlatformTag, isManylinuxTag, type PlatformTag } from "./platform-tag.ts";
+import {
+  formatPlatformTag,
+  isManylinuxTag,
+  type PlatformTag,
+  tryParsePlatformTag,
+} from "./platform-tag.ts";
 import type { TagCompatibility } from "./tag-compatibility.ts";
 import { formatTagTriple, type TagTriple } from "./tag-triple.ts";
 
@@ -183,6 +188,16 @@ export class Tags {
   readonly #count: number;
   /** Distinct tags, best first; made when first asked for (most runs only look tags up). */
   #ordered: readonly PrioritizedTag[] | undefined;
+  /**
+   * For {@link mayFit}, per kind (Python, ABI, platform): whether a tag text seen reads as a
+   * tag of that kind that some tag here has. Pure results, so a cache, not state.
+   */
+  #heldParts:
+    | readonly [Map<string, boolean>, Map<string, boolean>, Map<string, boolean>]
+    | undefined;
+  /** The ABI and platform tags (as text) some tag here has. */
+  #heldAbis: ReadonlySet<string> | undefined;
+  #heldPlatforms: ReadonlySet<string> | undefined;
   /** The platform the tags were made for, for messages. */
   readonly platform: Platform;
   /** The Python version the tags were made for, for messages. */
@@ -364,6 +379,72 @@ export class Tags {
       }
     }
     return priority > 0 ? { compatible: true, priority } : reason;
+  }
+
+  /**
+   * `false` when a wheel whose three tag components are these texts (`py2.py3`, `none`, `any`)
+   * cannot fit: some component names no tag of its kind that these tags have, so no combination
+   * of its tags is one of them. `true` says nothing: ask {@link compatibility}. Each distinct
+   * part is read once, where a wheel's tags are read per distinct combination: a page's wheels
+   * for other platforms are ruled out for a few lookups each.
+   */
+  mayFit(python: string, abi: string, platform: string): boolean {
+    if (this.#heldParts === undefined) {
+      this.#heldParts = [new Map(), new Map(), new Map()];
+      const abis = new Set<string>();
+      const platforms = new Set<string>();
+      for (const byAbi of this.#map.values()) {
+        for (const [abiKey, byPlatform] of byAbi) {
+          abis.add(abiKey);
+          for (const platformKey of byPlatform.keys()) platforms.add(platformKey);
+        }
+      }
+      this.#heldAbis = abis;
+      this.#heldPlatforms = platforms;
+    }
+    const [pythons, abis, platforms] = this.#heldParts;
+    return (
+      this.#holdsPart(platform, platforms, 2) &&
+      this.#holdsPart(python, pythons, 0) &&
+      this.#holdsPart(abi, abis, 1)
+    );
+  }
+
+  /** Whether some `.`-separated part of `component` reads as a held tag of kind `kind`. */
+  #holdsPart(component: string, known: Map<string, boolean>, kind: 0 | 1 | 2): boolean {
+    let start = 0;
+    for (;;) {
+      const dot = component.indexOf(".", start);
+      const part =
+        dot === -1
+          ? start === 0
+            ? component
+            : component.slice(start)
+          : component.slice(start, dot);
+      let held = known.get(part);
+      if (held === undefined) {
+        held = this.#holds(part, kind);
+        known.set(part, held);
+      }
+      if (held) return true;
+      if (dot === -1) return false;
+      start = dot + 1;
+    }
+  }
+
+  #holds(part: string, kind: 0 | 1 | 2): boolean {
+    if (kind === 0) {
+      const tag = tryParseLanguageTag(part);
+      return tag !== undefined && this.#map.has(formatLanguageTag(tag));
+    }
+    if (kind === 1) {
+      const tag = tryParseAbiTag(part);
+      return tag !== undefined && (this.#heldAbis as ReadonlySet<string>).has(formatAbiTag(tag));
+    }
+    const tag = tryParsePlatformTag(part);
+    return (
+      tag !== undefined && (this.#heldPlatforms as ReadonlySet<string>).has(formatPlatformTag(tag))
+    );
   }
 
   /** The compatibility of a single tag. */

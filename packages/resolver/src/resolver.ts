@@ -7,7 +7,12 @@ import { Version, VersionRange, type VersionSpecifiers } from "@uv-ts/pep440";
 import { type MarkerEnvironment, MarkerTree, type Requirement } from "@uv-ts/pep508";
 import type { Tags } from "@uv-ts/platform-tags";
 import { CancelledError, Incompatibility, type PackageId, SolverState, Term } from "@uv-ts/pubgrub";
-import { parseResolutionMetadata, type ResolutionMetadata } from "@uv-ts/pypi-types";
+import {
+  type Hashes,
+  parseResolutionMetadata,
+  type ResolutionMetadata,
+  type SimpleFile,
+} from "@uv-ts/pypi-types";
 import { type Candidate, CandidateSelector, namesPrerelease } from "./candidate-selector.ts";
 import { UnsupportedRequirementError } from "./errors.ts";
 import type { IncompatibleDist } from "./incompatibility.ts";
@@ -889,14 +894,21 @@ class PythonResolver {
       throw new Error(`resolver: no distribution was pinned for ${name}==${version}`);
     const chosen = dist.kind === "wheel" ? dist.wheel : dist.sdist;
     const prioritized = this.#index.versionsIfReady(name);
-    const files =
+    const map =
       prioritized?.kind === "found"
-        ? (prioritized.maps
-            .find((m) => m.index === chosen.index)
-            ?.get(version)
-            ?.files() ?? [])
-        : [];
-    const installable = files.length === 0 ? [chosen.file] : files;
+        ? prioritized.maps.find((m) => m.index === chosen.index)
+        : undefined;
+    // Every file of the version, read when asked for (`--generate-hashes`): most of a release's
+    // wheels are for other platforms, and reading them in full is what they would cost.
+    let installable: readonly SimpleFile[] | undefined;
+    const files = (): readonly SimpleFile[] => {
+      if (installable === undefined) {
+        const all = map?.get(version)?.files() ?? [];
+        installable = all.length === 0 ? [chosen.file] : all;
+      }
+      return installable;
+    };
+    let hashes: readonly Hashes[] | undefined;
     return {
       name,
       version,
@@ -906,9 +918,14 @@ class PythonResolver {
         index: chosen.index,
         file: chosen.file,
         filename: chosen.filename,
-        files: installable,
+        get files() {
+          return files();
+        },
       },
-      hashes: installable.map((f) => f.hashes),
+      get hashes() {
+        hashes ??= files().map((f) => f.hashes);
+        return hashes;
+      },
       yanked: chosen.file.yanked,
     };
   }

@@ -38,35 +38,91 @@ export type CompatibleDist =
   | { readonly kind: "wheel"; readonly wheel: WheelCandidate }
   | { readonly kind: "source"; readonly sdist: SourceCandidate };
 
-/** Every file of one version, with the best of each kind. */
+/** A file whose judgement waits: its candidate, or `undefined` to drop it. */
+type Pending<T> = () => T | undefined;
+
+/**
+ * Every file of one version, with the best of each kind.
+ *
+ * Files can be added unjudged, to be judged the first time something needs them, in page
+ * order, with the outcome that adding them all up front gives. Wheels known not to be usable
+ * from their names alone (tags of other platforms, `--no-binary`) are set aside this way: a
+ * usable wheel beats them all, and when there is none they cannot make the version usable
+ * either, so only reports and lists of every file need them. Sdists are only needed when no
+ * wheel is usable (or for reports and lists).
+ */
 export class PrioritizedDist {
   readonly version: Version;
-  readonly wheels: WheelCandidate[] = [];
-  sdist: SourceCandidate | undefined;
+  /** The wheels in page order; a function for each wheel set aside and not yet judged. */
+  readonly #wheels: (WheelCandidate | Pending<WheelCandidate>)[] = [];
+  #wheelsPending = 0;
   #best: WheelCandidate | undefined;
+  /** The sdists in page order, as {@link #wheels}. */
+  readonly #sources: (SourceCandidate | Pending<SourceCandidate>)[] = [];
+  #sourcesPending = 0;
+  #sdist: SourceCandidate | undefined;
 
   constructor(version: Version) {
     this.version = version;
   }
 
   addWheel(wheel: WheelCandidate): void {
-    this.wheels.push(wheel);
+    this.#wheels.push(wheel);
     const best = this.#best;
+    // With wheels pending, the best is made again when they are judged.
     if (best === undefined || wheelBetter(wheel, best)) this.#best = wheel;
   }
 
+  /**
+   * Adds a wheel that cannot be used, judged (`judge`) only when something needs every wheel or
+   * the reason no wheel can be used.
+   */
+  setAside(judge: Pending<WheelCandidate>): void {
+    this.#wheels.push(judge);
+    this.#wheelsPending++;
+  }
+
   addSource(sdist: SourceCandidate): void {
-    const current = this.sdist;
-    if (current === undefined || sourceBetter(sdist, current)) this.sdist = sdist;
+    this.#sources.push(sdist);
+    if (this.#sourcesPending > 0) return;
+    const current = this.#sdist;
+    if (current === undefined || sourceBetter(sdist, current)) this.#sdist = sdist;
+  }
+
+  /** Adds an sdist judged (`judge`) only when it is first needed. */
+  addSourceLater(judge: Pending<SourceCandidate>): void {
+    this.#sources.push(judge);
+    this.#sourcesPending++;
+  }
+
+  /** The best sdist, usable or not (judges those not judged yet). */
+  get sdist(): SourceCandidate | undefined {
+    if (this.#sourcesPending > 0) {
+      const sources = judgeAll(this.#sources);
+      this.#sourcesPending = 0;
+      // The fold `addSource` makes, over the page order: ties keep the first.
+      let best: SourceCandidate | undefined;
+      for (const sdist of sources)
+        if (best === undefined || sourceBetter(sdist, best)) best = sdist;
+      this.#sdist = best;
+    }
+    return this.#sdist;
+  }
+
+  /** Every wheel, in page order (judges those set aside). */
+  get wheels(): readonly WheelCandidate[] {
+    return this.#judged();
   }
 
   /** The best wheel, usable or not. */
   get bestWheel(): WheelCandidate | undefined {
+    if (this.#best?.compatibility.ok !== true) this.#judged();
     return this.#best;
   }
 
   /** The distribution to resolve with, or `undefined` when nothing can be used. */
   compatible(): CompatibleDist | undefined {
+    // Wheels set aside are never usable: the best usable wheel is among those judged.
     const wheel = this.#best;
     if (wheel?.compatibility.ok === true) return { kind: "wheel", wheel };
     if (this.sdist?.compatibility.ok === true) return { kind: "source", sdist: this.sdist };
@@ -77,16 +133,19 @@ export class PrioritizedDist {
   incompatibility(): IncompatibleDist {
     const source = this.sdist?.compatibility;
     if (source !== undefined && !source.ok) return { type: "source", source: source.reason };
-    const wheel = this.#best?.compatibility;
+    const wheel = this.bestWheel?.compatibility;
     if (wheel !== undefined && !wheel.ok) return { type: "wheel", wheel: wheel.reason };
     return { type: "unavailable" };
   }
 
   /** Whether every file was excluded by `--exclude-newer` (the version does not exist then). */
   excludedByDate(): boolean {
+    if (this.#best?.compatibility.ok === true || this.sdist?.compatibility.ok === true) {
+      return false;
+    }
     const all: {
       compatibility: WheelCandidate["compatibility"] | SourceCandidate["compatibility"];
-    }[] = [...this.wheels, ...(this.sdist === undefined ? [] : [this.sdist])];
+    }[] = [...this.#judged(), ...(this.sdist === undefined ? [] : [this.sdist])];
     return (
       all.length > 0 &&
       all.every((d) => !d.compatibility.ok && d.compatibility.reason.kind === "exclude-newer")
@@ -96,10 +155,34 @@ export class PrioritizedDist {
   /** Every file (wheels, then the sdist). */
   files(): SimpleFile[] {
     return [
-      ...this.wheels.map((w) => w.file),
+      ...this.#judged().map((w) => w.file),
       ...(this.sdist === undefined ? [] : [this.sdist.file]),
     ];
   }
+
+  /** The wheels with those set aside judged, and the best wheel among them all. */
+  #judged(): readonly WheelCandidate[] {
+    if (this.#wheelsPending > 0) {
+      const wheels = judgeAll(this.#wheels);
+      this.#wheelsPending = 0;
+      // The fold `addWheel` makes, over the page order: ties keep the first.
+      let best: WheelCandidate | undefined;
+      for (const wheel of wheels) if (best === undefined || wheelBetter(wheel, best)) best = wheel;
+      this.#best = best;
+    }
+    return this.#wheels as WheelCandidate[];
+  }
+}
+
+/** Judges the pending entries of `entries` in place, in order, dropping those that say so. */
+function judgeAll<T extends object>(entries: (T | Pending<T>)[]): readonly T[] {
+  let at = 0;
+  for (const entry of entries) {
+    const judged = typeof entry === "function" ? (entry as Pending<T>)() : entry;
+    if (judged !== undefined) entries[at++] = judged;
+  }
+  entries.length = at;
+  return entries as T[];
 }
 
 function wheelBetter(a: WheelCandidate, b: WheelCandidate): boolean {
@@ -401,7 +484,20 @@ export class VersionMap {
     let dist = this.#distAt.get(i);
     if (dist === undefined) {
       dist = new PrioritizedDist(this.#parsedAt[i]!);
-      for (const file of this.#files(i)) addFile(dist, file, this.index, this.#filter);
+      const filter = this.#filter;
+      for (const file of this.#files(i)) {
+        if (file.name !== undefined && unusableWheel(file.name, filter)) {
+          const index = this.index;
+          const version = dist.version;
+          // Only reports and lists of every file read it: its tag and name stay unparsed.
+          dist.setAside(() => setAsideCandidate(file, version, index, filter));
+        } else if (file.name !== undefined && !file.name.endsWith(".whl")) {
+          const index = this.index;
+          const version = dist.version;
+          // Needed only when no wheel is usable: read then.
+          dist.addSourceLater(() => laterSourceCandidate(file, version, index, filter));
+        } else addFile(dist, file, this.index, filter);
+      }
       this.#distAt.set(i, dist);
     }
     return dist;
@@ -531,6 +627,70 @@ function sourceCompatibility(
   return { ok: true };
 }
 
+/**
+ * Whether a file is a wheel that `filter` rules out whatever else is known of it, read from its
+ * name alone: `--no-binary`, or tags that do not fit. Then whether it is also too new or yanked
+ * only changes the reason it is reported with, and reading that can wait.
+ */
+function unusableWheel(name: string, filter: FileFilter): boolean {
+  if (!name.endsWith(".whl")) return false;
+  if (filter.noBinary) return true;
+  if (filter.tags === undefined) return false;
+  return WheelFilename.fitsTags(name, filter.tags) === false;
+}
+
+/** A wheel judged for use: `--no-binary`, `--exclude-newer`, yanks, then its tags. */
+function wheelCandidate(
+  filename: WheelFilename,
+  file: SimpleFile,
+  version: Version,
+  index: SimpleMetadata["index"],
+  filter: FileFilter,
+): WheelCandidate {
+  let compatibility: WheelCandidate["compatibility"];
+  if (filter.noBinary) compatibility = { ok: false, reason: { kind: "no-binary" } };
+  else if (excludedByCutoff(file, filter)) {
+    compatibility = {
+      ok: false,
+      reason: { kind: "exclude-newer", uploadTime: file.uploadTime?.getTime() },
+    };
+  } else if (file.yanked !== false && !filter.allowYanked(version)) {
+    compatibility = { ok: false, reason: { kind: "yanked", reason: yankReasonOf(file) } };
+  } else if (filter.tags === undefined) compatibility = { ok: true, priority: 0 };
+  else {
+    const tag = filename.compatibility(filter.tags);
+    compatibility = tag.compatible
+      ? { ok: true, priority: tag.priority }
+      : { ok: false, reason: { kind: "tag", tag: tag.reason } };
+  }
+  return { filename, file, index, compatibility };
+}
+
+/** {@link wheelCandidate} of a file set aside; `undefined` should its name not be a wheel's. */
+function setAsideCandidate(
+  dist: RegistryDist,
+  version: Version,
+  index: SimpleMetadata["index"],
+  filter: FileFilter,
+): WheelCandidate | undefined {
+  const filename = dist.filename;
+  if (!(filename instanceof WheelFilename)) return undefined;
+  return wheelCandidate(filename, dist.file, version, index, filter);
+}
+
+/** The sdist candidate of a file added for later; `undefined` should it be a wheel after all. */
+function laterSourceCandidate(
+  dist: RegistryDist,
+  version: Version,
+  index: SimpleMetadata["index"],
+  filter: FileFilter,
+): SourceCandidate | undefined {
+  const filename = dist.filename;
+  if (filename instanceof WheelFilename) return undefined;
+  const file = dist.file;
+  return { filename, file, index, compatibility: sourceCompatibility(file, version, filter) };
+}
+
 function addFile(
   dist: PrioritizedDist,
   { filename, file }: RegistryDist,
@@ -539,23 +699,7 @@ function addFile(
 ): void {
   const version = dist.version;
   if (filename instanceof WheelFilename) {
-    let compatibility: WheelCandidate["compatibility"];
-    if (filter.noBinary) compatibility = { ok: false, reason: { kind: "no-binary" } };
-    else if (excludedByCutoff(file, filter)) {
-      compatibility = {
-        ok: false,
-        reason: { kind: "exclude-newer", uploadTime: file.uploadTime?.getTime() },
-      };
-    } else if (file.yanked !== false && !filter.allowYanked(version)) {
-      compatibility = { ok: false, reason: { kind: "yanked", reason: yankReasonOf(file) } };
-    } else if (filter.tags === undefined) compatibility = { ok: true, priority: 0 };
-    else {
-      const tag = filename.compatibility(filter.tags);
-      compatibility = tag.compatible
-        ? { ok: true, priority: tag.priority }
-        : { ok: false, reason: { kind: "tag", tag: tag.reason } };
-    }
-    dist.addWheel({ filename, file, index, compatibility });
+    dist.addWheel(wheelCandidate(filename, file, version, index, filter));
   } else {
     dist.addSource({
       filename,
