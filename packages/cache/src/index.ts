@@ -14,8 +14,8 @@ export {
   type ArchivePointer,
   isArchiveId,
   POINTER_SUFFIX,
-  PointerPathError,
   POINTER_VERSION,
+  PointerPathError,
   parsePointer,
   serializePointer,
 } from "./pointer.ts";

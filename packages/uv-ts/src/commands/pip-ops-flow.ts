@@ -314,7 +314,13 @@ function prelinkCachedPins(
         run.tags,
       );
       if (found === undefined) continue;
-      prelinker.addPointer(req.name, found.pointer, found.filename, found.version, found.archiveRoot);
+      prelinker.addPointer(
+        req.name,
+        found.pointer,
+        found.filename,
+        found.version,
+        found.archiveRoot,
+      );
       break;
     }
   }
