@@ -431,9 +431,28 @@ export async function installWheel(
     addEntry({ path: `${distInfoName}/RECORD` });
     const recordText = sortedRows(rows, rowsSortByPath);
 
+    // A tree linked ahead is used when it was linked from this very wheel and is complete.
+    const tree = options.prelinked;
+    const ahead = tree === undefined ? undefined : await tree.done;
+    const usable =
+      ahead !== undefined &&
+      ahead.source === unpackedDir &&
+      ahead.prefix === prefix &&
+      ahead.count === rootFiles.length;
+    // Its dist-info directory, with every file but the RECORD, becomes the staging directory
+    // (a crash before the RECORD is in leaves a staging directory without one: removed as is).
+    let distInfoAhead = false;
+    if (usable && tree !== undefined && ahead.distInfo === distInfoFiles.length) {
+      try {
+        renameSync(`${tree.dir}/${distInfoName}`, staging);
+        distInfoAhead = true;
+      } catch {
+        distInfoAhead = false;
+      }
+    }
     // The staged RECORD names every target before any exists, so a crash from here on leaves
     // a precise list of what to remove.
-    mkdirSync(staging, { recursive: true });
+    if (!distInfoAhead) mkdirSync(staging, { recursive: true });
     createNewFile(join(staging, "RECORD"), recordText);
     failpoint("staged");
 
@@ -441,15 +460,7 @@ export async function installWheel(
     // another file system) falls back to linking, which replaces what was moved already and
     // reports any failure as it always did.
     let moved = false;
-    const tree = options.prelinked;
-    const ahead = tree === undefined ? undefined : await tree.done;
-    if (
-      tree !== undefined &&
-      ahead !== undefined &&
-      ahead.source === unpackedDir &&
-      ahead.prefix === prefix &&
-      ahead.count === rootFiles.length
-    ) {
+    if (usable && tree !== undefined) {
       const renames: [from: string, to: string][] = [];
       try {
         moveTree(tree.dir, sitePackages, rootFiles, renames);
@@ -507,7 +518,7 @@ export async function installWheel(
     failpoint("scripts");
 
     const madeInStaging = new Set<string>();
-    for (const file of distInfoFiles) {
+    for (const file of distInfoAhead ? [] : distInfoFiles) {
       const slash = file.lastIndexOf("/");
       if (slash !== -1) {
         const dir = under(staging, file.slice(0, slash));

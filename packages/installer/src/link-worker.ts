@@ -62,6 +62,8 @@ export interface PointerPrelink {
   readonly prefix: string;
   /** How many root files (all but the dist-info and data directories) were linked. */
   readonly count: number;
+  /** How many files of the dist-info directory (all but its RECORD) were linked, below it. */
+  readonly distInfo: number;
 }
 
 interface Reply {
@@ -238,25 +240,34 @@ function workerMain(load: (id: string) => unknown): void {
       fs.mkdirSync(`${job.dst}/${dir}`);
       made.add(dir);
     };
+    // The dist-info files too, but for the RECORD (the install writes its own): the install
+    // makes that directory its staging directory.
+    const record = `${distInfo}RECORD`;
     let count = 0;
+    let distInfoCount = 0;
     let src = "";
     let dst = job.dst;
     try {
       fs.mkdirSync(job.dst);
       for (const f of files as string[]) {
-        if (f.startsWith(distInfo) || f === dataName || f.startsWith(data)) continue;
+        const inDistInfo = f.startsWith(distInfo);
+        if (f === record || f === dataName || f.startsWith(data)) continue;
         src = `${source}/${f}`;
         dst = `${job.dst}/${f}`;
         const slash = f.lastIndexOf("/");
         if (slash !== -1) ensure(f.slice(0, slash));
         op(src, dst);
-        count++;
+        if (inDistInfo) distInfoCount++;
+        else count++;
       }
     } catch (error) {
       port.postMessage({ id: job.id, failure: { op: "link", src, dst, error: serialize(error) } });
       return;
     }
-    port.postMessage({ id: job.id, prelink: { source, prefix, count } });
+    port.postMessage({
+      id: job.id,
+      prelink: { source, prefix, count, distInfo: distInfoCount },
+    });
   };
   port.on("message", (message: Chunk | PointerJob) => {
     applyNice();

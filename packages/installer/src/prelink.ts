@@ -7,7 +7,6 @@ import {
   symlinkSync,
   unlinkSync,
 } from "node:fs";
-import { rm } from "node:fs/promises";
 import type { LinkMode } from "@uv-ts/fs";
 import type { LinkWorker } from "./link-worker.ts";
 import { Linker, tempId } from "./linker.ts";
@@ -61,6 +60,11 @@ export interface PrelinkOutcome {
   readonly prefix: string;
   /** How many root files it holds: all of the wheel's. */
   readonly count: number;
+  /**
+   * How many files of the wheel's `<prefix>.dist-info` (all but its RECORD) it holds, in that
+   * directory, if it holds them.
+   */
+  readonly distInfo?: number;
 }
 
 /**
@@ -234,7 +238,13 @@ export class Prelinker {
     await this.settled();
     if (!this.#made) return;
     this.#made = false;
-    await rm(this.#root, { recursive: true, force: true }).catch(() => {});
+    // Synchronously: after an install only the directories merged into existing ones are
+    // left, a few dozen `rmdir`s. (What a failure here leaves, the next install removes.)
+    try {
+      rmSync(this.#root, { recursive: true, force: true });
+    } catch {
+      // Left for the next install under the lock (see `removePrelinkLeftovers`).
+    }
   }
 
   /** Resolves once every tree started so far is complete, failed or dropped. */

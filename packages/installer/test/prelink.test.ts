@@ -363,12 +363,19 @@ describe("linking ahead from a cache pointer", () => {
     await prelinker.settled();
     const tree = prelinker.take("big");
     const outcome = await tree?.done;
-    const rootFiles = wheelRootFiles(archiveFiles(moved[0]!.dir), "big-1.0.0");
+    const listing = archiveFiles(moved[0]!.dir);
+    const rootFiles = wheelRootFiles(listing, "big-1.0.0");
+    const distInfo = listing.filter(
+      (f) => f.startsWith("big-1.0.0.dist-info/") && f !== "big-1.0.0.dist-info/RECORD",
+    );
     expect(outcome).toEqual({
       source: moved[0]!.dir,
       prefix: "big-1.0.0",
       count: rootFiles.length,
+      distInfo: distInfo.length,
     });
+    // Its dist-info directory, all but the RECORD, becomes the install's staging directory.
+    writeFileSync(join(tree!.dir, "big-1.0.0.dist-info", "marker"), "staged\n");
     // The install takes that tree: a marker only it has ends up in site-packages.
     writeFileSync(join(tree!.dir, "big", "marker"), "moved\n");
     await install(join(root, "venv"), moved, {
@@ -382,6 +389,10 @@ describe("linking ahead from a cache pointer", () => {
     const tree2 = snapshotTree(join(root, "venv"));
     expect(tree2.get("lib/python3.12/site-packages/big/marker")?.toString()).toBe("moved\n");
     tree2.delete("lib/python3.12/site-packages/big/marker");
+    expect(tree2.get("lib/python3.12/site-packages/big-1.0.0.dist-info/marker")?.toString()).toBe(
+      "staged\n",
+    );
+    tree2.delete("lib/python3.12/site-packages/big-1.0.0.dist-info/marker");
     expect(tree2).toEqual(expected);
   });
 
