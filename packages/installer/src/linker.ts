@@ -9,7 +9,8 @@ import {
   SYMLINK_FALLBACK_WARNING,
 } from "@uv-ts/fs";
 
-const NODE_OPERATIONS: LinkOperations = {
+/** The real file operations of each link mode (also what the prelinker links with). */
+export const NODE_OPERATIONS: LinkOperations = {
   // FICLONE_FORCE fails instead of silently copying, so the fallback chain decides.
   clone: (src, dst) =>
     copyFileSync(src, dst, constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL),

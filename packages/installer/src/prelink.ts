@@ -1,15 +1,7 @@
-import {
-  constants,
-  copyFileSync,
-  linkSync,
-  mkdirSync,
-  rmSync,
-  symlinkSync,
-  unlinkSync,
-} from "node:fs";
+import { mkdirSync, rmSync, unlinkSync } from "node:fs";
 import type { LinkMode } from "@uv-ts/fs";
 import type { LinkWorker } from "./link-worker.ts";
-import { Linker, tempId } from "./linker.ts";
+import { Linker, NODE_OPERATIONS, tempId } from "./linker.ts";
 import { listedDistInfoPrefix } from "./wheel-contents.ts";
 
 /**
@@ -291,7 +283,7 @@ export class Prelinker {
   /** Links a chunk on this thread (taken back from the worker); `false` on any failure. */
   #linkHere(mode: LinkMode, source: string, dir: string, rels: readonly string[]): boolean {
     try {
-      const op = LINK_OPS[mode];
+      const op = NODE_OPERATIONS[mode];
       const made = new Set<string>();
       for (const rel of rels) {
         const parent = parentOf(rel);
@@ -307,14 +299,6 @@ export class Prelinker {
     }
   }
 }
-
-const LINK_OPS: Record<LinkMode, (src: string, dst: string) => void> = {
-  clone: (src, dst) =>
-    copyFileSync(src, dst, constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL),
-  hardlink: (src, dst) => linkSync(src, dst),
-  symlink: (src, dst) => symlinkSync(src, dst),
-  copy: (src, dst) => copyFileSync(src, dst, constants.COPYFILE_EXCL),
-};
 
 /**
  * Removes what killed runs left in site-packages ({@link isPrelinkDirName}); the caller holds the
