@@ -5,6 +5,7 @@ import type { IndexUrl } from "@uv-ts/client";
 import { WheelFilename } from "@uv-ts/distribution-filename";
 import type { PackageName } from "@uv-ts/normalize";
 import type { Tags } from "@uv-ts/platform-tags";
+import { bestWheel } from "./best-wheel.ts";
 import { registryWheelsDir } from "./wheel-source.ts";
 
 const POINTER = ".pointer";
@@ -40,7 +41,7 @@ export function findCachedRelease(
   } catch {
     return undefined;
   }
-  let best: { filename: WheelFilename; priority: number; entry: string } | undefined;
+  const candidates: { filename: WheelFilename; entry: string }[] = [];
   // Most entries are other releases: a wheel's name has its version between dashes (a version
   // spelt otherwise in the name is only a miss, as this is a guess).
   const versionPart = `-${version.toString()}-`;
@@ -52,14 +53,14 @@ export function findCachedRelease(
     } catch {
       continue;
     }
-    if (filename.name !== name || !filename.version.equals(version)) continue;
-    const compatibility = filename.compatibility(tags);
-    if (!compatibility.compatible) continue;
-    if (best === undefined || compatibility.priority > best.priority) {
-      best = { filename, priority: compatibility.priority, entry };
+    if (filename.name === name && filename.version.equals(version)) {
+      candidates.push({ filename, entry });
     }
   }
-  if (best === undefined) return undefined;
+  // The resolver's own choice among a release's wheels.
+  const choice = bestWheel(candidates, (c) => c.filename, tags);
+  if (choice.kind !== "compatible") return undefined;
+  const best = choice.item;
   return {
     pointer: join(dir, best.entry),
     filename: best.filename.toString(),

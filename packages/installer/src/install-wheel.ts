@@ -23,7 +23,7 @@ import type { Layout } from "./layout.ts";
 import { type LinkWorker, LinkWorkerError } from "./link-worker.ts";
 import { Linker, tempId } from "./linker.ts";
 import { partialDistInfoName, removePartialInstall } from "./partial-install.ts";
-import { type PrelinkedTree, wheelRootFiles } from "./prelink.ts";
+import { type PrelinkedTree, parentOf, wheelRootFiles } from "./prelink.ts";
 import { byteOrderKey, parseRecord, type RecordEntry, recordHash, recordRow } from "./record.ts";
 import { checkDataDestination, entryPointPath, formatShebang, scriptLauncher } from "./script.ts";
 import {
@@ -618,12 +618,6 @@ function sortedRows(rows: Map<string, string>, rowsSortByPath: boolean): string 
 
 /** Files per chunk of the root's links: the unit of work the worker thread takes. */
 const CHUNK_FILES = 96;
-
-/** The directory part of a clean `/`-separated relative path, `""` for one at the top. */
-function parentOf(rel: string): string {
-  const slash = rel.lastIndexOf("/");
-  return slash === -1 ? "" : rel.slice(0, slash);
-}
 
 /**
  * Whether the clean relative path `rel` names an entry of the directory `dir` itself (`""` for

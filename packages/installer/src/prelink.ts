@@ -71,7 +71,7 @@ export interface PrelinkedTree {
 }
 
 /** The parent directory of a clean relative path, `""` at the top. */
-function parentOf(rel: string): string {
+export function parentOf(rel: string): string {
   const slash = rel.lastIndexOf("/");
   return slash === -1 ? "" : rel.slice(0, slash);
 }
