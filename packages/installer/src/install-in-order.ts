@@ -8,20 +8,30 @@
  * `help`, once every item has started, is called while they wait, between turns of the event
  * loop, until it returns `false` (nothing left to do): the waiting thread does a share of what
  * the items wait for (`LinkWorker.steal`) rather than idle.
+ *
+ * With `overlap` and `rank`, items start by ascending rank (in order among equals): the caller
+ * knows which will wait longest. The failure thrown is still that of the earliest in `items`.
  */
 export async function installInOrder<T>(
   items: readonly T[],
   install: (item: T) => Promise<unknown>,
   overlap: boolean,
   help?: () => boolean,
+  rank?: (item: T) => number,
 ): Promise<void> {
   if (!overlap) {
     for (const item of items) await install(item);
     return;
   }
+  const order = items.map((_, index) => index);
+  if (rank !== undefined) {
+    const ranks = items.map(rank);
+    order.sort((a, b) => ranks[a]! - ranks[b]! || a - b);
+  }
   let failure: { index: number; error: unknown } | undefined;
   const running: Promise<void>[] = [];
-  for (let index = 0; index < items.length && failure === undefined; index++) {
+  for (let at = 0; at < items.length && failure === undefined; at++) {
+    const index = order[at]!;
     const settled = install(items[index]!).then(
       () => {},
       (error: unknown) => {

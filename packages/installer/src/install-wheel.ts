@@ -10,6 +10,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  unlinkSync,
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
@@ -450,6 +451,18 @@ export async function installWheel(
         distInfoAhead = false;
       }
     }
+    // The generated files it holds already, with the very content this install writes, stay;
+    // any other is removed before the RECORD is in, so that the directory ends up as if this
+    // install had written it all.
+    let toGenerate = generated;
+    if (distInfoAhead && ahead?.generated !== undefined && ahead.generated.length > 0) {
+      const held = new Set<string>();
+      for (const [file, content] of ahead.generated) {
+        if (generated.some(([f, c]) => f === file && c === content)) held.add(file);
+        else unlinkSync(join(staging, file));
+      }
+      toGenerate = generated.filter(([file]) => !held.has(file));
+    }
     // The staged RECORD names every target before any exists, so a crash from here on leaves
     // a precise list of what to remove.
     if (!distInfoAhead) mkdirSync(staging, { recursive: true });
@@ -530,7 +543,7 @@ export async function installWheel(
       linker.link(under(distInfoSource, file), under(staging, file));
     }
     // The staging directory is new and ours: these files cannot exist yet.
-    for (const [file, content] of generated) createNewFile(join(staging, file), content);
+    for (const [file, content] of toGenerate) createNewFile(join(staging, file), content);
     failpoint("dist-info");
 
     // The only non-atomic moment: an existing dist-info of the same name (a reinstall that was

@@ -35,8 +35,6 @@ interface Chunk {
   /** Directories (below `dst`) to create, each just before the file at the same index of `at`. */
   readonly dirs: string;
   readonly at: readonly number[];
-  /** Work ahead of need, skipped once {@link LinkWorker.cancelOptional} was called. */
-  readonly optional?: true;
 }
 
 /**
@@ -46,12 +44,16 @@ interface Chunk {
 interface PointerJob {
   readonly kind: "pointer";
   readonly id: number;
+  /** The job's claim slot, as a chunk's (see {@link LinkWorker.cancelOptional}). */
+  readonly slot: number;
   readonly mode: LinkMode;
   readonly pointer: string;
   readonly filename: string;
   readonly version: number;
   readonly archiveRoot: string;
   readonly dst: string;
+  /** Files to write into the dist-info directory linked (name, then content). */
+  readonly generated: readonly (readonly [file: string, content: string])[];
 }
 
 /** What a {@link PointerJob} linked: the archive's root files, all of them. */
@@ -64,15 +66,18 @@ export interface PointerPrelink {
   readonly count: number;
   /** How many files of the dist-info directory (all but its RECORD) were linked, below it. */
   readonly distInfo: number;
+  /**
+   * The files written into that directory besides (name, then content): those asked for that
+   * the wheel does not hold itself.
+   */
+  readonly generated: readonly (readonly [file: string, content: string])[];
 }
 
 interface Reply {
   readonly id: number;
-  /** Optional work skipped (see {@link LinkWorker.cancelOptional}). */
-  readonly cancelled?: true;
   /** A pointer job's outcome; `null` when the pointer was not usable (nothing linked). */
   readonly prelink?: PointerPrelink | null;
-  /** The main thread claimed the chunk first and linked it itself. */
+  /** The main thread claimed the chunk or job first (and linked it itself, or cancelled it). */
   readonly skipped?: true;
   readonly failure?: {
     readonly op: "mkdir" | "link";
@@ -90,13 +95,12 @@ interface WorkerData {
 /** `state` slots shared with the worker (which has its own copy of these numbers). */
 const READY = 0;
 const DONE = 1;
-/** Set once optional work (linking ahead) is no longer wanted: the thread skips what is left. */
-const CANCEL = 2;
 /** A nice value for the thread (0: as the process), applied before its next message. */
 const NICE = 3;
 /**
- * Then one claim slot per chunk in flight, reused round robin: 0 while unclaimed, then 1 when the
- * worker took the chunk, or {@link BY_MAIN}, whichever thread won the compare-and-swap.
+ * Then one claim slot per chunk or pointer job in flight, reused round robin: 0 while unclaimed,
+ * then 1 when the worker took it, or {@link BY_MAIN}, whichever thread won the compare-and-swap.
+ * (Slot 2 is unused.)
  */
 const FIRST_CLAIM = 4;
 const CLAIM_SLOTS = 4096;
@@ -116,7 +120,6 @@ function workerMain(load: (id: string) => unknown): void {
   // The module's constants are out of reach here.
   const ready = 0;
   const done = 1;
-  const cancel = 2;
   const nice = 3;
   const os = load("node:os") as typeof import("node:os");
   let niced = 0;
@@ -264,16 +267,34 @@ function workerMain(load: (id: string) => unknown): void {
       port.postMessage({ id: job.id, failure: { op: "link", src, dst, error: serialize(error) } });
       return;
     }
+    // What the install would write into the dist-info directory, unless the wheel has it (the
+    // install then meets it as it would have).
+    const generated: [string, string][] = [];
+    try {
+      for (const [file, content] of job.generated) {
+        if (/[/\\\0]/.test(file) || file === "" || file === "." || file === "..") continue;
+        if (files.includes(`${distInfo}${file}`)) continue;
+        src = "";
+        dst = `${job.dst}/${distInfo}${file}`;
+        ensure(`${prefix}.dist-info`);
+        fs.writeFileSync(dst, content, { flag: "wx", mode: 0o666 });
+        generated.push([file, content]);
+      }
+    } catch (error) {
+      port.postMessage({ id: job.id, failure: { op: "link", src, dst, error: serialize(error) } });
+      return;
+    }
     port.postMessage({
       id: job.id,
-      prelink: { source, prefix, count, distInfo: distInfoCount },
+      prelink: { source, prefix, count, distInfo: distInfoCount, generated },
     });
   };
   port.on("message", (message: Chunk | PointerJob) => {
     applyNice();
-    const optional = "kind" in message || message.optional === true;
-    if (optional && Atomics.load(state, cancel) === 1) {
-      port.postMessage({ id: message.id, cancelled: true });
+    // Claimed by the main thread meanwhile (the value stands for `BY_WORKER`): it linked the
+    // chunk itself, or cancelled the work ahead; nothing to do but say so.
+    if (Atomics.compareExchange(state, message.slot, 0, 1) !== 0) {
+      port.postMessage({ id: message.id, skipped: true });
       return;
     }
     if ("kind" in message) {
@@ -281,12 +302,6 @@ function workerMain(load: (id: string) => unknown): void {
       return;
     }
     const chunk = message;
-    // Claimed by the main thread meanwhile (the value stands for `BY_WORKER`): it linked the
-    // chunk itself, nothing to do but say so.
-    if (Atomics.compareExchange(state, chunk.slot, 0, 1) !== 0) {
-      port.postMessage({ id: chunk.id, skipped: true });
-      return;
-    }
     const rels = chunk.rels.split("\0");
     // As many directories as positions (one may be "", the destination itself).
     const dirs = chunk.at.length === 0 ? [] : chunk.dirs.split("\0");
@@ -323,6 +338,15 @@ interface Pending {
   readonly size: number;
   /** Links the chunk on this thread instead, never throwing; dropped once claimed. */
   local: (() => void) | undefined;
+  /** For work ahead of need: called when {@link LinkWorker.cancelOptional} cancels it. */
+  onCancel: (() => void) | undefined;
+}
+
+/** Why work ahead of need was not done (see {@link LinkWorker.cancelOptional}). */
+export class LinkAheadCancelled extends Error {
+  constructor() {
+    super("Linking ahead was cancelled");
+  }
 }
 
 /**
@@ -400,7 +424,8 @@ export class LinkWorker {
    *
    * With `local`, the chunk may be taken back by {@link steal}, which runs `local` on this thread
    * instead (it must not throw, and must not count on anything an earlier chunk does, as it may
-   * run before those) and then resolves.
+   * run before those) and then resolves. With `onCancel`, the chunk is work ahead of need, which
+   * {@link cancelOptional} may cancel.
    */
   link(
     mode: LinkMode,
@@ -410,27 +435,29 @@ export class LinkWorker {
     dirs: readonly string[] = [],
     at: readonly number[] = [],
     local?: () => void,
-    optional = false,
+    onCancel?: () => void,
   ): Promise<void> {
     if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
     if (rels.length === 0) return Promise.resolve();
     const id = this.#nextId++;
-    // Free: the chunk that had it last was answered (there are never more in flight).
-    const slot = FIRST_CLAIM + (id % CLAIM_SLOTS);
-    Atomics.store(this.#state, slot, 0);
     const chunk: Chunk = {
       id,
-      slot,
+      slot: this.#claimSlot(id),
       mode,
       src,
       dst,
       rels: rels.join("\0"),
       dirs: dirs.join("\0"),
       at,
-      ...(optional ? { optional: true as const } : {}),
     };
     const promise = new Promise<void>((resolve, reject) => {
-      this.#pending.set(id, { resolve: () => resolve(), reject, size: rels.length, local });
+      this.#pending.set(id, {
+        resolve: () => resolve(),
+        reject,
+        size: rels.length,
+        local,
+        onCancel,
+      });
     });
     if (local !== undefined) this.#stealable.push(id);
     if (this.#pending.size === 1) this.#port.ref();
@@ -450,8 +477,7 @@ export class LinkWorker {
       const id = stealable.pop()!;
       const entry = this.#pending.get(id);
       if (entry?.local === undefined) continue;
-      const slot = FIRST_CLAIM + (id % CLAIM_SLOTS);
-      if (Atomics.compareExchange(this.#state, slot, 0, BY_MAIN) !== 0) {
+      if (Atomics.compareExchange(this.#state, this.#slotOf(id), 0, BY_MAIN) !== 0) {
         // The worker has this one, so every older one too.
         stealable.length = 0;
         return false;
@@ -472,7 +498,10 @@ export class LinkWorker {
    * the current one for `filename` (of pointer format `version`) and its archive is in
    * `archiveRoot`: the thread reads the pointer and the listing, so that this one need not.
    * Resolves with what was linked, or `undefined` when the pointer was not usable; rejects
-   * with a {@link LinkWorkerError} when a link failed. Taken in order with the chunks.
+   * with a {@link LinkWorkerError} when a link failed. Taken in order with the chunks. Each of
+   * `generated` (a file name and its content) is then written into the dist-info directory
+   * linked, unless the wheel holds that file itself. Work ahead of need: {@link cancelOptional}
+   * may cancel it (then `onCancel` is called).
    */
   prelinkPointer(
     mode: LinkMode,
@@ -481,18 +510,22 @@ export class LinkWorker {
     version: number,
     archiveRoot: string,
     dst: string,
+    generated: readonly (readonly [file: string, content: string])[] = [],
+    onCancel: () => void = () => {},
   ): Promise<PointerPrelink | undefined> {
     if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
     const id = this.#nextId++;
     const job: PointerJob = {
       kind: "pointer",
       id,
+      slot: this.#claimSlot(id),
       mode,
       pointer,
       filename,
       version,
       archiveRoot,
       dst,
+      generated,
     };
     const promise = new Promise<PointerPrelink | undefined>((resolve, reject) => {
       this.#pending.set(id, {
@@ -500,6 +533,7 @@ export class LinkWorker {
         reject,
         size: 0,
         local: undefined,
+        onCancel,
       });
     });
     if (this.#pending.size === 1) this.#port.ref();
@@ -508,11 +542,23 @@ export class LinkWorker {
   }
 
   /**
-   * Skips the optional work (`optional` chunks, {@link prelinkPointer} jobs) not started yet:
-   * their promises reject. Nothing else changes.
+   * Cancels the work ahead of need (chunks with `onCancel`, {@link prelinkPointer} jobs) that the
+   * thread has not started, for sure: each is claimed for this thread, as {@link steal} does, its
+   * `onCancel` is called now and its promise rejects with {@link LinkAheadCancelled}. What the
+   * thread has started goes on to its end. Nothing else changes.
    */
   cancelOptional(): void {
-    Atomics.store(this.#state, CANCEL, 1);
+    for (const [id, entry] of this.#pending) {
+      const { onCancel } = entry;
+      if (onCancel === undefined) continue;
+      entry.onCancel = undefined;
+      if (Atomics.compareExchange(this.#state, this.#slotOf(id), 0, BY_MAIN) !== 0) continue;
+      // Settled here; the entry stays until the thread has seen the job (its slot stays taken).
+      entry.local = undefined;
+      this.#submitted -= entry.size;
+      onCancel();
+      entry.reject(new LinkAheadCancelled());
+    }
   }
 
   /**
@@ -533,18 +579,28 @@ export class LinkWorker {
     void this.#worker.terminate();
   }
 
+  /** The claim slot of the chunk or job `id`, made unclaimed. */
+  #claimSlot(id: number): number {
+    // Free: the work that had it last was answered (there are never more in flight).
+    const slot = this.#slotOf(id);
+    Atomics.store(this.#state, slot, 0);
+    return slot;
+  }
+
+  #slotOf(id: number): number {
+    return FIRST_CLAIM + (id % CLAIM_SLOTS);
+  }
+
   #settle(reply: Reply): void {
     const entry = this.#pending.get(reply.id);
     if (entry === undefined) return;
-    // A stolen chunk keeps its slot until the worker has seen it, and is settled already.
+    // A stolen or cancelled chunk keeps its slot until the worker has seen it, and is settled
+    // already.
     this.#pending.delete(reply.id);
     if (this.#pending.size === 0) this.#port.unref();
     if (reply.skipped === true) return;
     entry.local = undefined;
-    if (reply.cancelled === true) {
-      entry.reject(new Error("Linking ahead was cancelled"));
-      return;
-    }
+    entry.onCancel = undefined;
     if (reply.failure === undefined) {
       entry.resolve(reply.prelink);
     } else {

@@ -57,6 +57,22 @@ export interface PrelinkOutcome {
    * directory, if it holds them.
    */
   readonly distInfo?: number;
+  /**
+   * The files written into that directory besides the wheel's (name, then content), as the
+   * install writes them (see {@link GeneratedFiles}).
+   */
+  readonly generated?: readonly (readonly [file: string, content: string])[];
+}
+
+/**
+ * What the install will write into each dist-info directory whatever the wheel: the link thread
+ * writes these ahead too, sparing this thread the creation of two files per wheel.
+ */
+export interface GeneratedFiles {
+  /** The `INSTALLER` content, if the install writes one. */
+  readonly installer?: string;
+  /** Whether the install writes `REQUESTED` (empty). */
+  readonly requested?: boolean;
 }
 
 /**
@@ -68,6 +84,23 @@ export interface PrelinkOutcome {
 export interface PrelinkedTree {
   readonly dir: string;
   readonly done: Promise<PrelinkOutcome | undefined>;
+  /**
+   * Whether `done` had resolved with an outcome when the install took the tree; else the link
+   * thread was still at it, and the install waits.
+   */
+  readonly complete?: boolean;
+}
+
+/** A tree started, as the prelinker keeps it. */
+interface Started {
+  readonly dir: string;
+  done: Promise<PrelinkOutcome | undefined>;
+  /** Settled with an outcome. */
+  complete: boolean;
+  /** Settled without one (a link failed, or the pointer was not usable). */
+  failed: boolean;
+  /** Some of its work was cancelled for sure: it will never be complete. */
+  cancelled: boolean;
 }
 
 /** The parent directory of a clean relative path, `""` at the top. */
@@ -98,9 +131,8 @@ export class Prelinker {
   readonly #requested: LinkMode;
   /** The mode that works here, found by the first link (see {@link #ready}). */
   #mode: LinkMode | undefined;
-  readonly #trees = new Map<string, PrelinkedTree>();
-  /** Names whose tree is complete. */
-  readonly #complete = new Set<string>();
+  readonly #trees = new Map<string, Started>();
+  readonly #generated: readonly (readonly [file: string, content: string])[];
   readonly #pending: Promise<unknown>[] = [];
   #made = false;
   #failed = false;
@@ -109,12 +141,23 @@ export class Prelinker {
 
   /**
    * Links into a new `.uv-ts-prelink-<id>` of `sitePackages` with `mode` (the install's), on
-   * `worker`; the directory is made with the first wheel.
+   * `worker`; the directory is made with the first wheel. Trees linked from a cache pointer also
+   * get the `generated` files the install will write.
    */
-  constructor(sitePackages: string, worker: LinkWorker, mode: LinkMode) {
+  constructor(
+    sitePackages: string,
+    worker: LinkWorker,
+    mode: LinkMode,
+    generated: GeneratedFiles = {},
+  ) {
     this.#root = `${sitePackages}/.uv-ts-prelink-${tempId()}`;
     this.#worker = worker;
     this.#requested = mode;
+    // In the install's order (see `installWheel`).
+    const files: [string, string][] = [];
+    if (generated.requested === true) files.push(["REQUESTED", ""]);
+    if (generated.installer !== undefined) files.push(["INSTALLER", generated.installer]);
+    this.#generated = files;
     // Work ahead of need yields to the main thread (and to anything else that wants a core).
     worker.lowerPriority();
   }
@@ -137,6 +180,10 @@ export class Prelinker {
     if (rootFiles.length === 0 || !this.#ready(`${source}/${rootFiles[0]}`)) return;
     const dir = `${this.#root}/${this.#next++}`;
     const mode = this.#mode!;
+    const started = this.#start(name, dir);
+    const onCancel = () => {
+      started.cancelled = true;
+    };
     const chunks: Promise<boolean>[] = [];
     // The worker takes chunks in order: each makes the directories its files need that no
     // earlier chunk made, parents first ("" is the wheel's own directory, made first).
@@ -158,18 +205,21 @@ export class Prelinker {
       const local = () => {
         ok = !this.#sealed && this.#linkHere(mode, source, dir, rels);
       };
-      const linked = this.#worker.link(mode, source, dir, rels, dirs, at, local, true).then(
+      const linked = this.#worker.link(mode, source, dir, rels, dirs, at, local, onCancel).then(
         () => ok,
         () => false,
       );
       chunks.push(linked);
     }
-    const done = Promise.all(chunks).then((results): PrelinkOutcome | undefined => {
-      if (results.every((r) => r)) return { source, prefix, count: rootFiles.length };
-      this.#failed = true;
-      return undefined;
-    });
-    this.#start(name, dir, done);
+    this.#track(
+      started,
+      Promise.all(chunks).then((results): PrelinkOutcome | undefined => {
+        if (results.every((r) => r)) return { source, prefix, count: rootFiles.length };
+        // A cancelled chunk is no failure of linking ahead.
+        if (!started.cancelled) this.#failed = true;
+        return undefined;
+      }),
+    );
   }
 
   /**
@@ -188,21 +238,37 @@ export class Prelinker {
     // The pointer lives in the cache, as the archives: linking it tells which mode works.
     if (!this.#open(name) || !this.#ready(pointer)) return;
     const dir = `${this.#root}/${this.#next++}`;
-    const done = this.#worker
-      .prelinkPointer(this.#mode!, pointer, filename, version, archiveRoot, dir)
-      .then(
-        (prelink) => prelink,
-        () => {
-          this.#failed = true;
-          return undefined;
-        },
-      );
-    this.#start(name, dir, done);
+    const started = this.#start(name, dir);
+    const onCancel = () => {
+      started.cancelled = true;
+    };
+    this.#track(
+      started,
+      this.#worker
+        .prelinkPointer(
+          this.#mode!,
+          pointer,
+          filename,
+          version,
+          archiveRoot,
+          dir,
+          this.#generated,
+          onCancel,
+        )
+        .then(
+          (prelink) => prelink,
+          () => {
+            if (!started.cancelled) this.#failed = true;
+            return undefined;
+          },
+        ),
+    );
   }
 
   /**
-   * Nothing more is linked ahead: the install has begun, and does not wait for it. Wheels not
-   * started yet are dropped (those under way finish, for {@link dispose} to remove).
+   * Nothing more is linked ahead: the install has begun. The link thread drops every wheel it
+   * has not started, for sure; those under way finish, for the install to take (see
+   * {@link take}) or {@link dispose} to remove.
    */
   seal(): void {
     this.#sealed = true;
@@ -210,14 +276,18 @@ export class Prelinker {
   }
 
   /**
-   * The tree of `name`, if one is complete by now; the install owns it from then on (it checks
-   * that the tree was linked from the wheel it installs, and moves its files out). A tree still
-   * under way is not waited for: the install links that wheel itself.
+   * The tree of `name`, if one is complete or, once {@link seal}ed, under way on the link thread
+   * (then the install waits for it: that is sooner than linking the wheel again); the install
+   * owns it from then on (it checks that the tree was linked from the wheel it installs, and
+   * moves its files out). Trees that failed or were dropped are never returned.
    */
   take(name: string): PrelinkedTree | undefined {
     const tree = this.#trees.get(name);
+    if (tree === undefined || tree.cancelled || tree.failed) return undefined;
+    // Before the seal a tree under way may still be dropped: not handed out.
+    if (!tree.complete && !this.#sealed) return undefined;
     this.#trees.delete(name);
-    return tree !== undefined && this.#complete.has(name) ? tree : undefined;
+    return { dir: tree.dir, done: tree.done, complete: tree.complete };
   }
 
   /**
@@ -249,11 +319,25 @@ export class Prelinker {
     return !this.#failed && !this.#sealed && !this.#trees.has(name);
   }
 
-  #start(name: string, dir: string, done: Promise<PrelinkOutcome | undefined>): void {
+  #start(name: string, dir: string): Started {
+    const started: Started = {
+      dir,
+      done: Promise.resolve(undefined),
+      complete: false,
+      failed: false,
+      cancelled: false,
+    };
+    this.#trees.set(name, started);
+    return started;
+  }
+
+  /** Follows the work of `started`, which `done` settles. */
+  #track(started: Started, done: Promise<PrelinkOutcome | undefined>): void {
+    started.done = done;
     this.#pending.push(done);
-    this.#trees.set(name, { dir, done });
     void done.then((outcome) => {
-      if (outcome !== undefined) this.#complete.add(name);
+      if (outcome === undefined) started.failed = true;
+      else started.complete = true;
     });
   }
 

@@ -1,8 +1,18 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { WheelSpec } from "@uv-ts/test-kit";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { WheelFilename } from "@uv-ts/distribution-filename";
+import { buildWheel, type WheelSpec } from "@uv-ts/test-kit";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type InstallWheelOptions,
   installInOrder,
   installWheel,
   type Layout,
@@ -12,6 +22,7 @@ import {
   SitePackages,
   wheelRootFiles,
 } from "../src/index.ts";
+import { LinkAheadCancelled } from "../src/link-worker.ts";
 import {
   cleanup,
   directories,
@@ -20,6 +31,7 @@ import {
   tempDir,
   type UnpackedWheel,
   unpackedWheel,
+  unzip,
   venvLayout,
 } from "./helpers.ts";
 
@@ -86,6 +98,7 @@ async function install(
     prepare?: (layout: Layout) => void;
     /** The venv exists already. */
     keep?: boolean;
+    options?: InstallWheelOptions;
   } = {},
 ): Promise<Layout> {
   const layout = options.keep === true ? venvLayout(venv) : fakeVenv(venv);
@@ -99,6 +112,7 @@ async function install(
         linker,
         linkWorker: options.worker,
         prelinked: options.prelinker?.take(wheel.filename.name),
+        ...options.options,
       }),
     options.worker !== undefined,
     options.worker === undefined ? undefined : () => options.worker!.steal(),
@@ -276,14 +290,15 @@ describe("linking ahead", () => {
     expect(readdirSync(layout.scheme.purelib)).toEqual([]);
   });
 
-  it("does_not_wait_for_a_tree_under_way_and_drops_the_rest", async () => {
+  it("drops_the_trees_not_started_at_the_seal", async () => {
     const [big, other] = (await wheels()) as [UnpackedWheel, UnpackedWheel];
     const linkWorker = startWorker();
     const layout = fakeVenv(join(root, "venv"));
     const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
     prelinker.add("big", big.dir, archiveFiles(big.dir));
     prelinker.add("other", other.dir, archiveFiles(other.dir));
-    // The install begins at once: neither tree is complete, so neither is handed over.
+    // The install begins at once, before the thread has taken all of either: neither is
+    // handed over.
     prelinker.seal();
     expect(prelinker.take("big")).toBeUndefined();
     expect(prelinker.take("other")).toBeUndefined();
@@ -373,6 +388,7 @@ describe("linking ahead from a cache pointer", () => {
       prefix: "big-1.0.0",
       count: rootFiles.length,
       distInfo: distInfo.length,
+      generated: [],
     });
     // Its dist-info directory, all but the RECORD, becomes the install's staging directory.
     writeFileSync(join(tree!.dir, "big-1.0.0.dist-info", "marker"), "staged\n");
@@ -413,5 +429,273 @@ describe("linking ahead from a cache pointer", () => {
     expect(prelinker.take("other")).toBeUndefined();
     await prelinker.dispose();
     expect(readdirSync(layout.scheme.purelib)).toEqual([]);
+  });
+});
+
+describe("linking ahead, at the seal", () => {
+  /** A wheel of many files: its link takes the thread long enough to be caught under way. */
+  const HUGE: WheelSpec = {
+    name: "huge",
+    version: "1.0.0",
+    files: Object.fromEntries(
+      Array.from({ length: 1000 }, (_, i) => [`huge/p${i % 20}/m${i}.py`, `H = ${i}\n`]),
+    ),
+  };
+
+  // {@link HUGE}, built and unpacked once for the tests below (which only read it), as a cache
+  // archive `archives/huge` of its own directory.
+  let hugeRoot: string;
+  let huge: Promise<UnpackedWheel> | undefined;
+  beforeAll(() => {
+    hugeRoot = tempDir("prelink-huge");
+  });
+  afterAll(() => cleanup(hugeRoot));
+  function hugeWheel(): Promise<UnpackedWheel> {
+    huge ??= (async () => {
+      const built = await buildWheel(HUGE);
+      const dir = join(hugeRoot, "archives", "huge");
+      mkdirSync(dir, { recursive: true });
+      await unzip(built.bytes, dir);
+      const wheelPath = join(hugeRoot, built.filename);
+      writeFileSync(wheelPath, built.bytes);
+      return { built, filename: WheelFilename.parse(built.filename), dir, wheelPath };
+    })();
+    return huge;
+  }
+
+  /**
+   * `wheel` as the cache keeps it (see above): its pointer under `root/cache-<name>`, its archive
+   * moved there too, unless it is one already (`archives/<id>`).
+   */
+  function cachedPointer(wheel: UnpackedWheel) {
+    const cache = join(root, `cache-${wheel.filename.name}`);
+    mkdirSync(cache, { recursive: true });
+    const files = archiveFiles(wheel.dir);
+    const archived = /^[A-Za-z0-9_-]+$/.test(basename(wheel.dir));
+    const archiveRoot = archived ? dirname(wheel.dir) : cache;
+    const archive = archived ? basename(wheel.dir) : "a";
+    if (!archived) renameSync(wheel.dir, join(archiveRoot, archive));
+    const pointer = join(cache, "pointer");
+    writeFileSync(
+      pointer,
+      JSON.stringify({ version: 0, archive, filename: wheel.filename.toString(), files }),
+    );
+    return {
+      pointer,
+      archiveRoot,
+      wheel: { ...wheel, dir: join(archiveRoot, archive) },
+    };
+  }
+
+  /** Every file below `dir`, relative to it. */
+  function filesBelow(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((e) => !e.isDirectory())
+      .map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
+  }
+
+  /** Spins until the link thread has made `dir`: it is then under way on that tree. */
+  function untilStarted(dir: string): void {
+    const end = Date.now() + 10_000;
+    while (!existsSync(dir)) if (Date.now() > end) throw new Error(`${dir} never appeared`);
+  }
+
+  /** A linker that records every target this thread links. */
+  class CountingLinker extends Linker {
+    readonly targets: string[] = [];
+    override link(source: string, target: string): void {
+      this.targets.push(target);
+      super.link(source, target);
+    }
+  }
+
+  it("installs_the_tree_under_way_at_the_seal_without_linking_it_again", async () => {
+    const huge = await hugeWheel();
+    await install(join(root, "venv"), [huge]);
+    const expected = snapshotTree(join(root, "venv"));
+    renameSync(join(root, "venv"), join(root, "plain"));
+
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const { pointer, archiveRoot, wheel } = cachedPointer(huge);
+    prelinker.addPointer("huge", pointer, wheel.filename.toString(), 0, archiveRoot);
+    untilStarted(join(prelinker.root, "0"));
+    prelinker.seal();
+    const tree = prelinker.take("huge");
+    expect(tree, "the tree under way is handed over").toBeDefined();
+    expect(tree!.complete).toBe(false);
+    const linker = new CountingLinker("hardlink");
+    await installWheel(wheel.dir, wheel.filename, layout, {
+      files: archiveFiles(wheel.dir),
+      linker,
+      prelinked: tree,
+    });
+    // Moved, not linked again: this thread linked none of the wheel's files.
+    expect(linker.targets).toEqual([]);
+    // Nothing of it is left to remove.
+    expect(filesBelow(prelinker.root)).toEqual([]);
+    await prelinker.dispose();
+    expect(snapshotTree(join(root, "venv"))).toEqual(expected);
+  });
+
+  it("never_hands_over_a_tree_the_seal_cancelled", async () => {
+    const huge = await hugeWheel();
+    const others = await wheels();
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    for (const wheel of [huge, ...others]) {
+      const { pointer, archiveRoot } = cachedPointer(wheel);
+      prelinker.addPointer(wheel.filename.name, pointer, wheel.filename.toString(), 0, archiveRoot);
+    }
+    // The thread is at the first wheel: the others are dropped, for sure.
+    untilStarted(join(prelinker.root, "0"));
+    prelinker.seal();
+    expect(prelinker.take("big")).toBeUndefined();
+    expect(prelinker.take("other")).toBeUndefined();
+    const tree = prelinker.take("huge");
+    expect(tree).toBeDefined();
+    await prelinker.settled();
+    // Only the tree handed over was linked.
+    expect(readdirSync(prelinker.root)).toEqual(["0"]);
+    expect(await tree!.done).toMatchObject({ prefix: "huge-1.0.0", count: 1000 });
+    // Not even later.
+    expect(prelinker.take("big")).toBeUndefined();
+    await prelinker.dispose();
+  });
+
+  it("cancels_for_sure_what_the_link_thread_has_not_started", async () => {
+    const huge = await hugeWheel();
+    const [big] = (await wheels()) as [UnpackedWheel];
+    const linkWorker = startWorker();
+    const dst = join(root, "dst");
+    mkdirSync(dst);
+    const a = cachedPointer(huge);
+    const b = cachedPointer(big);
+    const cancelled: string[] = [];
+    const first = linkWorker.prelinkPointer(
+      "hardlink",
+      a.pointer,
+      huge.filename.toString(),
+      0,
+      a.archiveRoot,
+      join(dst, "a"),
+      [],
+      () => cancelled.push("a"),
+    );
+    const second = linkWorker.prelinkPointer(
+      "hardlink",
+      b.pointer,
+      big.filename.toString(),
+      0,
+      b.archiveRoot,
+      join(dst, "b"),
+      [],
+      () => cancelled.push("b"),
+    );
+    untilStarted(join(dst, "a"));
+    linkWorker.cancelOptional();
+    // Known at once, not when the thread gets to it.
+    expect(cancelled).toEqual(["b"]);
+    await expect(second).rejects.toBeInstanceOf(LinkAheadCancelled);
+    expect(await first).toMatchObject({ count: 1000 });
+    expect(existsSync(join(dst, "b"))).toBe(false);
+  });
+
+  it("fixes_the_generated_files_a_tree_holds_that_the_install_writes_otherwise", async () => {
+    const [big] = (await wheels()) as [UnpackedWheel];
+    const options = { installer: "pip", requested: false } as const;
+    await install(join(root, "venv"), [big], { options });
+    const expected = snapshotTree(join(root, "venv"));
+    renameSync(join(root, "venv"), join(root, "plain"));
+
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink", {
+      installer: "uv",
+      requested: true,
+    });
+    const { pointer, archiveRoot, wheel } = cachedPointer(big);
+    prelinker.addPointer("big", pointer, wheel.filename.toString(), 0, archiveRoot);
+    await prelinker.settled();
+    const tree = prelinker.take("big")!;
+    const distInfo = join(tree.dir, "big-1.0.0.dist-info");
+    // Written ahead as told, which is not what this install writes.
+    expect(readFileSync(join(distInfo, "INSTALLER"), "utf8")).toBe("uv");
+    expect(readFileSync(join(distInfo, "REQUESTED"), "utf8")).toBe("");
+    await installWheel(wheel.dir, wheel.filename, layout, {
+      files: archiveFiles(wheel.dir),
+      linker: new Linker("hardlink"),
+      prelinked: tree,
+      ...options,
+    });
+    await prelinker.dispose();
+    // The same files and RECORD as an install that linked everything itself.
+    expect(snapshotTree(join(root, "venv"))).toEqual(expected);
+  });
+
+  it("keeps_the_generated_files_a_tree_holds_with_the_install_s_content", async () => {
+    const [big] = (await wheels()) as [UnpackedWheel];
+    await install(join(root, "venv"), [big]);
+    const expected = snapshotTree(join(root, "venv"));
+    renameSync(join(root, "venv"), join(root, "plain"));
+
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink", {
+      installer: "uv",
+      requested: true,
+    });
+    const { pointer, archiveRoot, wheel } = cachedPointer(big);
+    prelinker.addPointer("big", pointer, wheel.filename.toString(), 0, archiveRoot);
+    await prelinker.settled();
+    const tree = prelinker.take("big")!;
+    const ahead = statSync(join(tree.dir, "big-1.0.0.dist-info", "INSTALLER")).ino;
+    await installWheel(wheel.dir, wheel.filename, layout, {
+      files: archiveFiles(wheel.dir),
+      linker: new Linker("hardlink"),
+      prelinked: tree,
+    });
+    await prelinker.dispose();
+    // The very file written ahead, not a new one.
+    const installed = join(layout.scheme.purelib, "big-1.0.0.dist-info", "INSTALLER");
+    expect(statSync(installed).ino).toBe(ahead);
+    expect(snapshotTree(join(root, "venv"))).toEqual(expected);
+  });
+});
+
+describe("installing in order, by rank", () => {
+  it("starts_lower_ranks_first_and_reports_the_earliest_failure_of_the_list", async () => {
+    const started: string[] = [];
+    const items = ["a", "b", "c", "d", "e"];
+    // `b` and `d` have trees linked ahead (rank 1), `c` one still under way (rank 2).
+    const rank = (item: string) => ({ b: 1, d: 1, c: 2 })[item] ?? 0;
+    await installInOrder(
+      items,
+      async (item) => {
+        started.push(item);
+      },
+      true,
+      undefined,
+      rank,
+    );
+    expect(started).toEqual(["a", "e", "b", "d", "c"]);
+
+    // `d` fails first in time, `b` (earlier in the list) later: `b`'s failure is reported.
+    const failing = installInOrder(
+      items,
+      async (item) => {
+        if (item === "b") {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          throw new Error("b failed");
+        }
+        if (item === "d") throw new Error("d failed");
+      },
+      true,
+      undefined,
+      (item) => ({ b: 1, d: 1 })[item] ?? 0,
+    );
+    await expect(failing).rejects.toThrow("b failed");
   });
 });

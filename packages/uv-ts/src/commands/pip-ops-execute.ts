@@ -13,6 +13,7 @@ import {
   LinkWorker,
   MissingRecordError,
   missingRecordWarning,
+  type PrelinkedTree,
   Prelinker,
   plan,
   type ResolvedDist,
@@ -213,7 +214,8 @@ export function startPrelinker(
   } catch {
     return undefined;
   }
-  return new Prelinker(sitePackagesDir, linkWorker, mode);
+  // What `executeInstall` has `installWheel` write in every dist-info (its defaults).
+  return new Prelinker(sitePackagesDir, linkWorker, mode, { installer: "uv", requested: true });
 }
 
 /** The link thread of an install, once started. */
@@ -382,6 +384,13 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
     const installStart = performance.now();
     const linker = new Linker(linkModeFromArgs(ctx), { onWarning: warn });
     const linkWorker = workers.worker;
+    const trees = new Map<PackageName, PrelinkedTree>();
+    if (op.prelinker !== undefined) {
+      for (const r of toInstall) {
+        const tree = op.prelinker.take(r.dist.name);
+        if (tree !== undefined) trees.set(r.dist.name, tree);
+      }
+    }
     // With a link thread, a wheel waiting for its share of links lets the next one start; once
     // all have, this thread takes back links the worker has not reached.
     await installInOrder(
@@ -401,7 +410,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
             env: ctx.io.env,
             ...(failpoint === undefined ? {} : { failpoint }),
             ...(wheel.files === undefined ? {} : { files: wheel.files }),
-            prelinked: op.prelinker?.take(r.dist.name),
+            prelinked: trees.get(r.dist.name),
           });
         } catch (error) {
           if (ctx.signal.aborted) throw error;
@@ -411,6 +420,10 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
       },
       linkWorker !== undefined,
       linkWorker === undefined ? undefined : () => linkWorker.steal(),
+      // The wheels linked at install time first: their links then reach the link thread
+      // first, while this thread moves the trees linked ahead; last those whose tree the link
+      // thread is still at.
+      trees.size === 0 ? undefined : (r) => prelinkRank(trees.get(r.dist.name)),
     );
     phase("install", toInstall.length, installStart);
   }
@@ -421,6 +434,12 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
   }
   reportChangelog(ctx, toInstall.map(localChange), uninstalls.map(installedChange));
   reportYanked(ctx, resolution);
+}
+
+/** When to start the install of a wheel with `tree` linked ahead (see `installInOrder`). */
+function prelinkRank(tree: PrelinkedTree | undefined): number {
+  if (tree === undefined) return 0;
+  return tree.complete === true ? 1 : 2;
 }
 
 /** uv's warning for each chosen release that is yanked. */
