@@ -36,10 +36,29 @@ class ConnectTimeoutError extends Error {
 const MAX_CACHED_SESSIONS = 100;
 
 /**
+ * Starts the TCP connection (its DNS lookup first) to the origin of `opts`, for a TLS handshake
+ * to run over once its context is made: the first TLS context of a process costs tens of
+ * milliseconds of CPU, which the lookup and the connect then overlap instead of following. Its
+ * errors reach the TLS socket made over it, as those of a socket `tls.connect` opens itself.
+ */
+export function connectTcp(
+  opts: Pick<BuildConnector.Options, "hostname" | "port">,
+  options: Pick<SocketConnectorOptions, "lookup">,
+): Socket {
+  return netConnect({
+    host: opts.hostname,
+    port: Number(opts.port) || 443,
+    ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+  });
+}
+
+/**
  * A connector with undici's signature and behaviour (its `buildConnector`): TCP for `http:`, TLS
  * for `https:` with the server name from the host, TLS sessions kept per server for resumption,
  * ALPN, keep-alive, no Nagle, and a connect timeout. Written here so that a run whose index
- * speaks HTTP/2 (served by Node's own client) never loads undici at all.
+ * speaks HTTP/2 (served by Node's own client) never loads undici at all. A TLS connection starts
+ * with its TCP connection (see {@link connectTcp}); `httpSocket`, a socket connected or
+ * connecting already, is used instead.
  */
 export function socketConnector(options: SocketConnectorOptions): BuildConnector.connector {
   const timeout = options.timeout ?? 10_000;
@@ -54,19 +73,27 @@ export function socketConnector(options: SocketConnectorOptions): BuildConnector
       const servername =
         opts.servername || (isIP(host) === 0 && host !== "" ? host : undefined) || undefined;
       const sessionKey = servername ?? host;
-      // Node takes a stream's buffer size too, which its option types leave out.
+      // Before the context: `tls.connect` makes one when none is given.
+      const tcp = httpSocket ?? connectTcp(opts, options);
+      // Node takes a stream's buffer size too, which its option types leave out. `host` is what
+      // the certificate is checked against when there is no server name (an IP address).
       const tlsOptions: ConnectionOptions & { highWaterMark: number } = {
         host,
         port,
+        socket: tcp,
         ...(servername === undefined ? {} : { servername }),
         ...(options.secureContext === undefined ? {} : { secureContext: options.secureContext }),
-        ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
-        ...(httpSocket === undefined ? {} : { socket: httpSocket }),
         session: sessions.get(sessionKey),
         ALPNProtocols: options.allowH2 === true ? ["http/1.1", "h2"] : ["http/1.1"],
         highWaterMark: 16_384,
       };
-      const tls = tlsConnect(tlsOptions);
+      let tls: TLSSocket;
+      try {
+        tls = tlsConnect(tlsOptions);
+      } catch (error) {
+        if (httpSocket === undefined) tcp.destroy();
+        throw error;
+      }
       tls.on("session", (session: Buffer) => {
         sessions.delete(sessionKey);
         if (sessions.size >= MAX_CACHED_SESSIONS) {

@@ -7,7 +7,7 @@ import {
   type TLSSocket,
 } from "node:tls";
 import type { buildConnector as BuildConnector } from "undici";
-import { socketConnector } from "./socket-connector.ts";
+import { connectTcp, type SocketConnectorOptions, socketConnector } from "./socket-connector.ts";
 import { type AnchorRecord, type BundleIdentity, TlsAnchorStore } from "./tls-anchor-store.ts";
 import { derFingerprint, pemFingerprint, splitPemCertificates } from "./tls-bundle.ts";
 
@@ -20,8 +20,8 @@ export interface SecureContextEvent {
 
 /** Options of {@link TrustConnector}. */
 export interface TrustConnectorOptions {
-  /** Options every connection shares (timeout, DNS lookup). */
-  readonly connect: BuildConnector.BuildOptions;
+  /** Options every connection shares (timeout, DNS lookup, ALPN). */
+  readonly connect: SocketConnectorOptions;
   /** The trusted roots as PEM text; nothing is remembered across runs for these. */
   readonly ca?: string;
   /** A file of trusted roots (`SSL_CERT_FILE`), read on the first TLS connection. */
@@ -169,25 +169,44 @@ export class TrustConnector {
       this.#plainConnector()(opts, callback);
       return;
     }
+    // The TCP connection starts first, so that its DNS lookup and connect overlap reading the
+    // bundle and making the TLS context (the first of a process costs tens of ms of CPU).
+    const tcp = opts.httpSocket === undefined ? connectTcp(opts, this.#options.connect) : undefined;
+    const first = tcp === undefined ? opts : { ...opts, httpSocket: tcp };
+    try {
+      this.#connectOver(opts, first, callback);
+    } catch (error) {
+      tcp?.destroy();
+      throw error;
+    }
+  };
+
+  /** Connects `first` (`opts` over the TCP connection started for it), retrying as `opts`. */
+  #connectOver(
+    opts: BuildConnector.Options,
+    first: BuildConnector.Options,
+    callback: BuildConnector.Callback,
+  ): void {
     this.#bundle ??= this.#load();
     const bundle = this.#bundle;
     if (bundle === null) {
-      this.#plainConnector()(opts, callback);
+      this.#plainConnector()(first, callback);
       return;
     }
     const origin = `${opts.hostname}:${opts.port || "443"}`;
     const anchors = this.#anchorsConnector(bundle);
     // A socket handed in (a tunnel) is spent by a failed handshake, so it gets no second try.
     if (anchors === null || this.#needsBundle.has(origin) || opts.httpSocket !== undefined) {
-      this.#connectFull(bundle, origin, opts, callback);
+      this.#connectFull(bundle, origin, first, callback);
       return;
     }
-    anchors(opts, (error, socket) => {
+    anchors(first, (error, socket) => {
       if (error !== null) {
         if (!isVerifyError(error)) {
           callback(error, null);
           return;
         }
+        // A connection of its own: the first one is spent.
         this.#needsBundle.add(origin);
         this.#connectFull(bundle, origin, opts, callback);
         return;
@@ -195,7 +214,7 @@ export class TrustConnector {
       if (!bundle.origins.has(origin)) this.#learn(bundle, origin, socket as TLSSocket);
       callback(null, socket);
     });
-  };
+  }
 
   /** Resolves once what was learnt has been written (or failed to be). */
   flush(): Promise<void> {
