@@ -164,7 +164,7 @@ export async function downloadFile(
             distribution,
           )
         : await http.fetch(
-            { url, headers: { "accept-encoding": "identity" } },
+            { url, headers: { "accept-encoding": "identity" }, hedge: true },
             (res) => drain(res.body, target, options.expectedHashes, extra, distribution),
             options.signal,
           );

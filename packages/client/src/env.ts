@@ -9,6 +9,8 @@ export interface ClientEnvSettings {
   readonly noRetryDelay: boolean;
   /** `SSL_CERT_FILE`. */
   readonly sslCertFile?: string;
+  /** `UV_TS_HEDGE=0`: never send a second copy of a late file request (see `hedge.ts`). */
+  readonly noHedge: boolean;
 }
 
 const U64_MAX = 18_446_744_073_709_551_615n;
@@ -47,7 +49,11 @@ export function clientSettingsFromEnv(
     connectTimeoutMs?: number;
     noRetryDelay: boolean;
     sslCertFile?: string;
-  } = { noRetryDelay: env.UV_TEST_NO_HTTP_RETRY_DELAY !== undefined };
+    noHedge: boolean;
+  } = {
+    noRetryDelay: env.UV_TEST_NO_HTTP_RETRY_DELAY !== undefined,
+    noHedge: env.UV_TS_HEDGE === "0",
+  };
   const retries = read(env, "UV_HTTP_RETRIES");
   if (retries !== undefined) settings.retries = parseUnsigned("UV_HTTP_RETRIES", retries, U32_MAX);
   for (const name of ["UV_HTTP_TIMEOUT", "UV_REQUEST_TIMEOUT", "HTTP_TIMEOUT"]) {

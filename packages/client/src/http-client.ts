@@ -12,6 +12,7 @@ import {
   OfflineError,
   RetriesExhaustedError,
 } from "./errors.ts";
+import { DEFAULT_HEDGE_SETTINGS, HedgePolicy, type HedgeSettings, hedged } from "./hedge.ts";
 import { Http2Sessions, type ResponseBody } from "./http2-sessions.ts";
 import { Preconnector } from "./preconnect.ts";
 import { redactUrl, stripCredentials } from "./redact.ts";
@@ -31,6 +32,12 @@ export interface HttpRequest {
   readonly url: URL;
   readonly method?: "GET" | "HEAD";
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * A GET of a file that never changes (a wheel, its metadata, a range of it): when its answer
+   * is late compared with the run's others, a second copy may be sent, and the first answer is
+   * used (see `hedge.ts`).
+   */
+  readonly hedge?: boolean;
 }
 
 /** A response whose body has not been read yet. */
@@ -77,6 +84,8 @@ export interface HttpClientOptions {
    * connection (a TLS handshake) for a request sent in between.
    */
   readonly originConnections?: ReadonlyMap<string, number>;
+  /** When to send a second copy of a late `hedge` request; `false` never does. */
+  readonly hedge?: HedgeSettings | false;
 }
 
 const HTTP2_STREAM_WINDOW = 2 * 1024 * 1024;
@@ -109,6 +118,7 @@ export class HttpClient {
   readonly #trust: TrustConnector | undefined;
   readonly #preconnector: Preconnector;
   readonly #http2: Http2Sessions;
+  readonly #hedge: HedgePolicy | undefined;
 
   constructor(options: HttpClientOptions) {
     this.retries = options.retries;
@@ -117,6 +127,10 @@ export class HttpClient {
     this.#credentials = options.credentials;
     this.#retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
     this.#signal = this.#lifetime.signal;
+    this.#hedge =
+      options.hedge === false
+        ? undefined
+        : new HedgePolicy(options.hedge ?? DEFAULT_HEDGE_SETTINGS);
     // Every request in flight listens on this signal; dozens at once are expected, not a leak,
     // and Node's warning about more than 10 listeners would reach the user's terminal.
     setMaxListeners(0, this.#signal);
@@ -306,7 +320,16 @@ export class HttpClient {
       let retryable = false;
       let failure: unknown;
       try {
-        const res = await this.send(request, signal);
+        const hedge = request.hedge === true ? this.#hedge : undefined;
+        const res =
+          hedge === undefined
+            ? await this.send(request, signal)
+            : await hedged(
+                (copy) => this.send(request, copy),
+                hedge,
+                this.#combine(signal),
+                (late) => void late.body.dump().catch(() => undefined),
+              );
         if (res.status >= 400 || res.status < 200) {
           await res.body.dump().catch(() => undefined);
           failure = new HttpStatusError(res.status, redactUrl(res.url));

@@ -33,6 +33,13 @@ export {
   WheelMetadataError,
 } from "./errors.ts";
 export { readFlatIndex } from "./flat-index.ts";
+export {
+  DEFAULT_HEDGE_SETTINGS,
+  HedgeLostError,
+  HedgePolicy,
+  type HedgeSettings,
+  hedged,
+} from "./hedge.ts";
 export { type CacheControlDirectives, parseCacheControl } from "./http-cache/cache-control.ts";
 export {
   type BeforeRequest,

@@ -18,6 +18,7 @@ import {
   PackageNotFoundError,
 } from "./errors.ts";
 import { readFlatIndex } from "./flat-index.ts";
+import type { HedgeSettings } from "./hedge.ts";
 import {
   type CacheEntryKey,
   FileHttpCacheStore,
@@ -69,6 +70,11 @@ export interface RegistryClientOptions {
   readonly connectTimeoutMs?: number;
   /** Backoff before retry `n` (from 1); default exponential from 2 s to 30 s with jitter. */
   readonly retryDelayMs?: (retry: number) => number;
+  /**
+   * When to send a second copy of a late file request (`false`: never); default the client's
+   * settings, or never with `UV_TS_HEDGE=0`.
+   */
+  readonly hedge?: HedgeSettings | false;
   /** The `.netrc` file; `null` disables it; default `NETRC`, else `~/.netrc`. */
   readonly netrcPath?: string | null | undefined;
   /** Environment to read settings from; default `process.env`. */
@@ -291,6 +297,11 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     ...(fromEnv.sslCertFile === undefined ? {} : { caFile: fromEnv.sslCertFile }),
     ...(options.cacheDir === undefined ? {} : { tlsCacheDir: options.cacheDir }),
     originConnections: indexOrigins(locations),
+    ...(options.hedge !== undefined
+      ? { hedge: options.hedge }
+      : fromEnv.noHedge
+        ? { hedge: false as const }
+        : {}),
   });
   const store =
     options.cacheStore ??

@@ -367,7 +367,7 @@ export async function fetchWheelMetadata(
     return ctx.client.get(
       {
         ...base,
-        request: { url: metadataUrl },
+        request: { url: metadataUrl, hedge: true },
         read: async (res, previous) =>
           payloads.make((await readBody(res)).toString("utf8"), previous),
       },
@@ -395,7 +395,7 @@ export async function fetchWheelMetadata(
 
   const fetchRange = (start: number, end: number) =>
     http.fetch(
-      { url, headers: { ...identity, range: `bytes=${start}-${end - 1}` } },
+      { url, headers: { ...identity, range: `bytes=${start}-${end - 1}` }, hedge: true },
       async (res) => {
         const body = Buffer.from(await res.body.arrayBuffer());
         if (res.status === 200) return body.subarray(start, end);

@@ -108,11 +108,14 @@ describe("environment", () => {
       retries: 5,
       timeoutMs: 2000,
       noRetryDelay: false,
+      noHedge: false,
     });
     expect(clientSettingsFromEnv({ HTTP_TIMEOUT: "7", UV_TEST_NO_HTTP_RETRY_DELAY: "1" })).toEqual({
       timeoutMs: 7000,
       noRetryDelay: true,
+      noHedge: false,
     });
+    expect(clientSettingsFromEnv({ UV_TS_HEDGE: "0" }).noHedge).toBe(true);
     expect(() => clientSettingsFromEnv({ UV_HTTP_RETRIES: "foo" })).toThrow(
       "Failed to parse environment variable `UV_HTTP_RETRIES` with invalid value `foo`: invalid digit found in string",
     );

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   createRegistryClient,
+  DEFAULT_HEDGE_SETTINGS,
   EnvVarError,
   HashMismatchError,
   IndexLocations,
@@ -139,6 +140,42 @@ describe("downloads", () => {
     );
     expect(result).toEqual({ size: file.size, hashes: { sha256: file.sha256 } });
     expect(await readdir(join(dir, "wheels"))).toEqual([WHEEL]);
+  });
+
+  it("a_late_download_is_sent_again_and_the_first_answer_is_used", async () => {
+    // The first request gets no answer for longer than the test may take; its copy is answered.
+    index.server.setFault({
+      kind: "slow",
+      headersDelayMs: 25_000,
+      path: `/files/${WHEEL}`,
+      times: 1,
+    });
+    const from = index.server.requests.length;
+    const file = index.server.file(WHEEL);
+    const quick = { ...DEFAULT_HEDGE_SETTINGS, minDelayMs: 50 };
+    const started = performance.now();
+    const result = await client({ hedge: quick }).download(
+      { url: index.server.fileUrl(WHEEL), filename: WHEEL },
+      join(dir, "wheels", WHEEL),
+      { expectedHashes: { sha256: file.sha256 } },
+    );
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(result).toEqual({ size: file.size, hashes: { sha256: file.sha256 } });
+    expect(hits(`/files/${WHEEL}`, from)).toBe(2);
+    expect(await readdir(join(dir, "wheels"))).toEqual([WHEEL]);
+  });
+
+  it("without_hedging_a_late_download_is_waited_for", async () => {
+    index.server.setFault({ kind: "slow", headersDelayMs: 400, path: `/files/${WHEEL}`, times: 1 });
+    const from = index.server.requests.length;
+    const file = index.server.file(WHEEL);
+    const result = await client({ env: { UV_TS_HEDGE: "0" } }).download(
+      { url: index.server.fileUrl(WHEEL), filename: WHEEL },
+      join(dir, WHEEL),
+      { expectedHashes: { sha256: file.sha256 } },
+    );
+    expect(result.hashes.sha256).toBe(file.sha256);
+    expect(hits(`/files/${WHEEL}`, from)).toBe(1);
   });
 
   it("truncated_body_is_retried_from_the_start", async () => {
