@@ -265,9 +265,11 @@ function startTlsPrewarm() {
 
 /**
  * Whether to start {@link startTlsPrewarm}: a run that will connect over TLS with Node's root
- * certificates. With `SSL_CERT_FILE` the client trusts that file instead (or the few of its roots
- * an origin needs, remembered in the cache), so a context of Node's roots would go unused and
- * only take CPU from the run. `UV_TS_TLS_PREWARM=0` turns it off.
+ * certificates. Node parses its bundled roots on the first context of a process whatever the
+ * context trusts, so the thread would save the main thread that work with `SSL_CERT_FILE` too;
+ * but then the client's own context is small (the few roots an origin needs, remembered in the
+ * cache), and measured on two cores the thread's start-up costs more than it saves (warm trio
+ * sync 314 -> 344 ms). `UV_TS_TLS_PREWARM=0` turns it off.
  */
 function wantsTlsPrewarm(argv, env) {
   return env.UV_TS_TLS_PREWARM !== "0" && !env.SSL_CERT_FILE && expectsTls(argv, env);
