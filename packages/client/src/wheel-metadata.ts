@@ -381,7 +381,7 @@ export async function fetchWheelMetadata(
     ctx.client.get(
       {
         ...base,
-        request: { url, headers: identity },
+        request: { url, headers: identity, hedge: true },
         read: async (res, previous) =>
           payloads.make(
             await fromZip(bufferSource(await readBody(res)), filename, shown, defaultTail),
@@ -410,7 +410,7 @@ export async function fetchWheelMetadata(
     return await ctx.client.get(
       {
         ...base,
-        request: { url, headers: { ...identity, range: `bytes=-${tail}` } },
+        request: { url, headers: { ...identity, range: `bytes=-${tail}` }, hedge: true },
         read: async (res, previous) => {
           const body = Buffer.from(await res.body.arrayBuffer());
           if (res.status === 200) {

@@ -6,6 +6,7 @@ import { type IndexServer, startIndexServer, writeFindLinksDir } from "@uv-ts/te
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   createRegistryClient,
+  DEFAULT_HEDGE_SETTINGS,
   IndexLocations,
   IndexUrl,
   NoIndexError,
@@ -226,6 +227,28 @@ describe("wheel metadata", () => {
     const metadata = await c.wheelMetadata(file, BIG_WHEEL);
     expect(metadata.requiresDist.map(String)).toEqual(["dep-a>=1.0"]);
     expect(log(from)).toEqual([`GET /files/${BIG_WHEEL} [bytes=-16384] -> 206`]);
+    await c.close();
+  });
+
+  it("wheel_metadata_races_a_late_range_request_with_a_copy", async () => {
+    server.setFault({ kind: "noMetadata", path: `/files/${BIG_WHEEL}` });
+    // The first range request gets no answer for longer than the test may take.
+    server.setFault({
+      kind: "slow",
+      headersDelayMs: 25_000,
+      path: `/files/${BIG_WHEEL}`,
+      times: 1,
+    });
+    const file = await wheelFile("big-package", BIG_WHEEL);
+    const from = server.requests.length;
+    const c = client({ hedge: { ...DEFAULT_HEDGE_SETTINGS, minDelayMs: 50 } });
+    const metadata = await c.wheelMetadata(file, BIG_WHEEL);
+    expect(metadata.requiresDist.map(String)).toEqual(["dep-a>=1.0"]);
+    // Two copies: the first still unanswered (no status yet), the second answered.
+    expect(log(from)).toEqual([
+      `GET /files/${BIG_WHEEL} [bytes=-16384] -> undefined`,
+      `GET /files/${BIG_WHEEL} [bytes=-16384] -> 206`,
+    ]);
     await c.close();
   });
 
