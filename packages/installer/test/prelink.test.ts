@@ -603,23 +603,29 @@ describe("linking ahead, at the seal", () => {
     expect(existsSync(join(dst, "b"))).toBe(false);
   });
 
-  it("fixes_the_generated_files_a_tree_holds_that_the_install_writes_otherwise", async () => {
-    const [big] = (await wheels()) as [UnpackedWheel];
-    const options = { installer: "pip", requested: false } as const;
-    await install(join(root, "venv"), [big], { options });
+  /**
+   * `big` installed into `root/plain` with `options` (its files and RECORD: `expected`), then
+   * linked ahead, with uv's generated files, for an install into a new `root/venv`.
+   */
+  async function aheadOfAPlainInstall(big: UnpackedWheel, options?: InstallWheelOptions) {
+    await install(join(root, "venv"), [big], options === undefined ? {} : { options });
     const expected = snapshotTree(join(root, "venv"));
     renameSync(join(root, "venv"), join(root, "plain"));
-
-    const linkWorker = startWorker();
     const layout = fakeVenv(join(root, "venv"));
-    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink", {
+    const prelinker = new Prelinker(layout.scheme.purelib, startWorker(), "hardlink", {
       installer: "uv",
       requested: true,
     });
     const { pointer, archiveRoot, wheel } = cachedPointer(big);
     prelinker.addPointer("big", pointer, wheel.filename.toString(), 0, archiveRoot);
     await prelinker.settled();
-    const tree = prelinker.take("big")!;
+    return { expected, layout, prelinker, wheel, tree: prelinker.take("big")! };
+  }
+
+  it("fixes_the_generated_files_a_tree_holds_that_the_install_writes_otherwise", async () => {
+    const [big] = (await wheels()) as [UnpackedWheel];
+    const options = { installer: "pip", requested: false } as const;
+    const { expected, layout, prelinker, wheel, tree } = await aheadOfAPlainInstall(big, options);
     const distInfo = join(tree.dir, "big-1.0.0.dist-info");
     // Written ahead as told, which is not what this install writes.
     expect(readFileSync(join(distInfo, "INSTALLER"), "utf8")).toBe("uv");
@@ -637,20 +643,7 @@ describe("linking ahead, at the seal", () => {
 
   it("keeps_the_generated_files_a_tree_holds_with_the_install_s_content", async () => {
     const [big] = (await wheels()) as [UnpackedWheel];
-    await install(join(root, "venv"), [big]);
-    const expected = snapshotTree(join(root, "venv"));
-    renameSync(join(root, "venv"), join(root, "plain"));
-
-    const linkWorker = startWorker();
-    const layout = fakeVenv(join(root, "venv"));
-    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink", {
-      installer: "uv",
-      requested: true,
-    });
-    const { pointer, archiveRoot, wheel } = cachedPointer(big);
-    prelinker.addPointer("big", pointer, wheel.filename.toString(), 0, archiveRoot);
-    await prelinker.settled();
-    const tree = prelinker.take("big")!;
+    const { expected, layout, prelinker, wheel, tree } = await aheadOfAPlainInstall(big);
     const ahead = statSync(join(tree.dir, "big-1.0.0.dist-info", "INSTALLER")).ino;
     await installWheel(wheel.dir, wheel.filename, layout, {
       files: archiveFiles(wheel.dir),
