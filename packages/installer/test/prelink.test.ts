@@ -571,29 +571,23 @@ describe("linking ahead, at the seal", () => {
     const linkWorker = startWorker();
     const dst = join(root, "dst");
     mkdirSync(dst);
-    const a = cachedPointer(huge);
-    const b = cachedPointer(big);
     const cancelled: string[] = [];
-    const first = linkWorker.prelinkPointer(
-      "hardlink",
-      a.pointer,
-      huge.filename.toString(),
-      0,
-      a.archiveRoot,
-      join(dst, "a"),
-      [],
-      () => cancelled.push("a"),
-    );
-    const second = linkWorker.prelinkPointer(
-      "hardlink",
-      b.pointer,
-      big.filename.toString(),
-      0,
-      b.archiveRoot,
-      join(dst, "b"),
-      [],
-      () => cancelled.push("b"),
-    );
+    const ahead = (wheel: UnpackedWheel, name: string) => {
+      const { pointer, archiveRoot } = cachedPointer(wheel);
+      const filename = wheel.filename.toString();
+      return linkWorker.prelinkPointer(
+        "hardlink",
+        pointer,
+        filename,
+        0,
+        archiveRoot,
+        join(dst, name),
+        [],
+        () => cancelled.push(name),
+      );
+    };
+    const first = ahead(huge, "a");
+    const second = ahead(big, "b");
     untilStarted(join(dst, "a"));
     linkWorker.cancelOptional();
     // Known at once, not when the thread gets to it.
