@@ -20,6 +20,7 @@ import { defaultLinkMode, type LinkMode } from "@uv-ts/fs";
 import { type DirectUrl, serializeDirectUrl } from "@uv-ts/pypi-types";
 import { type EntryPoints, parseEntryPoints } from "./entry-points.ts";
 import { InstallIoError, InvalidWheelError } from "./install-error.ts";
+import { installerFiles } from "./installer-files.ts";
 import type { Layout } from "./layout.ts";
 import { type LinkWorker, LinkWorkerError } from "./link-worker.ts";
 import { Linker, tempId } from "./linker.ts";
@@ -336,12 +337,11 @@ export async function installWheel(
   const installer = "installer" in options ? options.installer : "uv";
   const generated: [file: string, content: string][] = [];
   if (installerMetadata) {
-    if (options.requested ?? true) generated.push(["REQUESTED", ""]);
+    generated.push(...installerFiles(installer, options.requested ?? true));
     if (options.directUrl !== undefined) {
       generated.push(["direct_url.json", serializeDirectUrl(options.directUrl)]);
     }
     if (options.cacheInfo !== undefined) generated.push(["uv_cache.json", options.cacheInfo]);
-    if (installer !== undefined) generated.push(["INSTALLER", installer]);
   }
 
   const finalDistInfo = join(sitePackages, distInfoName);

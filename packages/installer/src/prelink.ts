@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, unlinkSync } from "node:fs";
 import type { LinkMode } from "@uv-ts/fs";
+import { installerFiles } from "./installer-files.ts";
 import type { LinkWorker } from "./link-worker.ts";
 import { Linker, NODE_OPERATIONS, tempId } from "./linker.ts";
 import { listedDistInfoPrefix } from "./wheel-contents.ts";
@@ -101,6 +102,8 @@ interface Started {
   failed: boolean;
   /** Some of its work was cancelled for sure: it will never be complete. */
   cancelled: boolean;
+  /** Marks it {@link cancelled} (the link thread's cancel callback). */
+  readonly onCancel: () => void;
 }
 
 /** The parent directory of a clean relative path, `""` at the top. */
@@ -153,11 +156,7 @@ export class Prelinker {
     this.#root = `${sitePackages}/.uv-ts-prelink-${tempId()}`;
     this.#worker = worker;
     this.#requested = mode;
-    // In the install's order (see `installWheel`).
-    const files: [string, string][] = [];
-    if (generated.requested === true) files.push(["REQUESTED", ""]);
-    if (generated.installer !== undefined) files.push(["INSTALLER", generated.installer]);
-    this.#generated = files;
+    this.#generated = installerFiles(generated.installer, generated.requested === true);
     // Work ahead of need yields to the main thread (and to anything else that wants a core).
     worker.lowerPriority();
   }
@@ -181,9 +180,6 @@ export class Prelinker {
     const dir = `${this.#root}/${this.#next++}`;
     const mode = this.#mode!;
     const started = this.#start(name, dir);
-    const onCancel = () => {
-      started.cancelled = true;
-    };
     const chunks: Promise<boolean>[] = [];
     // The worker takes chunks in order: each makes the directories its files need that no
     // earlier chunk made, parents first ("" is the wheel's own directory, made first).
@@ -205,10 +201,12 @@ export class Prelinker {
       const local = () => {
         ok = !this.#sealed && this.#linkHere(mode, source, dir, rels);
       };
-      const linked = this.#worker.link(mode, source, dir, rels, dirs, at, local, onCancel).then(
-        () => ok,
-        () => false,
-      );
+      const linked = this.#worker
+        .link(mode, source, dir, rels, dirs, at, local, started.onCancel)
+        .then(
+          () => ok,
+          () => false,
+        );
       chunks.push(linked);
     }
     this.#track(
@@ -239,9 +237,6 @@ export class Prelinker {
     if (!this.#open(name) || !this.#ready(pointer)) return;
     const dir = `${this.#root}/${this.#next++}`;
     const started = this.#start(name, dir);
-    const onCancel = () => {
-      started.cancelled = true;
-    };
     this.#track(
       started,
       this.#worker
@@ -253,7 +248,7 @@ export class Prelinker {
           archiveRoot,
           dir,
           this.#generated,
-          onCancel,
+          started.onCancel,
         )
         .then(
           (prelink) => prelink,
@@ -326,6 +321,9 @@ export class Prelinker {
       complete: false,
       failed: false,
       cancelled: false,
+      onCancel: () => {
+        started.cancelled = true;
+      },
     };
     this.#trees.set(name, started);
     return started;
