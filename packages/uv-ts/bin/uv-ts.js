@@ -13,7 +13,10 @@
 // (`<file>.v8-cache`): Node 20 keeps no compile cache of its own, and compiling the code a command
 // needs is a large part of a short run. A cache is written at exit when a run found none for a
 // file (or V8 rejected it), after the functions the run used were compiled, so that later runs
-// skip compiling those too. `UV_TS_CODE_CACHE=0` turns the cache off (reading and writing).
+// skip compiling those too. A run that fails often stops early (a missing environment, a bad
+// argument), having compiled little: its cache is marked provisional, and the next run that
+// succeeds writes a full one in its place. `UV_TS_CODE_CACHE=0` turns the cache off (reading and
+// writing).
 //
 // Stack traces (`-v`) point into the pack or module files; with `--enable-source-maps` (in
 // NODE_OPTIONS) Node maps them to the TypeScript sources, and modules then load from their own
@@ -30,11 +33,14 @@ const vm = require("node:vm");
 
 /** The first line of a cache file, before the key of the source it was made from. */
 const CACHE_MAGIC = "uv-ts-code-cache-v1";
+/** Ends the first line of a cache written by a failed run (see {@link readCodeCache}). */
+const PROVISIONAL = " provisional";
 
 /**
  * Reads the V8 code cache at `file` when it was made from the source `key` names, else returns
  * `undefined`. The key matters: V8 checks only a source's length, so a cache of an older bundle
- * with the same length would otherwise run the old code.
+ * with the same length would otherwise run the old code. `provisional`: written by a run that
+ * failed, to be replaced by the next run that succeeds.
  */
 function readCodeCache(file, key) {
   let data;
@@ -44,15 +50,18 @@ function readCodeCache(file, key) {
     return undefined;
   }
   const end = data.indexOf(10);
-  if (end < 0 || data.toString("latin1", 0, end) !== key) return undefined;
-  return data.subarray(end + 1);
+  if (end < 0) return undefined;
+  const line = data.toString("latin1", 0, end);
+  const provisional = line === `${key}${PROVISIONAL}`;
+  if (line !== key && !provisional) return undefined;
+  return { data: data.subarray(end + 1), provisional };
 }
 
 /**
  * Writes `script`'s code cache to `file` (atomically: concurrent runs race to write the same
  * cache). A directory that cannot be written (a read-only install) costs one failed open.
  */
-function writeCodeCache(file, key, script) {
+function writeCodeCache(file, key, script, provisional) {
   const temp = `${file}.${process.pid}.tmp`;
   let fd;
   try {
@@ -61,7 +70,7 @@ function writeCodeCache(file, key, script) {
     return;
   }
   try {
-    fs.writeSync(fd, `${key}\n`, null, "latin1");
+    fs.writeSync(fd, `${key}${provisional ? PROVISIONAL : ""}\n`, null, "latin1");
     fs.writeSync(fd, script.createCachedData());
     fs.closeSync(fd);
     fd = undefined;
@@ -109,8 +118,9 @@ function joinId(dir, id) {
  * its exports; relative `require()`s inside it load more modules the same way, others go to Node's
  * `require` (built-in modules). A module's pack (`<module>.pack`, when there is one) is read in
  * its place: it defines the module and the chunks it imports, which then need no file of their
- * own. `saveCodeCache()` writes the code caches that were missing or stale (`unsavedCaches`
- * counts them); call it once the run is over.
+ * own. `saveCodeCache(exitCode)` writes the code caches that were missing or stale, and once the
+ * run succeeded, those a failed run left (`unsavedCaches` counts them); call it once the run is
+ * over.
  */
 function createLoader({ codeCache = true } = {}) {
   const modules = new Map();
@@ -141,10 +151,12 @@ function createLoader({ codeCache = true } = {}) {
     }
     if (!packs) return compileWithSourceMap(file, source);
     const cacheFile = `${file}.v8-cache`;
-    const cachedData = codeCache ? readCodeCache(cacheFile, key) : undefined;
-    const script = new vm.Script(source, { filename: file, cachedData });
-    if (codeCache && (cachedData === undefined || script.cachedDataRejected === true)) {
-      unsaved.push({ cacheFile, key, script });
+    const cached = codeCache ? readCodeCache(cacheFile, key) : undefined;
+    const script = new vm.Script(source, { filename: file, cachedData: cached?.data });
+    if (codeCache && (cached === undefined || script.cachedDataRejected === true)) {
+      unsaved.push({ cacheFile, key, script, replacesProvisional: false });
+    } else if (codeCache && cached.provisional) {
+      unsaved.push({ cacheFile, key, script, replacesProvisional: true });
     }
     return script.runInThisContext();
   }
@@ -186,9 +198,12 @@ function createLoader({ codeCache = true } = {}) {
     return module.exports;
   }
 
-  function saveCodeCache() {
-    for (const { cacheFile, key, script } of unsaved.splice(0)) {
-      writeCodeCache(cacheFile, key, script);
+  function saveCodeCache(exitCode = 0) {
+    const failed = exitCode !== 0;
+    for (const { cacheFile, key, script, replacesProvisional } of unsaved.splice(0)) {
+      // Another failed run: the provisional cache it used is as good as what it would write.
+      if (replacesProvisional && failed) continue;
+      writeCodeCache(cacheFile, key, script, failed);
     }
   }
 

@@ -21,7 +21,7 @@ const BIN_DIR = fileURLToPath(new URL("../bin/", import.meta.url));
 
 interface Loader {
   load(file: string): Record<string, unknown>;
-  saveCodeCache(): void;
+  saveCodeCache(exitCode?: number): void;
   readonly unsavedCaches: number;
 }
 
@@ -123,6 +123,34 @@ describe("createLoader", () => {
     expect((second.load(file).answer as () => number)()).toBe(42);
     // Accepted: nothing to write again.
     expect(second.unsavedCaches).toBe(0);
+  });
+
+  it("replaces the cache of a failed run with that of the next run that succeeds", () => {
+    // A failed run often stops early, having compiled little of what later runs need.
+    const file = join(dir, "m.cjs");
+    writeFileSync(file, moduleText("exports.answer = () => 42;"));
+    const header = () => readFileSync(`${file}.v8-cache`, "latin1").split("\n", 1)[0];
+    const failed = createLoader();
+    failed.load(file);
+    failed.saveCodeCache(2);
+    expect(header()).toMatch(/ provisional$/);
+
+    // Another failure keeps it as it is; its code is used all the same.
+    const again = createLoader();
+    expect((again.load(file).answer as () => number)()).toBe(42);
+    expect(again.unsavedCaches).toBe(1);
+    const before = readFileSync(`${file}.v8-cache`);
+    again.saveCodeCache(1);
+    expect(readFileSync(`${file}.v8-cache`).equals(before)).toBe(true);
+
+    const succeeded = createLoader();
+    expect((succeeded.load(file).answer as () => number)()).toBe(42);
+    succeeded.saveCodeCache(0);
+    expect(header()).not.toMatch(/provisional/);
+    expect(header()).toMatch(/^uv-ts-code-cache-v1 v\d+/);
+    const later = createLoader();
+    later.load(file);
+    expect(later.unsavedCaches).toBe(0);
   });
 
   it("ignores the cache of a different source of the same length", () => {
@@ -271,6 +299,18 @@ describe("the bin", () => {
     expect(result.stdout).toBe("pool 16\n");
     expect(result.status).toBe(0);
     expect(existsSync(join(dir, "dist", "uv-ts.cjs.v8-cache"))).toBe(true);
+  });
+
+  it("marks the code cache of a run that exits with an error as provisional", () => {
+    const bin = install(
+      moduleText("exports.runFromProcess = () => { if (process.env.FAIL) process.exitCode = 2; };"),
+    );
+    const header = () =>
+      readFileSync(join(dir, "dist", "uv-ts.cjs.v8-cache"), "latin1").split("\n", 1)[0];
+    expect(runBin(bin, [], { FAIL: "1" }).status).toBe(2);
+    expect(header()).toMatch(/ provisional$/);
+    expect(runBin(bin).status).toBe(0);
+    expect(header()).not.toMatch(/provisional/);
   });
 
   it("writes no code cache with UV_TS_CODE_CACHE=0", () => {
