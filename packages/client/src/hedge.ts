@@ -6,9 +6,9 @@
  * that downloads dozens of files then waits for that one. A second copy of the request is
  * usually answered at once.
  *
- * Only requests that are safe to repeat are hedged (GETs of files that never change), at most
- * once each, and only a bounded share of a run's requests, so a slow server is not sent twice
- * the load.
+ * Only requests that are safe to repeat are hedged (GETs of files that never change, and of
+ * index pages, where either copy's answer is a page the index served), at most once each, and
+ * only a bounded share of a run's requests, so a slow server is not sent twice the load.
  */
 
 /** How late is late, and how much hedging a run may do (see {@link HedgePolicy}). */

@@ -359,6 +359,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     request: {
       url: projectPageUrl(index.url, name),
       headers: { accept: SIMPLE_ACCEPT, "accept-encoding": "gzip, deflate" },
+      // A page may change between two copies, but either answer is a page the index served.
+      hedge: true,
     },
     key: {
       bucket: "simple",

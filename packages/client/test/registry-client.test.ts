@@ -76,6 +76,26 @@ describe("simple api", () => {
     await c.close();
   });
 
+  it("simple_races_a_late_page_request_with_a_copy", async () => {
+    // The first page request gets no answer for longer than the test may take.
+    server.setFault({
+      kind: "slow",
+      headersDelayMs: 25_000,
+      path: "/simple/basic-package/",
+      times: 1,
+    });
+    const from = server.requests.length;
+    const c = client({ hedge: { ...DEFAULT_HEDGE_SETTINGS, minDelayMs: 50 } });
+    const [page] = await c.simple("basic-package");
+    expect(page?.versions).toEqual(["0.1.0", "0.5.0", "1.0.0", "2.0.0a1"]);
+    // Two copies: the first still unanswered (no status yet), the second answered.
+    expect(log(from)).toEqual([
+      "GET /simple/basic-package/ -> undefined",
+      "GET /simple/basic-package/ -> 200",
+    ]);
+    await c.close();
+  });
+
   it("simple_falls_back_to_html_when_the_server_only_serves_html", async () => {
     const proxy = await startHtmlOnlyProxy(server.url);
     try {
