@@ -30,6 +30,7 @@ import type { Index, IndexFormat } from "./index-locations.ts";
 import { IndexLocations } from "./index-locations.ts";
 import type { IndexUrl } from "./index-url.ts";
 import { createLimiter } from "./limiter.ts";
+import { filePrefetchPlanStore, type PrefetchPlanStore } from "./prefetch-plans.ts";
 import { stripCredentials } from "./redact.ts";
 import {
   decodeSimplePage,
@@ -142,6 +143,11 @@ export interface WheelFileRef {
 export interface RegistryClient {
   readonly indexes: IndexLocations;
   readonly capabilities: IndexCapabilities;
+  /**
+   * Where resolutions leave the requests they made for the next run with the same inputs
+   * (absent without a cache directory).
+   */
+  readonly prefetchPlans?: PrefetchPlanStore;
   /**
    * The package's pages from the indexes, following the index strategy: under `first-index`
    * at most one entry. `index` restricts the search to one index (a pinned source). Throws
@@ -453,6 +459,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   return {
     indexes: locations,
     capabilities: { unauthorized, forbidden, noRangeRequests },
+    ...(options.cacheDir === undefined
+      ? {}
+      : { prefetchPlans: filePrefetchPlanStore(options.cacheDir, locations, strategy) }),
 
     async simple(rawName, simpleOptions = {}) {
       const name = parsePackageName(rawName);

@@ -1,3 +1,4 @@
+import type { IndexUrl } from "@uv-ts/client";
 import {
   createLimiter,
   type Limiter,
@@ -10,11 +11,23 @@ import {
 import type { PackageName } from "@uv-ts/normalize";
 import type { ResolutionMetadata } from "@uv-ts/pypi-types";
 import { SourceBuildUnsupportedError } from "./errors.ts";
+import type { PlannedWheel, PrefetchPlan } from "./prefetch-plan.ts";
 import type { UnavailablePackage } from "./unavailable.ts";
 import { type CompatibleDist, type FileFilter, VersionMap } from "./version-map.ts";
 
-/** The part of the registry client the resolver uses. */
-export type ResolverClient = Pick<RegistryClient, "simple" | "findLinks" | "wheelMetadata">;
+/**
+ * The part of the registry client the resolver uses; its plan store, when it has one, keeps what
+ * a resolution requested for the next run with the same inputs.
+ */
+export type ResolverClient = Pick<RegistryClient, "simple" | "findLinks" | "wheelMetadata"> &
+  Partial<Pick<RegistryClient, "prefetchPlans">>;
+
+/** A wheel metadata request a plan sent ahead, for the resolver to take over. */
+interface PlannedRequest {
+  readonly wheel: PlannedWheel;
+  readonly index: IndexUrl;
+  readonly metadata: Promise<ResolutionMetadata>;
+}
 
 /**
  * Produces the metadata of a source distribution (by building it, or reading static metadata).
@@ -44,6 +57,12 @@ export class MetadataIndex {
   readonly #versions = new Map<PackageName, Promise<VersionsResponse>>();
   readonly #versionsDone = new Map<PackageName, VersionsResponse>();
   readonly #metadata = new Map<string, Promise<ResolutionMetadata>>();
+  /** Wheel metadata requested ahead by a plan, by URL, until the resolver asks for it. */
+  readonly #planned = new Map<string, PlannedRequest>();
+  /** The packages whose versions the resolver asked for (not a plan), in order. */
+  readonly #askedNames = new Set<PackageName>();
+  /** The registry wheels whose metadata the resolver asked for (not a plan), by URL. */
+  readonly #askedWheels = new Map<string, Extract<CompatibleDist, { kind: "wheel" }>>();
   readonly #storedVersions = new Map<PackageName, Promise<VersionsResponse | undefined>>();
   /**
    * Version maps by the version list of the page they read: a fetched page found unchanged is
@@ -72,9 +91,14 @@ export class MetadataIndex {
 
   /** The versions of `name` (fetched once per run). */
   versions(name: PackageName): Promise<VersionsResponse> {
+    this.#askedNames.add(name);
+    return this.#startVersions(name, true);
+  }
+
+  #startVersions(name: PackageName, limited: boolean): Promise<VersionsResponse> {
     let pending = this.#versions.get(name);
     if (pending === undefined) {
-      pending = this.#fetchVersions(name).then((response) => {
+      pending = this.#fetchVersions(name, limited).then((response) => {
         this.#versionsDone.set(name, response);
         return response;
       });
@@ -95,12 +119,14 @@ export class MetadataIndex {
     return this.#versions.has(name);
   }
 
-  async #fetchVersions(name: PackageName): Promise<VersionsResponse> {
+  async #fetchVersions(name: PackageName, limited: boolean): Promise<VersionsResponse> {
     const filter = this.#filter(name);
     let pages: SimpleMetadata[] = [];
     let missing: UnavailablePackage | undefined;
     try {
-      pages = await this.#limit(() => this.#client.simple(name));
+      pages = await (limited
+        ? this.#limit(() => this.#client.simple(name))
+        : this.#client.simple(name));
     } catch (error) {
       if (error instanceof PackageNotFoundError) missing = "not-found";
       else if (error instanceof NoIndexError) missing = "no-index";
@@ -161,13 +187,89 @@ export class MetadataIndex {
   /** The metadata of a distribution (fetched once per run). */
   metadata(dist: CompatibleDist): Promise<ResolutionMetadata> {
     const key = dist.kind === "wheel" ? dist.wheel.file.url : dist.sdist.file.url;
+    if (dist.kind === "wheel") this.#askedWheels.set(key, dist);
     let pending = this.#metadata.get(key);
     if (pending === undefined) {
-      pending = this.#fetchMetadata(dist);
+      pending = this.#plannedMetadata(dist) ?? this.#fetchMetadata(dist);
       pending.catch(() => {});
       this.#metadata.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * Sends a plan's requests at once: the wheel metadata (whose cache entries are small, quick to
+   * read before sending), then the pages, each through the client's own limits (pages and files
+   * have one each) rather than this index's, which would hold most of them back behind the
+   * first. The resolver takes the answers over when it asks for the same page, or for the
+   * metadata of the same file from the same index; anything else a plan requested is only lost
+   * time on the network. `indexFor` finds the index a planned wheel was listed by.
+   */
+  async prefetchPlan(
+    plan: PrefetchPlan,
+    indexFor: (href: string) => IndexUrl | undefined,
+  ): Promise<void> {
+    // All in one go: a turn of the event loop between them would let the answers of the first
+    // ones be read before the last ones are sent.
+    for (const wheel of plan.wheels) {
+      if (this.#metadata.has(wheel.url) || this.#planned.has(wheel.url)) continue;
+      const index = indexFor(wheel.index);
+      if (index === undefined) continue;
+      let metadata: Promise<ResolutionMetadata>;
+      try {
+        metadata = this.#client.wheelMetadata(
+          { url: wheel.url, coreMetadata: wheel.coreMetadata },
+          wheel.filename,
+          { index },
+        );
+      } catch {
+        // A name that does not parse as a wheel's: nothing to send.
+        continue;
+      }
+      // Never awaited unless the resolver takes it over: its failure then resurfaces there.
+      metadata.catch(() => {});
+      this.#planned.set(wheel.url, { wheel, index, metadata });
+    }
+    for (const name of plan.pages) void this.#startVersions(name as PackageName, false);
+    // Then one turn, in which the connections' handshakes can go on, before the solver starts.
+    await new Promise((r) => setImmediate(r));
+  }
+
+  /**
+   * The planned request for `dist`, when the plan asked for exactly what this request would
+   * (the same file, flag and index): its answer is then this request's.
+   */
+  #plannedMetadata(dist: CompatibleDist): Promise<ResolutionMetadata> | undefined {
+    if (dist.kind !== "wheel") return undefined;
+    const { wheel } = dist;
+    const planned = this.#planned.get(wheel.file.url);
+    if (planned === undefined) return undefined;
+    this.#planned.delete(wheel.file.url);
+    const coreMetadata = wheel.file.coreMetadata !== undefined && wheel.file.coreMetadata !== false;
+    if (
+      planned.wheel.filename !== wheel.file.filename ||
+      planned.wheel.coreMetadata !== coreMetadata ||
+      !planned.index.equals(wheel.index)
+    ) {
+      return undefined;
+    }
+    return planned.metadata;
+  }
+
+  /** What the resolver itself requested so far, as a plan for the next run. */
+  plan(): PrefetchPlan {
+    const wheels: PlannedWheel[] = [];
+    for (const [url, { wheel }] of this.#askedWheels) {
+      // Credentials are never written down; such files are left to the resolver's own requests.
+      if (url.includes("@") && hasCredentials(url)) continue;
+      wheels.push({
+        url,
+        filename: wheel.file.filename,
+        index: bareIndex(wheel.index),
+        coreMetadata: wheel.file.coreMetadata !== undefined && wheel.file.coreMetadata !== false,
+      });
+    }
+    return { pages: [...this.#askedNames], wheels };
   }
 
   /**
@@ -207,4 +309,19 @@ export class MetadataIndex {
     }
     return this.#limit(() => build(dist));
   }
+}
+
+/** Whether a URL carries a user name or password. */
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== "" || parsed.password !== "";
+  } catch {
+    return true;
+  }
+}
+
+/** An index's URL without credentials and trailing slashes, as plans name it. */
+function bareIndex(url: IndexUrl): string {
+  return url.withoutCredentials().href.replace(/\/+$/, "");
 }

@@ -37,6 +37,14 @@ import {
   TARGET_PYTHON,
 } from "./package.ts";
 import type { Preference } from "./preferences.ts";
+import {
+  type PrefetchPlan,
+  type PrefetchPlanStore,
+  parsePlan,
+  planDocument,
+  planKey,
+  samePlan,
+} from "./prefetch-plan.ts";
 import { Priorities } from "./priorities.ts";
 import type { PythonRequirement } from "./python-requirement.ts";
 import { Resolution, type ResolvedPackage } from "./resolution.ts";
@@ -255,6 +263,55 @@ class PythonResolver {
   }
 
   async run(): Promise<Resolution> {
+    const plans = await this.#startPlan();
+    const resolution = await this.#solve();
+    if (plans !== undefined) await this.#savePlan(plans);
+    return resolution;
+  }
+
+  /**
+   * Sends the requests the last resolution with the same inputs made, before the solver starts
+   * (see {@link PrefetchPlan}). Plans are read through the cache-only client: offline there is
+   * none, and nothing to send ahead either.
+   */
+  async #startPlan(): Promise<
+    | { readonly store: PrefetchPlanStore; readonly key: string; readonly plan?: PrefetchPlan }
+    | undefined
+  > {
+    const store = this.#request.cachedClient?.prefetchPlans;
+    if (store === undefined) return undefined;
+    const { target, manifest, sourceMetadata } = this.#request;
+    const key = planKey({
+      manifest,
+      options: this.#options,
+      markerEnv: target.markerEnv,
+      tags: target.tags,
+      python: target.python,
+      sourceBuilds: sourceMetadata !== undefined,
+    });
+    const plan = parsePlan(store.read(key));
+    if (plan === undefined) return { store, key };
+    // The solver starts once every planned request is out: its own start would hold them back.
+    await this.#index.prefetchPlan(plan, (href) => store.indexFor(href));
+    return { store, key, plan };
+  }
+
+  /** Keeps this run's requests for the next one, unless they are the plan it read. */
+  async #savePlan(plans: {
+    readonly store: PrefetchPlanStore;
+    readonly key: string;
+    readonly plan?: PrefetchPlan;
+  }): Promise<void> {
+    const plan = this.#index.plan();
+    if (plans.plan !== undefined && samePlan(plans.plan, plan)) return;
+    try {
+      await plans.store.write(plans.key, planDocument(plan));
+    } catch {
+      // A plan only saves time; a cache that cannot take one costs the next run that time.
+    }
+  }
+
+  async #solve(): Promise<Resolution> {
     const state = this.#state;
     const signal = this.#request.signal;
     this.#next = state.root;
