@@ -109,7 +109,7 @@ export class IndexLocations {
     if (def !== undefined && def.explicit !== true) all.push(def);
     const seen = new Set<string>();
     return all.filter((index) => {
-      const key = index.url.withoutCredentials().href.replace(/\/+$/, "");
+      const key = index.url.bareHref();
       if (seen.has(key)) return false;
       seen.add(key);
       return true;

@@ -76,6 +76,14 @@ export class IndexUrl {
     return stripCredentials(this.#url);
   }
 
+  /**
+   * The URL without credentials or trailing slashes: what tells two indexes apart (cache keys,
+   * comparisons, the indexes a plan names).
+   */
+  bareHref(): string {
+    return this.withoutCredentials().href.replace(/\/+$/, "");
+  }
+
   /** Whether the URL carries a username or password. */
   get hasCredentials(): boolean {
     return this.#url.username !== "" || this.#url.password !== "";
@@ -88,9 +96,7 @@ export class IndexUrl {
 
   /** Whether both point at the same place, ignoring credentials and a trailing slash. */
   equals(other: IndexUrl): boolean {
-    const a = this.withoutCredentials().href.replace(/\/+$/, "");
-    const b = other.withoutCredentials().href.replace(/\/+$/, "");
-    return a === b;
+    return this.bareHref() === other.bareHref();
   }
 
   /** The redacted URL. */

@@ -25,10 +25,6 @@ export interface PrefetchPlanStore {
 /** Where the plans live inside the cache: with the pages they list, so cleaning drops them. */
 const PLAN_DIR = "plans";
 
-function bare(url: IndexUrl): string {
-  return url.withoutCredentials().href.replace(/\/+$/, "");
-}
-
 /**
  * What the index configuration contributes to a plan's identity: the same inputs against other
  * indexes (or another strategy) make other requests.
@@ -36,7 +32,7 @@ function bare(url: IndexUrl): string {
 function locationsScope(locations: IndexLocations, strategy: IndexStrategy): string {
   const describe = (index: ReturnType<IndexLocations["knownIndexes"]>[number]) =>
     JSON.stringify([
-      bare(index.url),
+      index.url.bareHref(),
       index.format ?? "simple",
       index.default === true,
       index.explicit === true,
@@ -80,7 +76,7 @@ export function filePrefetchPlanStore(
     },
     indexFor(href) {
       for (const index of [...locations.fetchIndexes(), ...locations.flatIndexes()]) {
-        if (bare(index.url) === href) return index.url;
+        if (index.url.bareHref() === href) return index.url;
       }
       return undefined;
     },

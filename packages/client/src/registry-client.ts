@@ -218,10 +218,6 @@ function indexOrigins(locations: IndexLocations): Map<string, number> {
   return origins;
 }
 
-function indexKey(url: IndexUrl): string {
-  return url.withoutCredentials().href.replace(/\/+$/, "");
-}
-
 function statusOf(error: unknown): number | undefined {
   return error instanceof FetchError && error.cause instanceof HttpStatusError
     ? error.cause.status
@@ -330,7 +326,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   const indexDigest = (url: IndexUrl): string => {
     let digest = indexDigests.get(url);
     if (digest === undefined) {
-      digest = urlDigest(indexKey(url));
+      digest = urlDigest(url.bareHref());
       indexDigests.set(url, digest);
     }
     return digest;
@@ -344,7 +340,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   };
 
   const flatFiles = (index: IndexUrl): Promise<SimpleFile[]> => {
-    const key = indexKey(index);
+    const key = index.bareHref();
     let files = flatMemo.get(key);
     if (files === undefined) {
       files = readFlatIndex(index, cached, { refresh: refreshFor(undefined) });
@@ -431,8 +427,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       if (status === 404) return { kind: "not-found" };
       if (index.ignoreErrorCodes?.includes(status) === true) return { kind: "not-found" };
       if (ignoreAuth && AUTH_STATUSES.includes(status)) return { kind: "not-found" };
-      if (status === 401) unauthorized.add(indexKey(index.url));
-      if (status === 403) forbidden.add(indexKey(index.url));
+      if (status === 401) unauthorized.add(index.url.bareHref());
+      if (status === 403) forbidden.add(index.url.bareHref());
       if (status === 401 || status === 403) return { kind: "status-failure", status };
       throw error;
     }
@@ -442,7 +438,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     if (http.offline) return new OfflineError(name);
     const hints: string[] = [];
     for (const index of searched) {
-      const key = indexKey(index.url);
+      const key = index.url.bareHref();
       if (unauthorized.has(key)) {
         hints.push(
           `An index URL (${redactedBare(index.url)}) could not be queried due to a lack of valid authentication credentials (401 Unauthorized)`,
@@ -506,7 +502,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       const index = metadataOptions.index;
       const fileUrl = stripCredentials(file.url);
       fileUrl.hash = "";
-      const capabilityKey = index === undefined ? fileUrl.origin : indexKey(index);
+      const capabilityKey = index === undefined ? fileUrl.origin : index.bareHref();
       const shard = index === undefined ? ["url", urlDigest(fileUrl.href)] : [indexDigest(index)];
       const config = index === undefined ? undefined : locations.indexFor(index);
       return limit(() =>

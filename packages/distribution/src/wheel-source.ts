@@ -43,11 +43,7 @@ function withoutFragment(url: string): string {
  * {@link wheelPointerPath}); it exists once any of them was unpacked.
  */
 export function registryWheelsDir(cache: Cache, index: IndexUrl, name: PackageName): string {
-  return cache.entry(
-    "wheels",
-    urlDigest(index.withoutCredentials().href.replace(/\/+$/, "")),
-    name,
-  );
+  return cache.entry("wheels", urlDigest(index.bareHref()), name);
 }
 
 /**

@@ -265,7 +265,7 @@ export class MetadataIndex {
       wheels.push({
         url,
         filename: wheel.file.filename,
-        index: bareIndex(wheel.index),
+        index: wheel.index.bareHref(),
         coreMetadata: wheel.file.coreMetadata !== undefined && wheel.file.coreMetadata !== false,
       });
     }
@@ -319,9 +319,4 @@ function hasCredentials(url: string): boolean {
   } catch {
     return true;
   }
-}
-
-/** An index's URL without credentials and trailing slashes, as plans name it. */
-function bareIndex(url: IndexUrl): string {
-  return url.withoutCredentials().href.replace(/\/+$/, "");
 }
