@@ -1,8 +1,7 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { hasFeature } from "@uv-ts/test-kit";
-import { describe, expect, it } from "vitest";
+import { hasFeature, ScratchDirs } from "@uv-ts/test-kit";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   type DiscoveryOptions,
   discoverVersionFile,
@@ -12,11 +11,14 @@ import {
 } from "../src/index.ts";
 
 const ROOT = "/root/.pyenv/versions";
+const scratch = new ScratchDirs("uv-ts-discovery-");
+afterAll(() => scratch.removeAll());
+
 const PY = { "3.11": `${ROOT}/3.11.7/bin/python3.11`, "3.12": `${ROOT}/3.12.1/bin/python3.12` };
 
 /** A temp root with one search-path directory per interpreter, as uv's test harness makes. */
 function setup(versions: (keyof typeof PY)[]) {
-  const root = mkdtempSync(join(tmpdir(), "uv-ts-discovery-"));
+  const root = scratch.make();
   const dirs = versions.map((v) => {
     const dir = join(root, "python", v);
     mkdirSync(dir, { recursive: true });
@@ -122,7 +124,7 @@ describe.skipIf(!hasFeature("python"))("findPythonInstallation", () => {
 
 describe("discoverVersionFile", () => {
   it("finds_the_nearest_file_and_skips_comments_and_executable_names", async () => {
-    const root = mkdtempSync(join(tmpdir(), "uv-ts-version-file-"));
+    const root = scratch.make("uv-ts-version-file-");
     const nested = join(root, "a", "b");
     mkdirSync(nested, { recursive: true });
     writeFileSync(join(root, ".python-version"), "# pinned\n\n3.12\nnot-a-python\n");

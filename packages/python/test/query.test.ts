@@ -1,18 +1,13 @@
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { hasFeature } from "@uv-ts/test-kit";
-import { describe, expect, it } from "vitest";
+import { hasFeature, ScratchDirs } from "@uv-ts/test-kit";
+import { afterAll, describe, expect, it } from "vitest";
 import { InterpreterQueryError, interpreterCachePath, queryInterpreter } from "../src/index.ts";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3.12";
+
+const scratch = new ScratchDirs("uv-ts-query-");
+afterAll(() => scratch.removeAll());
 
 /**
  * A stand-in interpreter: a shell script that answers the query with fixed facts (naming itself
@@ -71,7 +66,7 @@ function fakeInterpreter(dir: string, version = "3.12.4"): { path: string; runs:
 
 describe("queryInterpreter", () => {
   it("caches_the_answer_and_does_not_run_python_again", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "uv-ts-query-"));
+    const dir = scratch.make();
     const cacheDir = join(dir, "cache");
     const fake = fakeInterpreter(dir);
     const first = await queryInterpreter(fake.path, { cwd: dir, cacheDir });
@@ -87,7 +82,7 @@ describe("queryInterpreter", () => {
   });
 
   it("queries_again_when_the_executable_changes", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "uv-ts-query-"));
+    const dir = scratch.make();
     const cacheDir = join(dir, "cache");
     const fake = fakeInterpreter(dir);
     await queryInterpreter(fake.path, { cwd: dir, cacheDir });
@@ -97,7 +92,7 @@ describe("queryInterpreter", () => {
   });
 
   it("ignores_a_corrupt_cache_entry", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "uv-ts-query-"));
+    const dir = scratch.make();
     const cacheDir = join(dir, "cache");
     const fake = fakeInterpreter(dir);
     await queryInterpreter(fake.path, { cwd: dir, cacheDir });
@@ -108,7 +103,7 @@ describe("queryInterpreter", () => {
   });
 
   it("does_not_cache_a_shim_that_runs_another_interpreter", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "uv-ts-query-"));
+    const dir = scratch.make();
     const inner = join(dir, "inner");
     mkdirSync(inner);
     const fake = fakeInterpreter(inner);
@@ -122,7 +117,7 @@ describe("queryInterpreter", () => {
   });
 
   it("reports_failing_and_missing_interpreters", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "uv-ts-query-"));
+    const dir = scratch.make();
     const broken = join(dir, "brokenpy");
     writeFileSync(broken, "#!/bin/sh\necho broken >&2\nexit 3\n");
     chmodSync(broken, 0o755);
@@ -149,7 +144,7 @@ describe("queryInterpreter", () => {
 
 describe.skipIf(!hasFeature("python"))("queryInterpreter with a real interpreter", () => {
   it("reports_version_paths_markers_and_platform", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "uv-ts-query-"));
+    const dir = scratch.make();
     const interpreter = await queryInterpreter(PY312, { cwd: dir, cacheDir: join(dir, "cache") });
     expect(interpreter.version.toString()).toBe("3.12.1");
     expect(interpreter.implementationPretty).toBe("CPython");

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { VersionSpecifiers } from "@uv-ts/pep440";
+import { ScratchDirs } from "@uv-ts/test-kit";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   executableNames,
   formatPythonRequest,
@@ -15,7 +15,9 @@ import {
   tildeRequiresPythonWarning,
 } from "../src/index.ts";
 
-const cwd = mkdtempSync(join(tmpdir(), "uv-ts-python-request-"));
+const scratch = new ScratchDirs("uv-ts-python-request-");
+afterAll(() => scratch.removeAll());
+const cwd = scratch.make();
 
 describe("parsePythonRequest", () => {
   const cases: [string, string][] = [

@@ -78,6 +78,7 @@ export {
 } from "./index-server/server.ts";
 export { findTestPython, type TestPython, testPythonRoot } from "./python-interpreters.ts";
 export { ORACLE_PYTHON, oracleAvailable, REPO_ROOT, runOracle } from "./python-oracle.ts";
+export { ScratchDirs } from "./scratch-dirs.ts";
 export {
   assertSnapshot,
   type CheckSnapshotOptions,

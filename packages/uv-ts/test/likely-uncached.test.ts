@@ -1,24 +1,20 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdirSync } from "node:fs";
 import { Cache } from "@uv-ts/cache";
 import { IndexLocations, IndexUrl } from "@uv-ts/client";
 import { registryWheelsDir } from "@uv-ts/distribution";
 import type { PackageName } from "@uv-ts/normalize";
-import { afterEach, describe, expect, it } from "vitest";
+import { ScratchDirs } from "@uv-ts/test-kit";
+import { afterAll, describe, expect, it } from "vitest";
 import { likelyUncached } from "../src/commands/pip-ops-flow.ts";
 
 const names = (...list: string[]) => list as PackageName[];
 
 describe("likelyUncached", () => {
-  let root: string | undefined;
-  afterEach(() => {
-    if (root !== undefined) rmSync(root, { recursive: true, force: true });
-  });
+  const scratch = new ScratchDirs("uv-ts-uncached-");
+  afterAll(() => scratch.removeAll());
 
   function setup(cachedNames: string[], index = "https://pypi.org/simple") {
-    root = mkdtempSync(join(tmpdir(), "uv-ts-uncached-"));
-    const cache = Cache.fromPath(root);
+    const cache = Cache.fromPath(scratch.make());
     for (const name of cachedNames) {
       mkdirSync(registryWheelsDir(cache, IndexUrl.parse(index), name as PackageName), {
         recursive: true,

@@ -3,18 +3,16 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
   renameSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { queryInterpreter } from "@uv-ts/python";
-import { hasFeature } from "@uv-ts/test-kit";
-import { describe, expect, it } from "vitest";
+import { hasFeature, ScratchDirs } from "@uv-ts/test-kit";
+import { afterAll, describe, expect, it } from "vitest";
 import { createVenv, parsePyvenvCfg, promptFromArg, renderPyvenvCfg } from "../src/index.ts";
 
 const PYTHONS = {
@@ -22,13 +20,15 @@ const PYTHONS = {
   "3.12": "/root/.pyenv/versions/3.12.1/bin/python3.12",
 };
 
-const cacheDir = mkdtempSync(join(tmpdir(), "uv-ts-venv-cache-"));
+const scratch = new ScratchDirs("uv-ts-venv-");
+afterAll(() => scratch.removeAll());
+const cacheDir = scratch.make("uv-ts-venv-cache-");
 
 async function make(
   version: keyof typeof PYTHONS,
   extra: Partial<Parameters<typeof createVenv>[0]> = {},
 ) {
-  const cwd = mkdtempSync(join(tmpdir(), "uv-ts-venv-"));
+  const cwd = scratch.make();
   const interpreter = await queryInterpreter(PYTHONS[version], { cwd, cacheDir });
   const options = {
     location: ".venv",
