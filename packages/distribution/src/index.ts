@@ -9,6 +9,7 @@ export {
 export { interpreterPlatform, interpreterTags } from "./interpreter-tags.ts";
 export { readLocalWheelMetadata } from "./local-wheel-metadata.ts";
 export {
+  defaultExtractThreads,
   type FetchWheelOptions,
   type LocalWheel,
   WheelFetcher,

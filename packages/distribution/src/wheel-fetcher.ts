@@ -48,18 +48,28 @@ export interface WheelFetcherOptions {
   readonly signal?: AbortSignal;
   /**
    * Threads that inflate and write the members of unpacked wheels (started with the first wheel
-   * to fetch, used once up), `0` to do it all on the main thread. Default: 2 to 4 where the
-   * machine has a second core, else 0.
+   * to fetch, used once up), `0` to do it all on the main thread. Default: one per core beyond
+   * the first, at most 4 ({@link defaultExtractThreads}).
    */
   readonly extractThreads?: number;
   /** Prefetches ({@link WheelFetcher.prefetch}) downloading at once. Default 16. */
   readonly prefetchConcurrency?: number;
 }
 
+/**
+ * The unpacking threads for a machine with `cores` cores: one per core beyond the first (which
+ * the main thread keeps busy with the network, the archive walks and the link thread's share),
+ * at most 4. On 2 cores a second unpacking thread cost more than it gave: its start-up (~50 ms
+ * of CPU) and the contention of four busy threads made a cold 37-wheel install use ~250 ms more
+ * CPU for the same wall time, and a cold 100-wheel one ~290 ms more.
+ */
+export function defaultExtractThreads(cores: number): number {
+  return cores < 2 ? 0 : Math.min(4, cores - 1);
+}
+
 function extractThreads(requested: number | undefined): number {
   if (requested !== undefined) return Math.max(0, Math.floor(requested));
-  const cores = availableParallelism();
-  return cores < 2 ? 0 : Math.min(4, Math.max(2, cores - 1));
+  return defaultExtractThreads(availableParallelism());
 }
 
 /** Per-wheel options of {@link WheelFetcher.fetch}. */
@@ -199,9 +209,8 @@ export class WheelFetcher {
    * The unpacking threads, all of them started on first use: before the download they serve, so
    * that their start-up (tens of milliseconds each, on other cores) overlaps the transfer. Every
    * archive uses all of them (each batch of members goes to the least busy), so that one big
-   * wheel at the end keeps them all busy. Two threads even on two cores: the main thread spends
-   * much of a cold install waiting on the network, and a single thread writing every file
-   * became the bottleneck.
+   * wheel at the end keeps them all busy. One thread on two cores (see
+   * {@link defaultExtractThreads}).
    */
   #workers(): readonly MemberWorker[] {
     if (this.#memberWorkers.length === 0 && this.#extractThreads > 0) {
@@ -471,6 +480,8 @@ export class WheelFetcher {
           : { expectedHashes: { name: options.distribution, digests: expected, mode: "any" } }),
         signal,
         memberWorkers: this.#workers(),
+        // `temp` is this fetch's own, removed below (or by the caller) after a failure.
+        unstaged: true,
       }).catch((error: unknown) => {
         // As uv: a refused archive names the file (a digest mismatch is no `ExtractError`).
         if (error instanceof ExtractError) {

@@ -56,6 +56,9 @@ describe("WheelFetcher", () => {
     ).rejects.toThrow(/Failed to download `dep-b==1.0.0`/);
     expect(existsSync(cache.bucket("archive"))).toBe(false);
     expect(existsSync(wheelPointerPath(cache, source))).toBe(false);
+    // The members unpacked (straight into the fetch's temporary directory) before the digest was
+    // found wrong are gone with it.
+    expect(readdirSync(cache.root).filter((n) => n.startsWith(".tmp"))).toEqual([]);
     await cache.dispose();
     await client.close();
   });

@@ -41,6 +41,15 @@ export interface ExtractOptions {
    * is ready, so that one big archive keeps every thread busy. Joined with {@link memberWorker}.
    */
   readonly memberWorkers?: readonly MemberWorker[] | undefined;
+  /**
+   * Unpack straight into `dest` (which must not exist, or be an empty directory) instead of a
+   * staging directory renamed into place: for a caller whose `dest` lies in a private directory
+   * it removes after a failure (a fetcher's temporary directory), the staging directory only
+   * costs file-system round trips (create, rename, remove) on the thread that drives the
+   * extraction. The same checks apply; a failed extraction may leave members at `dest` for the
+   * caller to remove. ZIP archives from a path or memory only; a stream is still staged.
+   */
+  readonly unstaged?: boolean | undefined;
 }
 
 /** The member threads of `options`, without repeats. */

@@ -1,6 +1,6 @@
 import { createWriteStream, writeFileSync } from "node:fs";
-import { open, readFile, writeFile } from "node:fs/promises";
-import { join, sep } from "node:path";
+import { mkdir, open, readFile, writeFile } from "node:fs/promises";
+import { join, resolve, sep } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
@@ -21,7 +21,7 @@ import { MemberBatches } from "./member-batches.ts";
 import { type MemberPath, PathModel, parseMemberPath } from "./member-path.ts";
 import type { MemberFailure, MemberWorker } from "./member-worker.ts";
 import { bufferAccess, type RandomAccess } from "./random-access.ts";
-import { asExtractError, createDirectories, directoryLeaves, fileMode, spool } from "./shared.ts";
+import { asExtractError, directoryLeaves, fileMode, spool } from "./shared.ts";
 import { withStaging } from "./staging.ts";
 import { TaskPool } from "./task-pool.ts";
 import {
@@ -716,6 +716,7 @@ async function extractFrom(
   cursor: FileCursor,
   root: string,
   options: ExtractOptions,
+  createRoot: boolean,
 ): Promise<ExtractedFile[]> {
   const size = cursor.size;
   const limits = new LimitTracker(resolveLimits(options.limits));
@@ -726,13 +727,16 @@ async function extractFrom(
   );
   const workers = memberWorkersOf(options);
   let batches: MemberBatches | undefined;
+  const leaves = directoryLeaves(root, directories);
+  // Made recursively, the leaves make the root too, unless there are none.
+  if (createRoot && leaves.length === 0) leaves.push(root);
   if (workers.some((w) => w.ready)) {
     batches = newBatches(workers, order);
     // The worker makes them before the first member it writes, in the same thread.
-    batches.createDirectories(directoryLeaves(root, directories));
+    batches.createDirectories(leaves);
     await batches.flush();
   } else {
-    await createDirectories(root, directories);
+    for (const dir of leaves) await mkdir(dir, { recursive: true });
   }
   return walk(cursor, order, directory.offset, root, options.signal, workers, batches);
 }
@@ -759,47 +763,55 @@ export async function extractZip(
   options: ExtractOptions = {},
 ): Promise<ExtractResult> {
   const algorithms = algorithmsFor(options);
-  try {
-    return await withStaging(dest, async (staging) => {
-      const hasher = new MultiHasher(algorithms);
-      let files: ExtractedFile[];
-      if (source instanceof Uint8Array) {
-        const bytes = Buffer.from(source.buffer, source.byteOffset, source.byteLength);
-        const hashWhileWalking = hasher.active ? hasher : undefined;
-        files = await extractFrom(
-          bufferAccess(bytes),
-          FileCursor.inMemory(bytes, hashWhileWalking),
-          staging.root,
-          options,
-        );
+  const unpack = async (root: string, scratch: string | undefined): Promise<ExtractResult> => {
+    const hasher = new MultiHasher(algorithms);
+    let files: ExtractedFile[];
+    // Unstaged, nothing has made the root yet: the directories of the archive are made with it.
+    const createRoot = scratch === undefined;
+    if (source instanceof Uint8Array) {
+      const bytes = Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+      const hashWhileWalking = hasher.active ? hasher : undefined;
+      files = await extractFrom(
+        bufferAccess(bytes),
+        FileCursor.inMemory(bytes, hashWhileWalking),
+        root,
+        options,
+        createRoot,
+      );
+    } else {
+      let path: string;
+      let hashWhileWalking: MultiHasher | undefined;
+      if (typeof source === "string") {
+        path = source;
+        hashWhileWalking = hasher.active ? hasher : undefined;
       } else {
-        let path: string;
-        let hashWhileWalking: MultiHasher | undefined;
-        if (typeof source === "string") {
-          path = source;
-          hashWhileWalking = hasher.active ? hasher : undefined;
-        } else {
-          path = join(staging.scratch, "archive.zip");
-          const limits = resolveLimits(options.limits);
-          const max = limits.maxTotalBytes + 256 * 1024 * 1024;
-          await spool(source, path, hasher, max, options.signal);
-        }
-        const handle = await open(path, "r");
-        try {
-          const { size } = await handle.stat();
-          const cursor = new FileCursor(handle, size, hashWhileWalking);
-          files = await extractFrom(handle, cursor, staging.root, options);
-        } finally {
-          await handle.close();
-        }
+        // Only a staged extraction reads a stream (see `unstaged`).
+        path = join(scratch as string, "archive.zip");
+        const limits = resolveLimits(options.limits);
+        const max = limits.maxTotalBytes + 256 * 1024 * 1024;
+        await spool(source, path, hasher, max, options.signal);
       }
-      const hashes = hasher.digests();
-      if (options.expectedHashes !== undefined) {
-        const { name, digests, mode } = options.expectedHashes;
-        verifyHashes(name, digests, hashes, mode);
+      const handle = await open(path, "r");
+      try {
+        const { size } = await handle.stat();
+        const cursor = new FileCursor(handle, size, hashWhileWalking);
+        files = await extractFrom(handle, cursor, root, options, createRoot);
+      } finally {
+        await handle.close();
       }
-      return { files, hashes };
-    });
+    }
+    const hashes = hasher.digests();
+    if (options.expectedHashes !== undefined) {
+      const { name, digests, mode } = options.expectedHashes;
+      verifyHashes(name, digests, hashes, mode);
+    }
+    return { files, hashes };
+  };
+  try {
+    if (options.unstaged === true && (typeof source === "string" || source instanceof Uint8Array)) {
+      return await unpack(resolve(dest), undefined);
+    }
+    return await withStaging(dest, (staging) => unpack(staging.root, staging.scratch));
   } catch (error) {
     throw asExtractError(error, options.signal);
   }

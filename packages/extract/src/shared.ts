@@ -1,5 +1,4 @@
 import { createWriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -24,17 +23,6 @@ export function directoryLeaves(root: string, directories: Iterable<string>): st
   // After sorting, a directory is a leaf unless the next entry lives inside it.
   const leaves = all.filter((dir, i) => !(all[i + 1]?.startsWith(`${dir}/`) ?? false));
   return leaves.map((dir) => join(root, dir));
-}
-
-/**
- * Creates every directory in `directories` (relative, `/`-separated) under `root`, issuing one
- * recursive `mkdir` per leaf instead of one per directory.
- */
-export async function createDirectories(
-  root: string,
-  directories: Iterable<string>,
-): Promise<void> {
-  for (const dir of directoryLeaves(root, directories)) await mkdir(dir, { recursive: true });
 }
 
 /** Copies a stream to `file` while hashing it, refusing to store more than `maxBytes`. */
