@@ -197,8 +197,15 @@ export class HttpClient {
     this.#preconnector.preconnect(stripCredentials(url));
   }
 
-  /** Sends one attempt, following redirects; any status is returned, errors are transport ones. */
-  async send(request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+  /**
+   * Sends one attempt, following redirects; any status is returned, errors are transport ones.
+   * `onSent` is called when the first request goes out, once a connection is there for it.
+   */
+  async send(
+    request: HttpRequest,
+    signal?: AbortSignal,
+    onSent?: () => void,
+  ): Promise<HttpResponse> {
     if (this.offline) throw new OfflineError(redactUrl(request.url));
     const combined = this.#combine(signal);
     let url = new URL(request.url.href);
@@ -217,6 +224,7 @@ export class HttpClient {
       const path = `${target.pathname}${target.search}`;
       let res: { statusCode: number; headers: HttpResponse["headers"]; body: ResponseBody };
       const live = target.protocol === "https:" ? await this.#http2.session(target) : undefined;
+      if (hop === 0) onSent?.();
       if (live !== undefined) {
         const answer = await this.#http2.request(
           live,
@@ -325,10 +333,13 @@ export class HttpClient {
           hedge === undefined
             ? await this.send(request, signal)
             : await hedged(
-                (copy) => this.send(request, copy),
+                (copy, sent) => this.send(request, copy, sent),
                 hedge,
                 this.#combine(signal),
                 (late) => void late.body.dump().catch(() => undefined),
+                // Each origin's answers set its own pace: an index's pages take far longer
+                // than a file host's files.
+                request.url.origin,
               );
         if (res.status >= 400 || res.status < 200) {
           await res.body.dump().catch(() => undefined);
