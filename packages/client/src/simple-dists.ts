@@ -477,36 +477,49 @@ export class GroupedDists implements PageDists {
 
 /** One version's files of a page read by `scanSimpleHtmlLinks`: their indices in page order. */
 interface LinkGroup {
+  /** The version of the group's first file. */
+  readonly version: Version;
+  /** Whether some file spells the version differently (another `Version` object). */
+  mixed: boolean;
   readonly files: number[];
   uploads: { firstWheel?: number; firstSdist?: number; lastSdist?: number } | undefined;
 }
 
+/** How many bytes of a `page` tail's table each file takes: its tag's start and end. */
+const RANGE_BYTES = 8;
+
 /**
- * The stored form ({@link encodeDists}) of a page read by `scanSimpleHtmlLinks`: what
- * `GroupedDists.fromHtml(...).encode()` gives for the same page read by `scanSimpleHtml`, built
- * without an object per file and without sorting the whole page (each version's files are
- * sorted by filename, which is the page's order restricted to them). `bytes` are the page's
- * bytes, that `html` was decoded from: a page of ASCII (nearly all are) is copied into the tail
- * as it is, instead of being encoded again.
+ * The stored form of a page read by `scanSimpleHtmlLinks` (form `page`): the versions, their
+ * upload summaries and order are what `GroupedDists.fromHtml(...).encode()` gives for the same
+ * page read by `scanSimpleHtml`, and each version's files are the same tags, read as that form
+ * reads them. The tail is `table`, where each version's `<a>` tags are, in page order, then
+ * `page`, the page's bytes as they came: nothing is copied, where cutting every tag out and
+ * sorting each version's files by name cost more than anything else in reading a big page.
+ * Files are sorted by name when their version is decoded ({@link StoredDists.distsOf}), a few
+ * versions a run. `bytes` are the page's bytes, that `html` was decoded from.
  */
 export function encodeHtmlLinks(
   links: HtmlPageLinks,
   html: string,
   bytes: Uint8Array | undefined,
   name: PackageName,
-): { index: DistsIndex; tail: Buffer } {
+): { index: DistsIndex; table: Buffer; page: Buffer } {
   const { filenames, uploadTimes, starts, ends } = links;
   const reader = new VersionReader<{ readonly filename: string }>(name);
   const groups = new Map<number | string, LinkGroup>();
+  let kept = 0;
   for (let i = 0; i < filenames.length; i++) {
     const filename = filenames[i] as string;
     const version = reader.versionOf(filename);
     if (version === undefined) continue;
+    kept++;
     const key = versionKey(version);
     let group = groups.get(key);
     if (group === undefined) {
-      group = { files: [], uploads: {} };
+      group = { version, mixed: false, files: [], uploads: {} };
       groups.set(key, group);
+    } else if (group.version !== version) {
+      group.mixed = true;
     }
     group.files.push(i);
     if (
@@ -516,32 +529,38 @@ export function encodeHtmlLinks(
       group.uploads = undefined;
     }
   }
-  const byFilename = (a: number, b: number): number => {
-    const x = filenames[a] as string;
-    const y = filenames[b] as string;
-    return x < y ? -1 : x > y ? 1 : a - b;
-  };
   const versions: { version: Version; group: LinkGroup }[] = [];
   for (const group of groups.values()) {
-    if (group.files.length > 1) group.files.sort(byFilename);
-    // A version is spelled as its first file spells it, in filename order.
-    const version = reader.versionOf(filenames[group.files[0] as number] as string) as Version;
+    // A version is spelled as its first file in filename order spells it; when all its files
+    // spell it alike, that is any of them.
+    const version = group.mixed
+      ? (reader.versionOf(filenames[firstByName(group.files, filenames)] as string) as Version)
+      : group.version;
     versions.push({ version, group });
   }
   versions.sort((a, b) => a.version.compare(b.version));
 
-  const lines: string[] = [];
+  // Offsets count bytes: a page of ASCII (nearly all are) has a byte per character, any other
+  // is stored as the text encodes, which is what its tags decode from again.
+  const ascii = bytes !== undefined && isAscii(bytes);
+  const page =
+    bytes !== undefined && ascii
+      ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+      : Buffer.from(html, "utf8");
+  const byteAt = ascii ? undefined : byteOffsets(html, starts, ends);
+  const table = Buffer.allocUnsafe(kept * RANGE_BYTES);
+  const offsets = [0];
   const uploads: StoredUploads[] = [];
+  let at = 0;
   for (const { group } of versions) {
-    let lengths = "";
-    let anchors = "";
     for (const i of group.files) {
       const start = starts[i] as number;
       const end = ends[i] as number;
-      lengths += lengths === "" ? `${end - start}` : `,${end - start}`;
-      anchors += html.slice(start, end);
+      table.writeUInt32LE(byteAt === undefined ? start : (byteAt.get(start) as number), at);
+      table.writeUInt32LE(byteAt === undefined ? end : (byteAt.get(end) as number), at + 4);
+      at += RANGE_BYTES;
     }
-    lines.push(`${lengths}|${anchors}\n`);
+    offsets.push(at / RANGE_BYTES);
     const u = group.uploads;
     uploads.push(
       u === undefined
@@ -553,34 +572,43 @@ export function encodeHtmlLinks(
           }),
     );
   }
-  const offsets = [0];
-  let tail: Buffer;
-  if (bytes !== undefined && isAscii(bytes)) {
-    // One byte per character: each line is written as it is, without a copy of the whole text.
-    let size = 0;
-    for (const line of lines) {
-      size += line.length;
-      offsets.push(size);
-    }
-    tail = Buffer.allocUnsafe(size);
-    let at = 0;
-    for (const line of lines) at += tail.write(line, at, "latin1");
-  } else {
-    let size = 0;
-    for (const line of lines) {
-      size += Buffer.byteLength(line, "utf8");
-      offsets.push(size);
-    }
-    tail = Buffer.from(lines.join(""), "utf8");
-  }
   const index: DistsIndex = {
     versions: versions.map(({ version }) => version.toString()),
     offsets,
     uploads,
-    form: "html",
+    form: "page",
     base: links.base,
   };
-  return { index, tail };
+  return { index, table, page };
+}
+
+/** The file of `files` (indices into `filenames`) first by name, the earliest of equal names. */
+function firstByName(files: readonly number[], filenames: readonly string[]): number {
+  let best = files[0] as number;
+  for (const i of files) {
+    const name = filenames[i] as string;
+    const bestName = filenames[best] as string;
+    if (name < bestName || (name === bestName && i < best)) best = i;
+  }
+  return best;
+}
+
+/** The UTF-8 byte offset of each of the tags' starts and ends (increasing) in `html`. */
+function byteOffsets(
+  html: string,
+  starts: readonly number[],
+  ends: readonly number[],
+): Map<number, number> {
+  const positions = [...starts, ...ends].sort((a, b) => a - b);
+  const byteAt = new Map<number, number>();
+  let char = 0;
+  let byte = 0;
+  for (const position of positions) {
+    byte += Buffer.byteLength(html.slice(char, position), "utf8");
+    char = position;
+    byteAt.set(position, byte);
+  }
+  return byteAt;
 }
 
 /**
@@ -643,13 +671,19 @@ const UNDATED = Number.MAX_SAFE_INTEGER;
 export interface DistsIndex {
   /** {@link PageDists.versions}. */
   readonly versions: readonly string[];
-  /** Byte offsets: version `i`'s files are `tail[offsets[i]..offsets[i + 1]]`. */
+  /**
+   * Byte offsets: version `i`'s files are `tail[offsets[i]..offsets[i + 1]]`; for a `page`,
+   * positions in its table: version `i`'s tags are entries `offsets[i]..offsets[i + 1]`.
+   */
   readonly offsets: readonly number[];
   /** Version `i`'s {@link VersionUploads}. */
   readonly uploads: readonly StoredUploads[];
-  /** What a line holds ({@link PageForm}); absent for `files`, a line of stored records. */
-  readonly form?: "html" | "json";
-  /** The URL an `html` or `json` page's links are resolved against. */
+  /**
+   * What a line holds ({@link PageForm}); absent for `files`, a line of stored records. A `page`
+   * tail is no lines but the table of its tags and the page ({@link encodeHtmlLinks}).
+   */
+  readonly form?: "html" | "json" | "page";
+  /** The URL an `html`, `json` or `page` page's links are resolved against. */
   readonly base?: string;
 }
 
@@ -720,8 +754,10 @@ export class StoredDists implements PageDists {
   readonly #offsets: readonly number[];
   readonly #uploads: readonly unknown[];
   readonly #tail: Buffer;
+  /** A `page`'s bytes, when they are not in {@link #tail} after the table. */
+  readonly #page: Buffer | undefined;
   readonly #name: PackageName;
-  readonly #form: PageForm;
+  readonly #form: PageForm | "page";
   readonly #base: string;
   #positions: Map<string, number> | undefined;
   /** How many versions were looked up before {@link #positions} was made. */
@@ -734,13 +770,15 @@ export class StoredDists implements PageDists {
     index: { versions: string[]; offsets: number[]; uploads: unknown[] },
     tail: Buffer,
     name: PackageName,
-    form: PageForm,
+    form: PageForm | "page",
     base: string,
+    page?: Buffer,
   ) {
     this.versions = index.versions;
     this.#offsets = index.offsets;
     this.#uploads = index.uploads;
     this.#tail = tail;
+    this.#page = page;
     this.#name = name;
     this.#form = form;
     this.#base = base;
@@ -758,18 +796,14 @@ export class StoredDists implements PageDists {
     if (offsets.length !== versions.length + 1 || offsets[0] !== 0) return undefined;
     // Summaries are checked when asked for: a malformed one only means decoding the files.
     if (!Array.isArray(uploads) || uploads.length !== versions.length) return undefined;
-    if (offsets[versions.length] !== tail.length) return undefined;
-    if (form !== undefined && form !== "html" && form !== "json") return undefined;
+    if (form !== undefined && form !== "html" && form !== "json" && form !== "page") {
+      return undefined;
+    }
     if (form !== undefined && typeof base !== "string") return undefined;
-    for (let i = 0; i < versions.length; i++) {
-      const start = offsets[i] as unknown;
-      const end = offsets[i + 1] as unknown;
-      if (typeof versions[i] !== "string" || typeof start !== "number") return undefined;
-      if (typeof end !== "number" || !(end > start)) return undefined;
-      if (tail[end - 1] !== NEWLINE) return undefined;
-      // A line of tags starts with a length, any other with a JSON array.
-      const first = tail[start] as number;
-      if (form === "html" ? first < ZERO || first > NINE : first !== OPEN_BRACKET) return undefined;
+    if (form === "page") {
+      if (!StoredDists.#pageFits(versions, offsets, tail)) return undefined;
+    } else if (!StoredDists.#linesFit(versions, offsets, tail, form)) {
+      return undefined;
     }
     return new StoredDists(
       { versions: versions as string[], offsets: offsets as number[], uploads },
@@ -778,6 +812,64 @@ export class StoredDists implements PageDists {
       form ?? "files",
       form === undefined ? "" : (base as string),
     );
+  }
+
+  /** A page just encoded ({@link encodeHtmlLinks}), read from its table and its page as they are. */
+  static openPage(
+    index: DistsIndex,
+    table: Buffer,
+    page: Buffer,
+    name: PackageName,
+  ): StoredDists | undefined {
+    if (index.form !== "page" || index.base === undefined) return undefined;
+    if (!StoredDists.#pageFits(index.versions, index.offsets, table)) return undefined;
+    const layout = {
+      versions: [...index.versions],
+      offsets: [...index.offsets],
+      uploads: [...index.uploads],
+    };
+    return new StoredDists(layout, table, name, "page", index.base, page);
+  }
+
+  /** Whether a tail of lines fits `offsets`, each line of the form's kind. */
+  static #linesFit(
+    versions: unknown[],
+    offsets: unknown[],
+    tail: Buffer,
+    form: "html" | "json" | undefined,
+  ): boolean {
+    if (offsets[versions.length] !== tail.length) return false;
+    for (let i = 0; i < versions.length; i++) {
+      const start = offsets[i] as unknown;
+      const end = offsets[i + 1] as unknown;
+      if (typeof versions[i] !== "string" || typeof start !== "number") return false;
+      if (typeof end !== "number" || !(end > start)) return false;
+      if (tail[end - 1] !== NEWLINE) return false;
+      // A line of tags starts with a length, any other with a JSON array.
+      const first = tail[start] as number;
+      if (form === "html" ? first < ZERO || first > NINE : first !== OPEN_BRACKET) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Whether a `page` tail's table holds `offsets`'s entries, each version at least one; the
+   * entries themselves are checked as a version is decoded.
+   */
+  static #pageFits(
+    versions: readonly unknown[],
+    offsets: readonly unknown[],
+    tail: Buffer,
+  ): boolean {
+    const entries = offsets[versions.length];
+    if (typeof entries !== "number" || tail.length < entries * RANGE_BYTES) return false;
+    for (let i = 0; i < versions.length; i++) {
+      const start = offsets[i] as unknown;
+      const end = offsets[i + 1] as unknown;
+      if (typeof versions[i] !== "string" || typeof start !== "number") return false;
+      if (typeof end !== "number" || !(end > start) || !Number.isInteger(end)) return false;
+    }
+    return true;
   }
 
   #position(version: string): number | undefined {
@@ -807,6 +899,11 @@ export class StoredDists implements PageDists {
     if (known !== undefined) return known;
     const i = this.#position(version);
     if (i === undefined) return [];
+    if (this.#form === "page") {
+      const dists = this.#pageDists(i);
+      this.#decoded.set(version, dists);
+      return dists;
+    }
     const end = this.#offsets[i + 1] as number;
     const items: unknown[] =
       this.#form === "html"
@@ -831,6 +928,51 @@ export class StoredDists implements PageDists {
     return dists;
   }
 
+  /** The bytes of a stored `page` (after its table); `undefined` for any other form. */
+  pageBytes(): Buffer | undefined {
+    if (this.#form !== "page") return undefined;
+    return this.#page ?? this.#tail.subarray((this.#offsets.at(-1) as number) * RANGE_BYTES);
+  }
+
+  /** The files of version `i` of a `page`, sorted by filename as the page's parser sorts them. */
+  #pageDists(i: number): RegistryDist[] {
+    const table = this.#tail;
+    const first = this.#offsets[i] as number;
+    const last = this.#offsets[i + 1] as number;
+    const page = this.#page ?? table;
+    // Stored, the page follows the table in the tail.
+    const at = this.#page === undefined ? (this.#offsets.at(-1) as number) * RANGE_BYTES : 0;
+    const dists: RegistryDist[] = [];
+    const names: string[] = [];
+    for (let k = first; k < last; k++) {
+      const start = at + table.readUInt32LE(k * RANGE_BYTES);
+      const end = at + table.readUInt32LE(k * RANGE_BYTES + 4);
+      if (!(start < end && end <= page.length)) throw new SyntaxError("not a tag of the page");
+      const anchor = page.toString("utf8", start, end);
+      const lazy = this.#lazyOf(anchor);
+      if (lazy !== undefined) {
+        dists.push(lazy);
+        names.push(lazy.name);
+        continue;
+      }
+      const file = this.#fileOf(anchor);
+      if (file === undefined) continue;
+      const filename = parseDistFilename(file.filename, this.#name);
+      if (filename === undefined) continue;
+      dists.push({ filename, file });
+      names.push(file.filename);
+    }
+    if (dists.length < 2) return dists;
+    // Stable: files of one name stay in page order.
+    const order = dists.map((_, k) => k);
+    order.sort((a, b) => {
+      const x = names[a] as string;
+      const y = names[b] as string;
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+    return order.map((k) => dists[k] as RegistryDist);
+  }
+
   /**
    * A tag of a line as a {@link LazyHtmlDist}, when its filename is read without parsing the
    * tag and is one the page's grouping accepts (so it parses); `undefined` to read it now.
@@ -846,6 +988,7 @@ export class StoredDists implements PageDists {
   #fileOf(item: unknown): SimpleFile | undefined {
     switch (this.#form) {
       case "html":
+      case "page":
         return typeof item === "string" ? parseHtmlAnchor(item, this.#base) : undefined;
       case "json":
         return parseSimpleJsonFile(item, this.#base);

@@ -59,14 +59,17 @@ export interface SimplePage {
  * The head of a cached page ({@link SplitPayload}); the tail holds the files, one line per
  * version ({@link encodeDists}). Pages are cached parsed and grouped, as uv caches them, so that
  * a fresh or revalidated entry needs no parsing, and a run decodes only the versions it looks
- * at. `digest` identifies the body the entry was made from, so that a page served again byte for
- * byte (a server or proxy without validators answers every request with the whole page) is
- * neither parsed nor stored again.
+ * at. A page served again byte for byte (a server or proxy without validators answers every
+ * request with the whole page) is neither parsed nor stored again: an HTML page is stored whole
+ * and compared with the body as it arrives; a JSON page's entry has the `digest` of its body.
  */
 export interface SimplePageHead {
   readonly format: typeof PAGE_FORMAT;
   readonly url: string;
-  readonly digest: string;
+  /** The package whose page it is (HTML pages): its name decides which files count. */
+  readonly name?: string;
+  /** A digest of the body, the media type, URL and package (JSON pages). */
+  readonly digest?: string;
   readonly projectStatus: ProjectStatus;
   readonly versions?: readonly string[];
   readonly dists: DistsIndex;
@@ -74,7 +77,8 @@ export interface SimplePageHead {
 
 // Bumped when the stored form (or the parser's output) changes: older entries are dropped.
 // 4: the files of HTML and JSON pages are stored as the page had them (`<a>` tags, objects).
-const PAGE_FORMAT = 4;
+// 5: an HTML page is stored whole, after a table of its versions' tags (`page`).
+const PAGE_FORMAT = 5;
 
 /** `<index>/<name>/`: the project page URL (always with the trailing slash). */
 export function projectPageUrl(index: IndexUrl, name: PackageName): URL {
@@ -110,7 +114,12 @@ class FreshPagePayload extends SplitPayload {
   readonly name: PackageName;
   readonly page: SimplePage;
 
-  constructor(head: SimplePageHead, tail: Buffer, name: PackageName, page: SimplePage) {
+  constructor(
+    head: SimplePageHead,
+    tail: Buffer | readonly Uint8Array[],
+    name: PackageName,
+    page: SimplePage,
+  ) {
     super(head, tail);
     this.name = name;
     this.page = page;
@@ -135,13 +144,34 @@ export async function readSimplePage(
 ): Promise<SplitPayload> {
   const mediaType = simpleMediaType(headerValue(res, "content-type"), res.url);
   const url = res.url.href;
-  // Hashed as it arrives: a page served again byte for byte is then never joined into one
-  // buffer, let alone parsed.
-  const hash = createHash("sha256").update(`${PAGE_FORMAT}\n${mediaType}\n${url}\n${name}\n`);
-  const body = await readBodyChunks(res, (chunk) => hash.update(chunk));
-  const digest = hash.digest("base64url");
+  // Checked as it arrives, so that a page served again byte for byte is never joined into one
+  // buffer, let alone parsed: an HTML page against the stored one (comparing costs a fraction
+  // of hashing, and a new page nothing), any other by its digest.
+  const stored = mediaType === "html" ? storedHtml(previous, url, name) : undefined;
+  const hash =
+    mediaType === "html"
+      ? undefined
+      : createHash("sha256").update(`${PAGE_FORMAT}\n${mediaType}\n${url}\n${name}\n`);
+  // How much of `stored` the body has matched so far; -1 once it differs.
+  let matched = 0;
+  const onChunk =
+    hash !== undefined
+      ? (chunk: Buffer) => hash.update(chunk)
+      : stored !== undefined
+        ? (chunk: Buffer) => {
+            if (matched === -1) return;
+            const end = matched + chunk.length;
+            const same =
+              end <= stored.length && stored.compare(chunk, 0, chunk.length, matched, end) === 0;
+            matched = same ? end : -1;
+          }
+        : undefined;
+  const body = await readBodyChunks(res, onChunk);
   onBody?.();
+  if (stored !== undefined && matched === stored.length) return previous as SplitPayload;
+  const digest = hash?.digest("base64url");
   if (
+    digest !== undefined &&
     previous instanceof SplitPayload &&
     (previous.head as Partial<SimplePageHead> | null)?.digest === digest &&
     openSimplePage(previous, name) !== undefined
@@ -155,7 +185,7 @@ export async function readSimplePage(
     const head: SimplePageHead = {
       format: PAGE_FORMAT,
       url,
-      digest,
+      name,
       projectStatus: page.projectStatus,
       dists: index,
     };
@@ -168,7 +198,7 @@ export async function readSimplePage(
   const head: SimplePageHead = {
     format: PAGE_FORMAT,
     url,
-    digest,
+    ...(digest === undefined ? {} : { digest }),
     projectStatus: page.projectStatus,
     ...versions,
     dists: index,
@@ -178,6 +208,18 @@ export async function readSimplePage(
     ...versions,
     dists,
   });
+}
+
+/**
+ * The bytes of the HTML page `previous` (a cached payload) was made from, when it is `name`'s
+ * page from `url` and opens; `undefined` for anything else.
+ */
+function storedHtml(previous: unknown, url: string, name: PackageName): Buffer | undefined {
+  if (!(previous instanceof SplitPayload)) return undefined;
+  const head = previous.head as Partial<SimplePageHead> | null;
+  if (head?.url !== url || head.name !== name) return undefined;
+  const dists = openSimplePage(previous, name)?.dists;
+  return dists instanceof StoredDists ? dists.pageBytes() : undefined;
 }
 
 /**
@@ -205,7 +247,7 @@ function openStoredPage(payload: SplitPayload, name: PackageName): SimplePage | 
     typeof head !== "object" ||
     head === null ||
     head.format !== PAGE_FORMAT ||
-    typeof head.digest !== "string" ||
+    (head.digest !== undefined && typeof head.digest !== "string") ||
     typeof head.projectStatus !== "object" ||
     head.projectStatus === null ||
     (head.versions !== undefined && !Array.isArray(head.versions))
@@ -269,12 +311,13 @@ function encodeHtmlPage(
   payload: SimplePageBody,
   bytes: Buffer,
   name: PackageName,
-): { readonly page: SimplePage; readonly index: DistsIndex; readonly tail: Buffer } {
+): { readonly page: SimplePage; readonly index: DistsIndex; readonly tail: Buffer[] } {
   const links = readPage(payload, () => scanSimpleHtmlLinks(payload.body, payload.url));
-  const { index, tail } = encodeHtmlLinks(links, payload.body, bytes, name);
-  const dists = StoredDists.open(index, tail, name);
+  const { index, table, page } = encodeHtmlLinks(links, payload.body, bytes, name);
+  // Read from the bytes (kept for the cache anyway), not the text, which is then let go.
+  const dists = StoredDists.openPage(index, table, page, name);
   if (dists === undefined) throw new Error("a page's encoded files do not fit their index");
-  return { page: { projectStatus: links.projectStatus, dists }, index, tail };
+  return { page: { projectStatus: links.projectStatus, dists }, index, tail: [table, page] };
 }
 
 /** Runs a page parser, its errors wrapped as uv reports a page it cannot read. */

@@ -17,6 +17,7 @@ import {
   parseSimplePage,
   readSimplePage,
   SplitPayload,
+  StoredDists,
 } from "../src/index.ts";
 import { encodeHtmlLinks, plainAnchorFilename } from "../src/simple-dists.ts";
 
@@ -363,17 +364,20 @@ describe("lazily read pages", () => {
     }
   });
 
-  it("html_pages_are_stored_byte_for_byte_as_grouping_their_sorted_files_stores_them", () => {
-    // A fresh HTML page is grouped straight from its links in page order; its stored form (what
-    // the cache keeps, and what this run reads the page from) is what grouping the sorted
-    // files gives, so entries written before and after read the same.
+  it("html_pages_are_stored_whole_and_read_back_as_grouping_their_sorted_files_reads_them", () => {
+    // A fresh HTML page is grouped straight from its links in page order and stored as the page
+    // itself after a table of each version's tags; read back, it gives what grouping the sorted
+    // files gives: the same versions, summaries, and files in filename order.
     const bodies = [
       ...fc.sample(HTML_PAGE, { numRuns: 300, seed: 7 }),
       ...["attrs", "idna", "outcome", "sniffio"].map((name) =>
         readFileSync(join(FIXTURES, `${name}.html.txt`), "utf8"),
       ),
-      // Not ASCII: the tail is encoded rather than copied, offsets count bytes.
+      // Not ASCII: the page is stored as its text encodes, offsets count bytes.
       '<a href="foo_bar-1.0-py3-none-any.whl" data-x="é">x</a><a href="foo-bar-1.0.tar.gz" data-y="\u{1F600}">',
+      // One version spelled two ways, the later spelling first by name; a name twice.
+      '<a href="foo_bar-1.0.0-py3-none-any.whl">a</a><a href="foo_bar-1.0-py3-none-any.whl#sha256=1">' +
+        '<a href="foo_bar-1.0-py3-none-any.whl#sha256=2"><a href="foo-bar-1.0.0.tar.gz">',
     ];
     let compared = 0;
     for (const body of bodies) {
@@ -385,17 +389,56 @@ describe("lazily read pages", () => {
       }
       for (const name of [NAME, parsePackageName("attrs"), parsePackageName("idna")]) {
         const page = scanSimpleHtml(body, PAGE_URL);
-        const expected = GroupedDists.fromHtml(page.files, page.base, name).encode();
+        const grouped = GroupedDists.fromHtml(page.files, page.base, name);
+        const expected = grouped.encode();
         const bytes = Buffer.from(body, "utf8");
-        const actual = encodeHtmlLinks(links, body, bytes, name);
-        expect(actual.index).toEqual(expected.index);
-        expect(actual.tail.equals(expected.tail)).toBe(true);
-        // Without the bytes, the text is encoded: the same again.
-        expect(encodeHtmlLinks(links, body, undefined, name).tail.equals(expected.tail)).toBe(true);
+        for (const given of [bytes, undefined]) {
+          const { index, table, page } = encodeHtmlLinks(links, body, given, name);
+          expect(index.versions).toEqual(expected.index.versions);
+          expect(index.uploads).toEqual(expected.index.uploads);
+          expect(index.form).toBe("page");
+          // The page is kept as it came, after the table.
+          expect(page.equals(bytes)).toBe(true);
+          // Read back from the stored tail, and (this run) from the table and the page.
+          const tail = Buffer.concat([table, page]);
+          const stored = StoredDists.open(index, tail, name);
+          const fresh = StoredDists.openPage(index, table, page, name);
+          expect(view(stored as StoredDists)).toEqual(view(grouped));
+          expect(view(fresh as StoredDists)).toEqual(view(grouped));
+        }
         if (expected.index.versions.length > 0) compared++;
       }
     }
     expect(compared).toBeGreaterThan(100);
+  });
+
+  it("a_stored_pages_files_come_back_in_filename_order", () => {
+    // PyPI lists a version's files in upload order; uv sorts a page's files by name.
+    const body = [
+      "foo_bar-1.0-cp312-cp312-win_amd64.whl",
+      "foo_bar-2.0-py3-none-any.whl",
+      "foo_bar-1.0-cp311-cp311-win_amd64.whl",
+      "foo-bar-1.0.tar.gz",
+      "foo_bar-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
+    ]
+      .map((f) => `<a href="https://files.example/p/${f}#sha256=ab">${f}</a><br/>`)
+      .join("\n");
+    const links = scanSimpleHtmlLinks(body, PAGE_URL);
+    const { index, table, page } = encodeHtmlLinks(links, body, Buffer.from(body), NAME);
+    const tail = Buffer.concat([table, page]);
+    const stored = StoredDists.open(index, tail, NAME);
+    expect(stored?.versions).toEqual(["1.0", "2.0"]);
+    expect(stored?.distsOf("1.0").map((d) => d.name)).toEqual([
+      "foo-bar-1.0.tar.gz",
+      "foo_bar-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
+      "foo_bar-1.0-cp311-cp311-win_amd64.whl",
+      "foo_bar-1.0-cp312-cp312-win_amd64.whl",
+    ]);
+    // A table that points outside the page is a broken entry, not a page.
+    const broken = Buffer.from(tail);
+    broken.writeUInt32LE(tail.length, 0);
+    expect(() => StoredDists.open(index, broken, NAME)?.distsOf("1.0")).toThrow(SyntaxError);
+    expect(StoredDists.open(index, tail.subarray(0, 8), NAME)).toBeUndefined();
   });
 
   it("a_plain_anchors_filename_is_the_one_parsing_the_anchor_gives", () => {

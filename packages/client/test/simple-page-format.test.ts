@@ -52,7 +52,7 @@ function storedPage(files: readonly SimpleFile[]): StoredResponse {
     policy: { url: "https://pypi.org/simple/foo/", status: 200, responseTime: T, vary: {} },
     payload: new SplitPayload(
       {
-        format: 4,
+        format: 5,
         url: "https://pypi.org/simple/foo/",
         digest: "d",
         projectStatus: { status: "active" },
@@ -191,11 +191,14 @@ describe("stored page", () => {
     // Entries of the previous format (the whole page as one JSON document) are not pages now.
     const old = { format: 1, url: "u", digest: "d", files: [], projectStatus: {} };
     expect(() => decodeSimplePage(old, NAME)).toThrow();
-    // A format 3 entry (files stored parsed) fits the layout but is not read as format 4.
+    // Entries of earlier formats (files stored parsed, a page's tags cut out and sorted) fit
+    // the layout but are not read as format 5.
     const page = storedPage(FILES).payload as SplitPayload;
     expect(() => decodeSimplePage(page, NAME)).not.toThrow();
-    const v3 = new SplitPayload({ ...(page.head as object), format: 3 }, page.tail);
-    expect(() => decodeSimplePage(v3, NAME)).toThrow();
+    for (const format of [3, 4]) {
+      const older = new SplitPayload({ ...(page.head as object), format }, page.tail);
+      expect(() => decodeSimplePage(older, NAME)).toThrow();
+    }
     // A line form must be known, and a lazy form needs the base its links are relative to.
     expect(StoredDists.open({ ...index, form: "xml", base: "u" }, tail, NAME)).toBeUndefined();
     expect(StoredDists.open({ ...index, form: "html" }, tail, NAME)).toBeUndefined();
@@ -248,6 +251,31 @@ describe("cache file", () => {
     const third = await store.read(key);
     expect(third).not.toBe(first);
     expect(decodeSimplePage(third?.payload, NAME).dists.versions).toHaveLength(1);
+  });
+
+  it("writes_a_tail_in_pieces_as_the_joined_tail", async () => {
+    // A page just downloaded is stored as its table and its bytes, never joined in memory.
+    const store = new FileHttpCacheStore(join(tmp.path, "store-parts"));
+    const whole = storedPage(FILES);
+    const payload = whole.payload as SplitPayload;
+    const cut = Math.floor(payload.tail.length / 3);
+    const pieces = [payload.tail.subarray(0, cut), payload.tail.subarray(cut), Buffer.alloc(0)];
+    const split = new SplitPayload(payload.head, pieces);
+    expect(split.tailParts).toEqual(pieces);
+    const entry = { ...whole, payload: split };
+    expect(Buffer.from(serializeEntry(entry)).equals(Buffer.from(serializeEntry(whole)))).toBe(
+      true,
+    );
+    await store.write(key, entry);
+    expect((await readFile(store.pathOf(key))).equals(Buffer.from(serializeEntry(whole)))).toBe(
+      true,
+    );
+    const read = await new FileHttpCacheStore(join(tmp.path, "store-parts")).read(key);
+    expect(read?.payload).toBeInstanceOf(SplitPayload);
+    expect((read?.payload as SplitPayload | undefined)?.tail.equals(payload.tail)).toBe(true);
+    // Joined on demand, once.
+    expect(split.tail.equals(payload.tail)).toBe(true);
+    expect(split.tail).toBe(split.tail);
   });
 
   it("drops_truncated_entries", async () => {

@@ -39,6 +39,10 @@ vi.mock("@uv-ts/pypi-types", async (importOriginal) => {
       parsed.html++;
       return actual.scanSimpleHtml(...args);
     },
+    scanSimpleHtmlLinks: (...args: Parameters<typeof actual.scanSimpleHtmlLinks>) => {
+      parsed.html++;
+      return actual.scanSimpleHtmlLinks(...args);
+    },
   };
 });
 
@@ -63,13 +67,25 @@ function jsonPage(versions: readonly string[]): string {
   });
 }
 
-function response(body: string, contentType = JSON_TYPE) {
+function htmlPage(versions: readonly string[]): string {
+  const links = versions.flatMap((v) => [
+    `<a href="/files/pkg-${v}-py3-none-any.whl#sha256=${SHA}">pkg-${v}-py3-none-any.whl</a><br/>`,
+    `<a href="/files/pkg-${v}.tar.gz#sha256=${SHA}" data-requires-python="&gt;=3.8">pkg-${v}.tar.gz</a><br/>`,
+  ]);
+  return `<!DOCTYPE html><html><body>\n${links.join("\n")}\n</body></html>\n`;
+}
+
+function response(
+  body: string,
+  contentType = JSON_TYPE,
+  url = "https://index.example/simple/pkg/",
+) {
   const bytes = Buffer.from(body, "utf8");
   // Served in small pieces, as a socket delivers a big page: the digest covers all of them.
   const pieces: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += 7) pieces.push(bytes.subarray(i, i + 7));
   return {
-    url: new URL("https://index.example/simple/pkg/"),
+    url: new URL(url),
     status: 200,
     headers: { "content-type": contentType },
     body: Readable.from(pieces) as unknown as Parameters<typeof readSimplePage>[0]["body"],
@@ -124,6 +140,61 @@ describe("simple page reuse", () => {
     );
     expect(other).not.toBe(cached);
     expect(parsed.json).toBe(3);
+  });
+
+  it("an_identical_html_body_reuses_the_cached_payload_without_parsing", async () => {
+    parsed.html = 0;
+    const body = htmlPage(["1.0", "2.0", "2.1"]);
+    const first = await readSimplePage(response(body, "text/html"), undefined, NAME);
+    expect(parsed.html).toBe(1);
+    const store = new FileHttpCacheStore(join(tmp.path, "reuse-html"));
+    const key = { bucket: "simple", shard: ["i"], file: "pkg.json" } as const;
+    const policy = {
+      url: "https://index.example/simple/pkg/",
+      status: 200,
+      responseTime: 0,
+      vary: {},
+    };
+    await store.write(key, { storedAt: 0, policy, payload: first });
+    const cached = (await store.read(key))?.payload;
+    expect(cached).toBeInstanceOf(SplitPayload);
+
+    // Compared piece by piece as it arrives (7 bytes at a time here).
+    const again = await readSimplePage(response(body, "text/html"), cached, NAME);
+    expect(again).toBe(cached);
+    expect(parsed.html).toBe(1);
+    expect(
+      decodeSimplePage(again, NAME)
+        .dists.distsOf("2.0")
+        .map((d) => d.file.filename),
+    ).toEqual(["pkg-2.0-py3-none-any.whl", "pkg-2.0.tar.gz"]);
+
+    // One byte changed, the page cut short or run on, another URL or another package: parsed.
+    const middle = body.indexOf("2.1-py3");
+    const others = [
+      response(`${body.slice(0, middle)}2.2${body.slice(middle + 3)}`, "text/html"),
+      response(body.slice(0, -1), "text/html"),
+      response(`${body} `, "text/html"),
+      response(body, "text/html", "https://mirror.example/simple/pkg/"),
+      response(body, "text/html; charset=utf-8"),
+    ];
+    let count = 1;
+    for (const res of others) {
+      const read = await readSimplePage(res, cached, NAME);
+      if (res.headers["content-type"] === "text/html; charset=utf-8") {
+        // The media type's parameters do not change the page.
+        expect(read).toBe(cached);
+        continue;
+      }
+      expect(read).not.toBe(cached);
+      expect(parsed.html).toBe(++count);
+    }
+    const changed = `${body.slice(0, middle)}2.2${body.slice(middle + 3)}`;
+    const reread = await readSimplePage(response(changed, "text/html"), cached, NAME);
+    // The wheel of `2.1` became `2.2`; the sdist of `2.1` stays.
+    expect(decodeSimplePage(reread, NAME).dists.versions).toEqual(["1.0", "2.0", "2.1", "2.2"]);
+    const other = await readSimplePage(response(body, "text/html"), cached, "other" as PackageName);
+    expect(other).not.toBe(cached);
   });
 
   it("a_cached_payload_that_cannot_be_opened_is_not_reused", async () => {

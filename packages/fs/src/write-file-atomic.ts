@@ -8,7 +8,7 @@ import { basename, dirname, join } from "node:path";
  */
 export async function writeFileAtomic(
   path: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | readonly Uint8Array[],
   options: { readonly mode?: number } = {},
 ): Promise<void> {
   // `node:crypto` is fetched here, not imported: loading it costs every command start-up time.

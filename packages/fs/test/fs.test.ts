@@ -24,6 +24,21 @@ describe("writeFileAtomic", () => {
     await removeAll(dir);
   });
 
+  it("writes_pieces_in_order_without_joining_them_first", async () => {
+    const dir = await scratch();
+    const path = join(dir, "entry");
+    const pieces = [
+      Buffer.from("head\n"),
+      new Uint8Array([1, 2, 3]),
+      Buffer.alloc(0),
+      Buffer.from("tail"),
+    ];
+    await writeFileAtomic(path, pieces);
+    expect(readFileSync(path)).toEqual(Buffer.concat(pieces));
+    expect(readdirSync(dir)).toEqual(["entry"]);
+    await removeAll(dir);
+  });
+
   it("applies_the_requested_mode", async () => {
     const dir = await scratch();
     const path = join(dir, "script");

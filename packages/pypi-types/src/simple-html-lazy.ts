@@ -1,3 +1,4 @@
+import { isCanonicalHttpUrl } from "./canonical-url.ts";
 import { decodeHtmlEntities } from "./html-entities.ts";
 import {
   type AttributeSink,
@@ -160,8 +161,9 @@ export function scanSimpleHtmlLinks(html: string, pageUrl: string | URL): HtmlPa
   const uploadTimes: (number | undefined)[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
+  const origins = new KnownOrigin();
   for (const tag of anchors) {
-    const filename = readAnchor(tag, base);
+    const filename = readAnchor(tag, base, origins);
     if (filename === undefined) continue;
     const upload = tag.upload;
     filenames.push(filename);
@@ -221,12 +223,42 @@ export function parseHtmlAnchor(anchor: string, base: string): SimpleFile | unde
  * The filename of an anchor (`undefined`: not a link), after the checks `parseAnchor` makes
  * that can fail, in its order: the fragment's hashes, the filename's encoding, the URL.
  */
-function readAnchor(anchor: AnchorTag, base: string): string | undefined {
+function readAnchor(anchor: AnchorTag, base: string, origins: KnownOrigin): string | undefined {
   const href = anchor.href;
   if (href === undefined || href === "") return undefined;
   const { path, filename } = readHref(href, false);
-  if (!resolvesWithoutError(path, base)) resolveUrl(path, base);
+  if (!origins.resolves(path) && !resolvesWithoutError(path, base)) resolveUrl(path, base);
+  origins.learn(path);
   return filename;
+}
+
+/**
+ * The `http(s)://host/` that the page's absolute links last started with, once known to parse:
+ * a link that starts with it resolves without error whatever its path, query and fragment (the
+ * URL parser fails only on a scheme or an authority). A page's links nearly all share one, and
+ * checking the whole of each link (`resolvesWithoutError`) was a good part of reading a page.
+ */
+export class KnownOrigin {
+  #prefix: string | undefined;
+
+  /** Whether `href` starts with the known origin (and so resolves against any base). */
+  resolves(href: string): boolean {
+    const prefix = this.#prefix;
+    return prefix !== undefined && href.startsWith(prefix);
+  }
+
+  /** Remembers the origin of `href` when it is one that surely parses. */
+  learn(href: string): void {
+    if (this.resolves(href)) return;
+    const scheme = href.startsWith("https://") ? 8 : href.startsWith("http://") ? 7 : 0;
+    if (scheme === 0) return;
+    const slash = href.indexOf("/", scheme);
+    if (slash === -1) return;
+    const prefix = href.slice(0, slash + 1);
+    // The origin alone as a canonical URL: its host is plain (no user, port, `xn--` label, IP
+    // address or character the parser would change), and it ends where the authority ends.
+    if (isCanonicalHttpUrl(prefix)) this.#prefix = prefix;
+  }
 }
 
 /**

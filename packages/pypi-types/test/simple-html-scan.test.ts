@@ -11,6 +11,7 @@ import {
   scanSimpleHtml,
   scanSimpleHtmlLinks,
 } from "../src/index.ts";
+import { KnownOrigin } from "../src/simple-html-lazy.ts";
 
 const PAGE_URL = "https://example.org/simple/foo/";
 
@@ -181,6 +182,84 @@ describe("isCanonicalHttpUrl", () => {
     for (const parts of fc.sample(fc.array(piece, { maxLength: 8 }), { numRuns: 5000, seed: 7 })) {
       const url = `https://files.example/${parts.join("")}`;
       expect(isCanonicalHttpUrl(url), url).toBe(shape.test(url) && !rewritten.test(url));
+    }
+  });
+});
+
+describe("KnownOrigin", () => {
+  // Links of one page that share their start, some of which the URL parser rejects.
+  const HREF = fc
+    .tuple(
+      fc.constantFrom(
+        "https://files.example/",
+        "https://files.example",
+        "http://files.example/",
+        "https://files.example.1/",
+        "https://files.example:99999/",
+        "https://files.example:443/",
+        "https://u@files.example/",
+        "https://[::1/",
+        "https://xn--a.example/",
+        "https://Files.example/",
+        "https://files.example\\",
+        "https://files.example%2F/",
+        "https:files.example/",
+        "//files.example/",
+        "/",
+        "",
+      ),
+      fc.constantFrom("p/", "", "\t", "%zz", "..", "a b", "\\", "?q=/", "#x", ":", "[", "é"),
+      fc.constantFrom("foo-1.0.tar.gz", "foo-2.0-py3-none-any.whl", ""),
+    )
+    .map(([start, middle, name]) => `${start}${middle}${name}`);
+
+  it("reads_pages_whose_links_share_an_origin_as_parse_simple_html_does", () => {
+    let failures = 0;
+    const pages = fc.sample(fc.array(HREF, { minLength: 1, maxLength: 6 }), {
+      numRuns: 3000,
+      seed: 20261122,
+    });
+    for (const hrefs of pages) {
+      const html = hrefs.map((h) => `<a href="${h}">x</a><br/>\n`).join("");
+      const expected = full(html);
+      expect(lazy(html), html).toEqual(expected);
+      if (!("ok" in (expected as object))) failures++;
+    }
+    // Pages a later link breaks (after one of the same start that parses) are among them.
+    expect(failures).toBeGreaterThan(300);
+  });
+
+  it("vouches_only_for_links_the_url_parser_takes", () => {
+    const parses = (href: string): boolean => {
+      try {
+        new URL(href);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let vouched = 0;
+    const pairs = fc.sample(fc.tuple(HREF, HREF), { numRuns: 5000, seed: 11 });
+    for (const [first, second] of pairs) {
+      const origins = new KnownOrigin();
+      origins.learn(first);
+      if (origins.resolves(second)) {
+        vouched++;
+        expect(parses(second), second).toBe(true);
+      }
+    }
+    expect(vouched).toBeGreaterThan(20);
+    // Learnt from a link of a plain origin, it vouches for that origin's links only.
+    const origins = new KnownOrigin();
+    expect(origins.resolves("https://files.example/a")).toBe(false);
+    origins.learn("https://files.example/p/foo-1.0.tar.gz");
+    expect(origins.resolves("https://files.example/q")).toBe(true);
+    expect(origins.resolves("https://files.example.org/q")).toBe(false);
+    expect(origins.resolves("http://files.example/q")).toBe(false);
+    for (const href of ["https://files.example:443/a", "https://[::1/a", "https://a.1/b"]) {
+      const other = new KnownOrigin();
+      other.learn(href);
+      expect(other.resolves(href), href).toBe(false);
     }
   });
 });

@@ -8,10 +8,32 @@
 export class SplitPayload {
   /** JSON-serialisable. */
   readonly head: unknown;
-  readonly tail: Buffer;
+  #tail: Buffer | undefined;
+  readonly #parts: readonly Uint8Array[];
 
-  constructor(head: unknown, tail: Buffer) {
+  /**
+   * `tail` may come in pieces (a page just downloaded, after the table that indexes it): they
+   * are written one after the other, and only joined if something reads {@link tail}. Joining
+   * megabytes into fresh memory costs more than anything else the store does with them.
+   */
+  constructor(head: unknown, tail: Buffer | readonly Uint8Array[]) {
     this.head = head;
-    this.tail = tail;
+    if (Buffer.isBuffer(tail)) {
+      this.#tail = tail;
+      this.#parts = [tail];
+    } else {
+      this.#parts = tail;
+    }
+  }
+
+  /** The tail's bytes, joined into one buffer when they came in pieces. */
+  get tail(): Buffer {
+    this.#tail ??= Buffer.concat(this.#parts);
+    return this.#tail;
+  }
+
+  /** The tail's pieces, in order, without joining them. */
+  get tailParts(): readonly Uint8Array[] {
+    return this.#parts;
   }
 }

@@ -161,7 +161,7 @@ export class FileHttpCacheStore implements HttpCacheStore {
     const path = this.pathOf(key);
     this.#entries.delete(path);
     await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomic(path, serializeEntry(entry));
+    await writeFileAtomic(path, entryParts(entry));
   }
 
   async remove(key: CacheEntryKey): Promise<void> {
@@ -173,12 +173,28 @@ export class FileHttpCacheStore implements HttpCacheStore {
 
 /** The bytes of an entry file (see {@link FileHttpCacheStore}). */
 export function serializeEntry(entry: StoredResponse): string | Buffer {
+  const parts = entryParts(entry);
+  return typeof parts === "string" ? parts : Buffer.concat(parts);
+}
+
+/**
+ * {@link serializeEntry}'s bytes, a split payload's in pieces: its head line, then the tail's
+ * pieces as they are, which are written without being joined first.
+ */
+function entryParts(entry: StoredResponse): string | Uint8Array[] {
   const payload = entry.payload;
   if (!(payload instanceof SplitPayload)) return JSON.stringify(entry);
-  const tail: TailInfo = { size: payload.tail.length, crc32: crc32(payload.tail) };
+  const pieces = payload.tailParts;
+  let size = 0;
+  let checksum = 0;
+  for (const piece of pieces) {
+    size += piece.length;
+    checksum = crc32(piece, checksum);
+  }
+  const tail: TailInfo = { size, crc32: checksum };
   // `JSON.stringify` escapes every line break, so the first one in the file ends the head.
   const head = JSON.stringify({ ...entry, payload: payload.head, tail });
-  return Buffer.concat([Buffer.from(`${head}\n`, "utf8"), payload.tail]);
+  return [Buffer.from(`${head}\n`, "utf8"), ...pieces];
 }
 
 /** Reads an entry file's bytes; `undefined` when they are not a whole, intact entry. */
