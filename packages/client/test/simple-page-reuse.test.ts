@@ -100,22 +100,27 @@ afterAll(async () => {
   await tmp.cleanup();
 });
 
+/** `payload` written to a fresh store under `dir` and read back, as a later run gets it. */
+async function throughStore(payload: unknown, dir: string): Promise<unknown> {
+  const store = new FileHttpCacheStore(join(tmp.path, dir));
+  const key = { bucket: "simple", shard: ["i"], file: "pkg.json" } as const;
+  const policy = {
+    url: "https://index.example/simple/pkg/",
+    status: 200,
+    responseTime: 0,
+    vary: {},
+  };
+  await store.write(key, { storedAt: 0, policy, payload });
+  return (await store.read(key))?.payload;
+}
+
 describe("simple page reuse", () => {
   it("an_identical_body_reuses_the_cached_payload_without_parsing", async () => {
     parsed.json = 0;
     const first = await readSimplePage(response(jsonPage(["1.0", "2.0"])), undefined, NAME);
     expect(parsed.json).toBe(1);
     // The cached copy, as the store gives it back.
-    const store = new FileHttpCacheStore(join(tmp.path, "reuse"));
-    const key = { bucket: "simple", shard: ["i"], file: "pkg.json" } as const;
-    const policy = {
-      url: "https://index.example/simple/pkg/",
-      status: 200,
-      responseTime: 0,
-      vary: {},
-    };
-    await store.write(key, { storedAt: 0, policy, payload: first });
-    const cached = (await store.read(key))?.payload;
+    const cached = await throughStore(first, "reuse");
     expect(cached).toBeInstanceOf(SplitPayload);
 
     const again = await readSimplePage(response(jsonPage(["1.0", "2.0"])), cached, NAME);
@@ -147,16 +152,7 @@ describe("simple page reuse", () => {
     const body = htmlPage(["1.0", "2.0", "2.1"]);
     const first = await readSimplePage(response(body, "text/html"), undefined, NAME);
     expect(parsed.html).toBe(1);
-    const store = new FileHttpCacheStore(join(tmp.path, "reuse-html"));
-    const key = { bucket: "simple", shard: ["i"], file: "pkg.json" } as const;
-    const policy = {
-      url: "https://index.example/simple/pkg/",
-      status: 200,
-      responseTime: 0,
-      vary: {},
-    };
-    await store.write(key, { storedAt: 0, policy, payload: first });
-    const cached = (await store.read(key))?.payload;
+    const cached = await throughStore(first, "reuse-html");
     expect(cached).toBeInstanceOf(SplitPayload);
 
     // Compared piece by piece as it arrives (7 bytes at a time here).
