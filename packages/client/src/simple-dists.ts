@@ -918,11 +918,8 @@ export class StoredDists implements PageDists {
           continue;
         }
       }
-      const file = this.#fileOf(item);
-      if (file === undefined) continue;
-      const filename = parseDistFilename(file.filename, this.#name);
-      if (filename === undefined) continue;
-      dists.push({ filename, file });
+      const dist = this.#distOf(item);
+      if (dist !== undefined) dists.push(dist);
     }
     this.#decoded.set(version, dists);
     return dists;
@@ -955,12 +952,10 @@ export class StoredDists implements PageDists {
         names.push(lazy.name);
         continue;
       }
-      const file = this.#fileOf(anchor);
-      if (file === undefined) continue;
-      const filename = parseDistFilename(file.filename, this.#name);
-      if (filename === undefined) continue;
-      dists.push({ filename, file });
-      names.push(file.filename);
+      const dist = this.#distOf(anchor);
+      if (dist === undefined) continue;
+      dists.push(dist);
+      names.push(dist.file.filename);
     }
     if (dists.length < 2) return dists;
     // Stable: files of one name stay in page order.
@@ -983,6 +978,14 @@ export class StoredDists implements PageDists {
     this.#reader ??= new VersionReader(this.#name);
     if (this.#reader.versionOf(name) === undefined) return undefined;
     return new LazyHtmlDist(name, anchor, this.#name, this.#base);
+  }
+
+  /** The file of a stored item with its parsed name; `undefined` when it is not one of this package's. */
+  #distOf(item: unknown): RegistryDist | undefined {
+    const file = this.#fileOf(item);
+    if (file === undefined) return undefined;
+    const filename = parseDistFilename(file.filename, this.#name);
+    return filename === undefined ? undefined : { filename, file };
   }
 
   #fileOf(item: unknown): SimpleFile | undefined {
