@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Creates target/test-venv: a Python 3.12 virtual environment with the reference `packaging`
-// library that the differential tests compare against. Idempotent: does nothing when the venv
+// Creates target/test-venv: a Python 3.12 virtual environment with what the differential tests
+// compare against: the reference `packaging` library, and the real uv of the release uv-ts
+// mirrors (test-kit's `findUv` looks here first). Idempotent: does nothing when the venv
 // already has the pinned version. Fails soft (exit 0 with a warning) when there is no network,
 // so that an offline run still works; the differential tests then report themselves skipped.
 import { execFileSync } from "node:child_process";
@@ -8,10 +9,11 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const PACKAGING = "26.3";
+const UV = "0.13.8";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const venv = `${root}target/test-venv`;
 const stamp = `${venv}/.uv-ts-stamp`;
-const want = `packaging==${PACKAGING}`;
+const want = `packaging==${PACKAGING} uv==${UV}`;
 
 if (existsSync(stamp) && readFileSync(stamp, "utf8") === want) process.exit(0);
 
@@ -38,7 +40,7 @@ try {
   execFileSync(python, ["-m", "venv", venv], { stdio: "inherit" });
   execFileSync(
     `${venv}/bin/python`,
-    ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", want],
+    ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...want.split(" ")],
     { stdio: "inherit", env: { ...process.env, PIP_CONFIG_FILE: "/dev/null" } },
   );
   writeFileSync(stamp, want);

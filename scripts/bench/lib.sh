@@ -22,6 +22,8 @@ find_uv() {
     uv="$(PYENV_VERSION="${versions%:}" pyenv which uv 2>/dev/null || true)"
     if [[ -n "$uv" ]]; then echo "$uv"; return; fi
   fi
+  # The one `pnpm test` installs (scripts/setup-test-python.mjs).
+  if [[ -x "$BENCH_ROOT/target/test-venv/bin/uv" ]]; then echo "$BENCH_ROOT/target/test-venv/bin/uv"; return; fi
   echo ""
 }
 

@@ -1,13 +1,14 @@
 // The local index against real clients: `fetch` for the Simple API and hashes, `pip` for a
 // PEP 503/691 install, and uv itself for the compiled-extension and entry-point wheels. If these
 // pass, the fixtures and the server are spec-correct enough to test uv-ts against.
-import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import {
   findTestPython,
+  findUv,
   hasFeature,
   type IndexServer,
   sha256Hex,
@@ -16,7 +17,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const python = hasFeature("python");
-const uvAvailable = spawnSync("uv", ["--version"], { encoding: "utf8" }).status === 0;
+const uv = findUv();
+const uvAvailable = uv !== undefined;
 
 let server: IndexServer;
 let root: string;
@@ -119,7 +121,7 @@ describe.skipIf(!python)("local index with real installers", () => {
 
   it.skipIf(!uvAvailable)("uv_installs_extension_and_entry_point_wheels", async () => {
     const before = server.requests.length;
-    await run("uv", [
+    await run(uv!.path, [
       "pip",
       "install",
       "--no-config",
@@ -151,7 +153,7 @@ describe.skipIf(!python)("local index with real installers", () => {
     server.setFault({ kind: "noMetadata" });
     try {
       const before = server.requests.length;
-      await run("uv", [
+      await run(uv!.path, [
         "pip",
         "install",
         "--no-config",

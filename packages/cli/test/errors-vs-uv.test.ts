@@ -1,32 +1,14 @@
 // Differential test: for command lines clap rejects, uv-ts's error text (with the binary named
 // `uv`) must equal the installed uv 0.13.8's, byte for byte. Only erroneous command lines are
 // listed, so uv never runs a command.
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { findUv, isOracleUv } from "@uv-ts/test-kit";
 import { describe, expect, it } from "vitest";
 import { parseArgs, ROOT } from "../src/index.ts";
 
-function findUv(): string {
-  try {
-    const found = execFileSync("sh", ["-c", "command -v uv"], { encoding: "utf8" }).trim();
-    if (!found.includes("/shims/")) return found;
-    const versions = execFileSync("pyenv", ["versions", "--bare"], { encoding: "utf8" })
-      .trim()
-      .split("\n");
-    return execFileSync("pyenv", ["which", "uv"], {
-      encoding: "utf8",
-      env: { ...process.env, PYENV_VERSION: versions.join(":") },
-    }).trim();
-  } catch {
-    return "uv";
-  }
-}
-
-const UV = findUv();
-let version = "";
-try {
-  version = execFileSync(UV, ["--version"], { encoding: "utf8" });
-} catch {}
+const uv = findUv();
+const UV = uv?.path ?? "uv";
 
 const CASES: readonly (readonly string[])[] = [
   ["venvv"],
@@ -84,7 +66,7 @@ const CASES: readonly (readonly string[])[] = [
   ["tool", "run", "--foo"],
 ];
 
-describe.skipIf(!version.startsWith("uv 0.13.8"))("usage errors equal uv 0.13.8's", () => {
+describe.skipIf(!isOracleUv(uv))("usage errors equal uv 0.13.8's", () => {
   it("for every listed command line", async () => {
     const exec = promisify(execFile);
     const env: Record<string, string> = {};

@@ -1,7 +1,8 @@
 // Differential test: every help page uv-ts renders (with the binary named `uv`) must equal the
 // installed uv 0.13.8's, byte for byte, at several terminal widths.
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { findUv, isOracleUv } from "@uv-ts/test-kit";
 import { describe, expect, it } from "vitest";
 // Not part of the package's API: the parser and `renderHelpCommand` load it when help is shown.
 import { renderHelp } from "../src/help.ts";
@@ -14,34 +15,9 @@ import {
   rootLevel,
 } from "../src/index.ts";
 
-/** The real `uv` binary: a pyenv shim re-dispatches through bash on every call, which is slow. */
-function findUv(): string {
-  try {
-    const shim = execFileSync("sh", ["-c", "command -v uv"], { encoding: "utf8" }).trim();
-    if (!shim.includes("/shims/")) return shim;
-    const versions = execFileSync("pyenv", ["versions", "--bare"], { encoding: "utf8" })
-      .trim()
-      .split("\n");
-    return execFileSync("pyenv", ["which", "uv"], {
-      encoding: "utf8",
-      env: { ...process.env, PYENV_VERSION: versions.join(":") },
-    }).trim();
-  } catch {
-    return "uv";
-  }
-}
-
-const UV = findUv();
-
-function uvVersion(): string {
-  try {
-    return execFileSync(UV, ["--version"], { encoding: "utf8" });
-  } catch {
-    return "";
-  }
-}
-
-const available = uvVersion().startsWith("uv 0.13.8");
+const uv = findUv();
+const UV = uv?.path ?? "uv";
+const available = isOracleUv(uv);
 
 function scrubbedEnv(columns: number): Record<string, string> {
   const env: Record<string, string> = {};

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { hasFeature, type WheelSpec } from "@uv-ts/test-kit";
+import { findUv, hasFeature, type WheelSpec } from "@uv-ts/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   fileCacheInfo,
@@ -145,7 +145,9 @@ describe.skipIf(!hasFeature("python"))("installWheel into a real venv", () => {
   });
 });
 
-describe.skipIf(!hasFeature("python"))("installWheel matches uv byte for byte", () => {
+const uv = hasFeature("python") ? findUv() : undefined;
+
+describe.skipIf(uv === undefined)("installWheel matches uv byte for byte", () => {
   let root: string;
   beforeAll(() => {
     root = tempDir("uv");
@@ -158,7 +160,7 @@ describe.skipIf(!hasFeature("python"))("installWheel matches uv byte for byte", 
     const layout = realVenv(venv);
     const before = snapshotTree(venv);
     execFileSync(
-      "uv",
+      uv!.path,
       [
         "pip",
         "install",

@@ -2,12 +2,11 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { createRegistryClient, IndexLocations, type RegistryClient } from "@uv-ts/client";
 import type { MarkerEnvironment } from "@uv-ts/pep508";
 import { Requirement } from "@uv-ts/pep508";
 import { Tags } from "@uv-ts/platform-tags";
-import { findTestPython, type IndexServer, startIndexServer } from "@uv-ts/test-kit";
+import { findTestPython, findUv, type IndexServer, startIndexServer } from "@uv-ts/test-kit";
 import {
   type Manifest,
   NoSolutionError,
@@ -18,7 +17,8 @@ import {
   resolve,
 } from "../src/index.ts";
 
-const run = promisify(execFile);
+/** The real uv, for the differential tests. */
+const UV = findUv();
 
 /** The scenarios every resolver test serves. */
 export const SCENARIOS = ["resolver-basics", "resolver-filters"];
@@ -147,13 +147,7 @@ export function uvPython(): string | undefined {
 
 /** Whether the real uv can be compared against. */
 export async function uvAvailable(): Promise<boolean> {
-  if (uvPython() === undefined) return false;
-  try {
-    const { stdout } = await run("uv", ["--version"]);
-    return stdout.startsWith("uv 0.13.");
-  } catch {
-    return false;
-  }
+  return uvPython() !== undefined && UV?.version.startsWith("0.13.") === true;
 }
 
 /**
@@ -202,7 +196,7 @@ export async function uvCompile(
       ...args,
       "-",
     ];
-    const child = execFile("uv", argv, {
+    const child = execFile(UV!.path, argv, {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: dir, UV_PYTHON_DOWNLOADS: "never", NO_COLOR: "1" },
     });

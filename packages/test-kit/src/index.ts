@@ -95,3 +95,10 @@ export {
   type PendingSnapshot,
   pendingDir,
 } from "./snapshot-store.ts";
+export {
+  type FindUvOptions,
+  findUv,
+  isOracleUv,
+  ORACLE_UV_VERSION,
+  type UvBinary,
+} from "./uv-binary.ts";

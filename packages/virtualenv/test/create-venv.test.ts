@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   existsSync,
   lstatSync,
@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { join, relative } from "node:path";
 import { queryInterpreter } from "@uv-ts/python";
-import { hasFeature, ScratchDirs } from "@uv-ts/test-kit";
+import { findUv, hasFeature, ScratchDirs } from "@uv-ts/test-kit";
 import { afterAll, describe, expect, it } from "vitest";
 import { createVenv, parsePyvenvCfg, promptFromArg, renderPyvenvCfg } from "../src/index.ts";
 
@@ -200,8 +200,8 @@ describe.skipIf(!hasFeature("python"))("createVenv", () => {
     expect(out.trim()).toBe(join(cwd, "moved"));
   });
 
-  const uv = spawnSync("uv", ["--version"], { encoding: "utf8" });
-  it.skipIf(uv.status !== 0)("writes_the_same_files_as_uv", async () => {
+  const uv = findUv();
+  it.skipIf(uv === undefined)("writes_the_same_files_as_uv", async () => {
     for (const [version, extra] of [
       ["3.12", {}],
       ["3.9", { prompt: promptFromArg('it\'s "quoted"'), systemSitePackages: true }],
@@ -213,7 +213,7 @@ describe.skipIf(!hasFeature("python"))("createVenv", () => {
         args.push("--prompt", extra.prompt.kind === "static" ? extra.prompt.value : "");
       if ("systemSitePackages" in extra) args.push("--system-site-packages");
       if ("relocatable" in extra) args.push("--relocatable");
-      execFileSync("uv", args, {
+      execFileSync(uv!.path, args, {
         cwd,
         env: { ...process.env, UV_CACHE_DIR: cacheDir, UV_PYTHON_DOWNLOADS: "never" },
       });
