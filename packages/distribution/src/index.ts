@@ -12,6 +12,7 @@ export {
   defaultExtractThreads,
   type FetchWheelOptions,
   type LocalWheel,
+  maxExtractThreads,
   WheelFetcher,
   type WheelFetcherOptions,
 } from "./wheel-fetcher.ts";

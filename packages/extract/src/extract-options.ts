@@ -1,5 +1,6 @@
 import type { HashAlgorithm, HashDigest } from "./hash.ts";
 import type { ExtractLimits } from "./limits.ts";
+import { MemberThreads } from "./member-threads.ts";
 import type { MemberWorker } from "./member-worker.ts";
 
 /**
@@ -42,6 +43,11 @@ export interface ExtractOptions {
    */
   readonly memberWorkers?: readonly MemberWorker[] | undefined;
   /**
+   * A set of such threads that may grow while the extraction runs (a fetcher's, shared by the
+   * extractions of a run). Takes the place of {@link memberWorker} and {@link memberWorkers}.
+   */
+  readonly memberThreads?: MemberThreads | undefined;
+  /**
    * Unpack straight into `dest` (which must not exist, or be an empty directory) instead of a
    * staging directory renamed into place: for a caller whose `dest` lies in a private directory
    * it removes after a failure (a fetcher's temporary directory), the staging directory only
@@ -52,11 +58,12 @@ export interface ExtractOptions {
   readonly unstaged?: boolean | undefined;
 }
 
-/** The member threads of `options`, without repeats. */
-export function memberWorkersOf(options: ExtractOptions): MemberWorker[] {
+/** The member threads of `options`, without repeats; `undefined` when there are none. */
+export function memberThreadsOf(options: ExtractOptions): MemberThreads | undefined {
+  if (options.memberThreads !== undefined) return options.memberThreads;
   const all = [...(options.memberWorkers ?? [])];
   if (options.memberWorker !== undefined) all.unshift(options.memberWorker);
-  return [...new Set(all)];
+  return all.length === 0 ? undefined : MemberThreads.of(all);
 }
 
 /** One regular file written by an extraction. */

@@ -12,14 +12,15 @@ import {
   type ExtractedFile,
   type ExtractOptions,
   type ExtractResult,
-  memberWorkersOf,
+  memberThreadsOf,
 } from "./extract-options.ts";
 import { FileCursor } from "./file-cursor.ts";
 import { MultiHasher, verifyHashes } from "./hash.ts";
 import { LimitTracker, resolveLimits } from "./limits.ts";
 import { MemberBatches } from "./member-batches.ts";
 import { type MemberPath, PathModel, parseMemberPath } from "./member-path.ts";
-import type { MemberFailure, MemberWorker } from "./member-worker.ts";
+import type { MemberThreads } from "./member-threads.ts";
+import type { MemberFailure } from "./member-worker.ts";
 import { bufferAccess, type RandomAccess } from "./random-access.ts";
 import { asExtractError, directoryLeaves, fileMode, spool } from "./shared.ts";
 import { withStaging } from "./staging.ts";
@@ -535,11 +536,8 @@ function workerFailure(entry: CentralEntry | undefined, failure: MemberFailure):
   }
 }
 
-function newBatches(
-  workers: readonly MemberWorker[],
-  order: readonly PlannedEntry[],
-): MemberBatches {
-  return new MemberBatches(workers, (index, failure) =>
+function newBatches(threads: MemberThreads, order: readonly PlannedEntry[]): MemberBatches {
+  return new MemberBatches(threads, (index, failure) =>
     workerFailure(order[index]?.entry, failure),
   );
 }
@@ -565,7 +563,7 @@ async function walk(
   centralOffset: number,
   root: string,
   signal: AbortSignal | undefined,
-  workers: readonly MemberWorker[],
+  threads: MemberThreads | undefined,
   initialBatches: MemberBatches | undefined,
 ): Promise<ExtractedFile[]> {
   let batches = initialBatches;
@@ -600,8 +598,8 @@ async function walk(
       const dataEnd = cursor.position + entry.compressedSize;
       const target = targetOf(member.path);
       // A worker that comes up halfway through an archive takes the rest (its directories exist).
-      if (batches === undefined && workers.some((w) => w.ready)) {
-        batches = newBatches(workers, order);
+      if (batches === undefined && threads?.anyReady === true) {
+        batches = newBatches(threads, order);
       }
       // This thread keeps the walk (checks, reading, hashing) and the network; the worker writes.
       const toWorker =
@@ -725,20 +723,20 @@ async function extractFrom(
   const order = [...planned.values()].sort(
     (a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset,
   );
-  const workers = memberWorkersOf(options);
+  const threads = memberThreadsOf(options);
   let batches: MemberBatches | undefined;
   const leaves = directoryLeaves(root, directories);
   // Made recursively, the leaves make the root too, unless there are none.
   if (createRoot && leaves.length === 0) leaves.push(root);
-  if (workers.some((w) => w.ready)) {
-    batches = newBatches(workers, order);
+  if (threads?.anyReady === true) {
+    batches = newBatches(threads, order);
     // The worker makes them before the first member it writes, in the same thread.
     batches.createDirectories(leaves);
     await batches.flush();
   } else {
     for (const dir of leaves) await mkdir(dir, { recursive: true });
   }
-  return walk(cursor, order, directory.offset, root, options.signal, workers, batches);
+  return walk(cursor, order, directory.offset, root, options.signal, threads, batches);
 }
 
 /**

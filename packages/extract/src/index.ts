@@ -31,5 +31,6 @@ export {
   parseMemberPath,
   validateMemberName,
 } from "./member-path.ts";
+export { type GrowingThreadsOptions, MemberThreads } from "./member-threads.ts";
 export { MemberWorker } from "./member-worker.ts";
 export { topLevelDirectory } from "./top-level.ts";

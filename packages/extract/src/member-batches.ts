@@ -1,4 +1,5 @@
 import { dirname } from "node:path";
+import type { MemberThreads } from "./member-threads.ts";
 import type { BatchResult, MemberFailure, MemberJob, MemberWorker } from "./member-worker.ts";
 
 /** Stored bytes gathered before a batch goes to the worker. */
@@ -36,7 +37,7 @@ interface OpenBatch {
  * have met first, whichever thread found it.
  */
 export class MemberBatches {
-  readonly #workers: readonly MemberWorker[];
+  readonly #threads: MemberThreads;
   /** The thread creating the directories, while they may not exist yet. */
   #directoryWorker: MemberWorker | undefined;
   /** Whether the directories batch is done (the directories exist, or it failed). */
@@ -48,26 +49,14 @@ export class MemberBatches {
   /** Settles once the batch carrying the directories is done (they then exist, or it failed). */
   #directories: Promise<void> = Promise.resolve();
 
-  /** `workers`: at least one; each batch goes to the least busy of those ready then. */
+  /** `threads`: at least one; each batch goes to the one {@link MemberThreads.pick} gives then. */
   constructor(
-    workers: readonly MemberWorker[],
+    threads: MemberThreads,
     describe: (index: number, failure: MemberFailure) => unknown,
   ) {
-    if (workers.length === 0) throw new Error("Member batches need a thread");
-    this.#workers = workers;
+    if (threads.workers.length === 0) throw new Error("Member batches need a thread");
+    this.#threads = threads;
     this.#describe = describe;
-  }
-
-  /**
-   * The thread for the next batch: the least busy of those ready (when none is, the first, whose
-   * refusal then fails the batch).
-   */
-  #pick(): MemberWorker {
-    let best: MemberWorker | undefined;
-    for (const worker of this.#workers) {
-      if (worker.ready && (best === undefined || worker.backlog < best.backlog)) best = worker;
-    }
-    return best ?? (this.#workers[0] as MemberWorker);
   }
 
   /** The first failure reported so far, in walk order. */
@@ -199,7 +188,7 @@ export class MemberBatches {
     this.#open = undefined;
     const { buffer, shared, jobs, indexes, finish } = open;
     const first = open.dirs.length > 0 ? -1 : (indexes[0] ?? 0);
-    const worker = this.#pick();
+    const worker = await this.#threads.pick();
     let dirs: readonly string[] = open.dirs;
     if (dirs.length > 0) {
       this.#directoryWorker = worker;

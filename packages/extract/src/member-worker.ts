@@ -248,6 +248,16 @@ export class MemberWorker {
     return this.#stopped === undefined && Atomics.load(this.#state, 0) === 1;
   }
 
+  /** Whether the thread is still starting (neither up nor stopped). */
+  get starting(): boolean {
+    return this.#stopped === undefined && Atomics.load(this.#state, 0) !== 1;
+  }
+
+  /** Settles at the next change of {@link backlog} or {@link ready}: a batch done, start-up, stop. */
+  changed(): Promise<void> {
+    return new Promise<void>((wake) => this.#waiters.push(wake));
+  }
+
   /**
    * Settles once the thread is up (`true`) or failed to start (`false`); the process stays alive
    * for it meanwhile. Extractions need not wait for it.
@@ -351,6 +361,7 @@ export class MemberWorker {
       this.#onReady = undefined;
       if (this.#waitingForReady && this.#pending.size === 0) this.#port.unref();
       this.#waitingForReady = false;
+      this.#wake();
       return;
     }
     const entry = this.#pending.get(reply.id);
