@@ -188,18 +188,19 @@ export class MemberBatches {
     this.#open = undefined;
     const { buffer, shared, jobs, indexes, finish } = open;
     const first = open.dirs.length > 0 ? -1 : (indexes[0] ?? 0);
-    const worker = await this.#threads.pick();
-    let dirs: readonly string[] = open.dirs;
-    if (dirs.length > 0) {
-      this.#directoryWorker = worker;
-    } else if (!this.#directoriesDone && worker !== this.#directoryWorker) {
-      dirs = [...open.parents];
-    }
     let result: Promise<BatchResult>;
     try {
-      // The whole backing store goes (zero-copy); jobs carry their offsets into it.
-      const copied = buffer?.buffer as ArrayBuffer | undefined;
-      ({ outcome: result } = await worker.submit({ copied, shared }, jobs, dirs));
+      ({ outcome: result } = await this.#threads.pick((worker) => {
+        let dirs: readonly string[] = open.dirs;
+        if (dirs.length > 0) {
+          this.#directoryWorker = worker;
+        } else if (!this.#directoriesDone && worker !== this.#directoryWorker) {
+          dirs = [...open.parents];
+        }
+        // The whole backing store goes (zero-copy); jobs carry their offsets into it.
+        const copied = buffer?.buffer as ArrayBuffer | undefined;
+        return worker.submit({ copied, shared }, jobs, dirs);
+      }));
     } catch (error) {
       this.#fail(first, error);
       finish();

@@ -72,11 +72,14 @@ export class MemberThreads {
   }
 
   /**
-   * The thread for the next batch: the least busy of those ready, once it has less than the
-   * work handed ahead; meanwhile, another thread is started (up to the maximum, one start-up at
-   * a time). When no thread is up or starting, the first (whose refusal then fails the batch).
+   * Hands the next batch to a thread: calls `use` with the least busy of those ready, once it has
+   * less than the work handed ahead, and returns what `use` returns. Meanwhile, another thread is
+   * started (up to the maximum, one start-up at a time). When no thread is up or starting, `use`
+   * gets the first (whose refusal then fails the batch). `use` runs in the same turn as the
+   * choice, so it must hand the work over at once ({@link MemberWorker.submit} counts it before
+   * its first wait): batches woken by the same finished batch then see each other's work.
    */
-  async pick(): Promise<MemberWorker> {
+  async pick<T>(use: (worker: MemberWorker) => T): Promise<T> {
     for (;;) {
       let best: MemberWorker | undefined;
       let starting = false;
@@ -86,8 +89,8 @@ export class MemberThreads {
           best = worker;
         }
       }
-      if (best !== undefined && best.backlog < this.#ahead) return best;
-      if (best === undefined && !starting) return this.#workers[0] as MemberWorker;
+      if (best !== undefined && best.backlog < this.#ahead) return use(best);
+      if (best === undefined && !starting) return use(this.#workers[0] as MemberWorker);
       if (!starting && this.#workers.length < this.#max && this.#start !== undefined) {
         const worker = this.#start();
         if (worker !== undefined) this.#workers.push(worker);

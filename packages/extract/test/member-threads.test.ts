@@ -59,7 +59,7 @@ describe("member threads that grow with the backlog", () => {
     const { dest } = await archiveFile("unused.whl", Buffer.alloc(0));
     const { outcome } = await busy(first as MemberWorker, dest);
     expect(first?.backlog).toBeGreaterThan(0);
-    expect(await threads.pick()).toBe(first);
+    expect(await threads.pick((worker) => worker)).toBe(first);
     await outcome;
     expect(started.count).toBe(1);
     expect(threads.workers).toHaveLength(1);
@@ -72,7 +72,7 @@ describe("member threads that grow with the backlog", () => {
     const { dest } = await archiveFile("unused.whl", Buffer.alloc(0));
     const { outcome } = await busy(first as MemberWorker, dest);
     expect(first?.backlog).toBeGreaterThan(0);
-    const picked = await threads.pick();
+    const picked = await threads.pick((worker) => worker);
     // Handed out only once it had room: not onto the first thread's queue.
     expect(picked.backlog).toBe(0);
     expect(picked.ready).toBe(true);
@@ -87,9 +87,26 @@ describe("member threads that grow with the backlog", () => {
     expect(await first?.whenReady()).toBe(true);
     const { dest } = await archiveFile("unused.whl", Buffer.alloc(0));
     const { outcome } = await busy(first as MemberWorker, dest);
-    expect(await threads.pick()).toBe(first);
+    expect(await threads.pick((worker) => worker)).toBe(first);
     expect(started.count).toBe(1);
     await outcome;
+  });
+
+  it("hands_batches_woken_together_to_a_thread_one_at_a_time", async () => {
+    const { threads } = growing(1, 1, 1);
+    const [first] = threads.workers as MemberWorker[];
+    expect(await first?.whenReady()).toBe(true);
+    const { dest } = await archiveFile("unused.whl", Buffer.alloc(0));
+    const { outcome } = await busy(first as MemberWorker, dest);
+    // Both wait for the same batch to finish; each must then see the work the other handed over.
+    const seen: number[] = [];
+    const handOver = (worker: MemberWorker) => {
+      seen.push(worker.backlog);
+      return busy(worker, dest);
+    };
+    const handed = await Promise.all([threads.pick(handOver), threads.pick(handOver)]);
+    expect(seen).toEqual([0, 0]);
+    await Promise.all([outcome, ...handed.map((h) => h.outcome)]);
   });
 
   it("writes_every_member_of_an_archive_while_growing", async () => {
