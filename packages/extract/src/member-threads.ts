@@ -18,10 +18,12 @@ export interface GrowingThreadsOptions {
 
 /**
  * The member threads an extraction hands its batches to: each batch goes to the least busy one
- * that is ready. A set made by {@link growing} starts another thread (up to its maximum) once
- * even the least busy one has a deep backlog: a short install never pays for a thread it would
- * not use, while the tail of a big one, where the main thread has nothing left but to wait for
- * the unpacking, uses every core.
+ * that is ready. A set made by {@link growing} hands a thread only so much work ahead; a batch
+ * beyond it waits on this side (the extraction's walk waits with it), and another thread is
+ * started (up to the maximum). A short install never pays for a thread it would not use, while
+ * the tail of a big one, where the main thread has nothing left but to wait for the unpacking,
+ * uses every core: the batches still waiting go to whichever thread has room first, instead of
+ * all sitting in the first thread's queue.
  */
 export class MemberThreads {
   readonly #workers: MemberWorker[];
