@@ -340,6 +340,8 @@ interface Pending {
   local: (() => void) | undefined;
   /** For work ahead of need: called when {@link LinkWorker.cancelOptional} cancels it. */
   onCancel: (() => void) | undefined;
+  /** The chunks of one piece of work ahead of need, cancelled all or none (see `link`). */
+  readonly group: object | undefined;
 }
 
 /** Why work ahead of need was not done (see {@link LinkWorker.cancelOptional}). */
@@ -373,6 +375,8 @@ export class LinkWorker {
   #stealable: number[] = [];
   #submitted = 0;
   #nextId = 0;
+  /** Groups (see {@link link}) of which the thread has answered a chunk. */
+  readonly #answeredGroups = new WeakSet<object>();
   #stopped: Error | undefined;
 
   private constructor(worker: Worker, port: MessagePort, state: Int32Array) {
@@ -425,7 +429,8 @@ export class LinkWorker {
    * With `local`, the chunk may be taken back by {@link steal}, which runs `local` on this thread
    * instead (it must not throw, and must not count on anything an earlier chunk does, as it may
    * run before those) and then resolves. With `onCancel`, the chunk is work ahead of need, which
-   * {@link cancelOptional} may cancel.
+   * {@link cancelOptional} may cancel; the chunks of one `group` (any object naming them) are
+   * cancelled all or none.
    */
   link(
     mode: LinkMode,
@@ -436,6 +441,7 @@ export class LinkWorker {
     at: readonly number[] = [],
     local?: () => void,
     onCancel?: () => void,
+    group?: object,
   ): Promise<void> {
     if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
     if (rels.length === 0) return Promise.resolve();
@@ -457,6 +463,7 @@ export class LinkWorker {
         size: rels.length,
         local,
         onCancel,
+        group,
       });
     });
     if (local !== undefined) this.#stealable.push(id);
@@ -486,6 +493,7 @@ export class LinkWorker {
       entry.local = undefined;
       this.#submitted -= entry.size;
       local();
+      if (entry.group !== undefined) this.#answeredGroups.add(entry.group);
       entry.resolve();
       return true;
     }
@@ -534,6 +542,7 @@ export class LinkWorker {
         size: 0,
         local: undefined,
         onCancel,
+        group: undefined,
       });
     });
     if (this.#pending.size === 1) this.#port.ref();
@@ -545,14 +554,32 @@ export class LinkWorker {
    * Cancels the work ahead of need (chunks with `onCancel`, {@link prelinkPointer} jobs) that the
    * thread has not started, for sure: each is claimed for this thread, as {@link steal} does, its
    * `onCancel` is called now and its promise rejects with {@link LinkAheadCancelled}. What the
-   * thread has started goes on to its end. Nothing else changes.
+   * thread has started goes on to its end, and so do the chunks of a group of which it has
+   * started one: they are then work like any other (taken back by {@link steal} if they can
+   * be). Nothing else changes.
    */
   cancelOptional(): void {
+    // The first chunk of a group met here decides for the rest: started (or answered), and
+    // the group goes on; or cancelled, and so is every later chunk this thread can claim. The
+    // thread takes chunks in order, so a group's started chunk comes before any it may still
+    // claim.
+    const kept = new Set<object>();
+    const cancelled = new Set<object>();
     for (const [id, entry] of this.#pending) {
-      const { onCancel } = entry;
+      const { onCancel, group } = entry;
       if (onCancel === undefined) continue;
       entry.onCancel = undefined;
-      if (Atomics.compareExchange(this.#state, this.#slotOf(id), 0, BY_MAIN) !== 0) continue;
+      if (group !== undefined && !cancelled.has(group)) {
+        if (kept.has(group) || this.#answeredGroups.has(group)) {
+          kept.add(group);
+          continue;
+        }
+      }
+      if (Atomics.compareExchange(this.#state, this.#slotOf(id), 0, BY_MAIN) !== 0) {
+        if (group !== undefined && !cancelled.has(group)) kept.add(group);
+        continue;
+      }
+      if (group !== undefined) cancelled.add(group);
       // Settled here; the entry stays until the thread has seen the job (its slot stays taken).
       entry.local = undefined;
       this.#submitted -= entry.size;
@@ -599,6 +626,7 @@ export class LinkWorker {
     this.#pending.delete(reply.id);
     if (this.#pending.size === 0) this.#port.unref();
     if (reply.skipped === true) return;
+    if (entry.group !== undefined) this.#answeredGroups.add(entry.group);
     entry.local = undefined;
     entry.onCancel = undefined;
     if (reply.failure === undefined) {

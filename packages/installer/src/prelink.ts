@@ -197,12 +197,14 @@ export class Prelinker {
       };
       for (let i = 0; i < rels.length; i++) addDir(parentOf(rels[i]!), i);
       let ok = true;
-      // Taken back by `steal`, possibly before earlier chunks ran: it makes every parent itself.
+      // Taken back by `steal` (once the install waits for the tree), possibly before earlier
+      // chunks ran: it makes every parent itself.
       const local = () => {
-        ok = !this.#sealed && this.#linkHere(mode, source, dir, rels);
+        ok = !started.cancelled && this.#linkHere(mode, source, dir, rels);
       };
+      // One group: the seal keeps a tree the thread has begun whole (see `seal`).
       const linked = this.#worker
-        .link(mode, source, dir, rels, dirs, at, local, started.onCancel)
+        .link(mode, source, dir, rels, dirs, at, local, started.onCancel, started)
         .then(
           () => ok,
           () => false,
@@ -262,8 +264,11 @@ export class Prelinker {
 
   /**
    * Nothing more is linked ahead: the install has begun. The link thread drops every wheel it
-   * has not started, for sure; those under way finish, for the install to take (see
-   * {@link take}) or {@link dispose} to remove.
+   * has not started, for sure; those under way finish, all of their chunks, for the install to
+   * take (see {@link take}) or {@link dispose} to remove. (Dropping the rest of a wheel under
+   * way left the install to link it all again, and {@link dispose} to remove the part linked:
+   * seen in a cold 37-wheel install, babel's 1113 files linked at install time and 290 of them
+   * removed at the end, ~70 ms under strace.)
    */
   seal(): void {
     this.#sealed = true;

@@ -290,26 +290,6 @@ describe("linking ahead", () => {
     expect(readdirSync(layout.scheme.purelib)).toEqual([]);
   });
 
-  it("drops_the_trees_not_started_at_the_seal", async () => {
-    const [big, other] = (await wheels()) as [UnpackedWheel, UnpackedWheel];
-    const linkWorker = startWorker();
-    const layout = fakeVenv(join(root, "venv"));
-    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
-    prelinker.add("big", big.dir, archiveFiles(big.dir));
-    prelinker.add("other", other.dir, archiveFiles(other.dir));
-    // The install begins at once, before the thread has taken all of either: neither is
-    // handed over.
-    prelinker.seal();
-    expect(prelinker.take("big")).toBeUndefined();
-    expect(prelinker.take("other")).toBeUndefined();
-    await prelinker.dispose();
-    expect(readdirSync(layout.scheme.purelib)).toEqual([]);
-    // The thread goes on with the install's own work.
-    mkdirSync(join(root, "dst"));
-    await linkWorker.link("hardlink", big.dir, join(root, "dst"), ["top.py"], [], []);
-    expect(readFileSync(join(root, "dst", "top.py"), "utf8")).toBe("T = 1\n");
-  });
-
   it.skipIf(process.platform !== "linux")("links_ahead_at_a_lower_priority", async () => {
     const [big] = (await wheels()) as [UnpackedWheel];
     const linkWorker = startWorker();
@@ -537,6 +517,130 @@ describe("linking ahead, at the seal", () => {
     expect(filesBelow(prelinker.root)).toEqual([]);
     await prelinker.dispose();
     expect(snapshotTree(join(root, "venv"))).toEqual(expected);
+  });
+
+  it("drops_the_trees_not_started_at_the_seal", async () => {
+    const huge = await hugeWheel();
+    const [big, other] = (await wheels()) as [UnpackedWheel, UnpackedWheel];
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const { pointer, archiveRoot } = cachedPointer(huge);
+    prelinker.addPointer("huge", pointer, huge.filename.toString(), 0, archiveRoot);
+    untilStarted(join(prelinker.root, "0"));
+    // The install begins while the thread is at the first wheel: it has started no chunk of
+    // either of the others (several chunks, one), which are not handed over.
+    prelinker.add("big", big.dir, archiveFiles(big.dir));
+    prelinker.add("other", other.dir, archiveFiles(other.dir));
+    prelinker.seal();
+    expect(prelinker.take("big")).toBeUndefined();
+    expect(prelinker.take("other")).toBeUndefined();
+    await prelinker.settled();
+    expect(readdirSync(prelinker.root)).toEqual(["0"]);
+    await prelinker.dispose();
+    expect(readdirSync(layout.scheme.purelib)).toEqual([]);
+    // The thread goes on with the install's own work.
+    mkdirSync(join(root, "dst"));
+    await linkWorker.link("hardlink", big.dir, join(root, "dst"), ["top.py"], [], []);
+    expect(readFileSync(join(root, "dst", "top.py"), "utf8")).toBe("T = 1\n");
+  });
+
+  it("keeps_every_chunk_of_a_tree_under_way_at_the_seal", async () => {
+    const huge = await hugeWheel();
+    await install(join(root, "venv"), [huge]);
+    const expected = snapshotTree(join(root, "venv"));
+    renameSync(join(root, "venv"), join(root, "plain"));
+
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    // Its 1000 root files go to the thread in 11 chunks; the seal comes during the first.
+    prelinker.add("huge", huge.dir, archiveFiles(huge.dir));
+    untilStarted(join(prelinker.root, "0"));
+    prelinker.seal();
+    const tree = prelinker.take("huge");
+    expect(tree, "the tree under way is handed over").toBeDefined();
+    expect(tree!.complete).toBe(false);
+    const linker = new CountingLinker("hardlink");
+    await installWheel(huge.dir, huge.filename, layout, {
+      files: archiveFiles(huge.dir),
+      linker,
+      prelinked: tree,
+    });
+    // Its root files moved, not linked again (its dist-info is linked at install time from an
+    // archive listing), and nothing of it is left to remove.
+    expect(linker.targets.filter((t) => !t.includes(".dist-info"))).toEqual([]);
+    expect(linker.targets.length).toBeLessThan(5);
+    expect(filesBelow(prelinker.root)).toEqual([]);
+    await prelinker.dispose();
+    expect(snapshotTree(join(root, "venv"))).toEqual(expected);
+  });
+
+  it("links_here_the_chunks_of_a_kept_tree_it_takes_back", async () => {
+    const huge = await hugeWheel();
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    prelinker.add("huge", huge.dir, archiveFiles(huge.dir));
+    untilStarted(join(prelinker.root, "0"));
+    prelinker.seal();
+    const tree = prelinker.take("huge");
+    expect(tree).toBeDefined();
+    // What the install's waiting thread does: take back the chunks the thread has not begun.
+    let stolen = 0;
+    while (linkWorker.steal()) stolen++;
+    expect(stolen).toBeGreaterThan(0);
+    expect(await tree!.done).toMatchObject({ prefix: "huge-1.0.0", count: 1000 });
+    expect(filesBelow(join(tree!.dir, "huge")).length).toBe(1000);
+    await prelinker.dispose();
+  });
+
+  it("keeps_a_group_of_which_the_thread_has_answered_a_chunk", async () => {
+    const huge = await hugeWheel();
+    const [big] = (await wheels()) as [UnpackedWheel];
+    const linkWorker = startWorker();
+    const dst = join(root, "dst");
+    mkdirSync(dst);
+    const group = {};
+    const cancelled: string[] = [];
+    await linkWorker.link(
+      "hardlink",
+      big.dir,
+      dst,
+      ["top.py"],
+      [],
+      [],
+      undefined,
+      () => cancelled.push("first"),
+      group,
+    );
+    // The rest of the group waits behind other work ahead of need when the cancel comes.
+    const { pointer, archiveRoot } = cachedPointer(huge);
+    const busy = linkWorker.prelinkPointer(
+      "hardlink",
+      pointer,
+      huge.filename.toString(),
+      0,
+      archiveRoot,
+      join(dst, "huge"),
+    );
+    const rest = linkWorker.link(
+      "hardlink",
+      big.dir,
+      dst,
+      ["big/__init__.py"],
+      ["big"],
+      [0],
+      undefined,
+      () => cancelled.push("rest"),
+      group,
+    );
+    untilStarted(join(dst, "huge"));
+    linkWorker.cancelOptional();
+    expect(cancelled).toEqual([]);
+    await rest;
+    expect(existsSync(join(dst, "big", "__init__.py"))).toBe(true);
+    expect(await busy).toMatchObject({ count: 1000 });
   });
 
   it("never_hands_over_a_tree_the_seal_cancelled", async () => {
