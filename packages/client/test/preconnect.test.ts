@@ -235,4 +235,29 @@ describe("RegistryClient.preconnect", () => {
       }
     },
   );
+
+  it.each([
+    [true, 1],
+    [false, 0],
+  ] as const)(
+    "files_%s_with_nothing_stored_connects_to_the_files_host_of_the_first_page_read",
+    async (files, expected) => {
+      const host = await index(undefined);
+      const server = await index(undefined, host.url.replace("/simple/", ""));
+      try {
+        const client = registry(server.url, join(cert.dir, `cache-first-page-${files}`));
+        client.preconnect(["pkg"], { files });
+        expect((await client.simple("pkg"))[0]?.files[0]?.url).toContain(host.url.slice(0, -8));
+        // Once: later pages do not connect again.
+        await client.simple("other");
+        if (expected === 1) await until(() => host.connections() === 1);
+        await settle(100);
+        expect(host.connections()).toBe(expected);
+        await client.close();
+      } finally {
+        await server.close();
+        await host.close();
+      }
+    },
+  );
 });

@@ -5,7 +5,7 @@ import { registryWheelsDir } from "@uv-ts/distribution";
 import type { PackageName } from "@uv-ts/normalize";
 import { ScratchDirs } from "@uv-ts/test-kit";
 import { afterAll, describe, expect, it } from "vitest";
-import { likelyUncached } from "../src/commands/pip-ops-flow.ts";
+import { likelyUncached, readsFiles } from "../src/commands/pip-ops-flow.ts";
 
 const names = (...list: string[]) => list as PackageName[];
 
@@ -46,5 +46,15 @@ describe("likelyUncached", () => {
     // Installed packages need no wheel: nothing missing, nothing to unpack.
     const installed = { get: () => [{}] } as unknown as Parameters<typeof likelyUncached>[3];
     expect(likelyUncached(cache, pypi, names("a", "b"), installed)).toBe(false);
+  });
+
+  it("has a run read files to resolve dependencies, or to fill a cold cache", () => {
+    const empty = setup([]);
+    const warm = setup(["a", "b"]);
+    // `pip sync` and `--no-deps` download only what the cache lacks.
+    expect(readsFiles(true, empty, pypi, names("a", "b"))).toBe(true);
+    expect(readsFiles(true, warm, pypi, names("a", "b"))).toBe(false);
+    // A resolution with dependencies reads their metadata there.
+    expect(readsFiles(false, warm, pypi, names("a", "b"))).toBe(true);
   });
 });

@@ -333,6 +333,23 @@ function* requirementNames(spec: RequirementsSpec): Iterable<PackageName> {
   }
 }
 
+/** An environment not read yet, for {@link likelyUncached}. */
+const NOTHING_INSTALLED: Pick<SitePackages, "get"> = { get: () => [] };
+
+/**
+ * Whether a run will read from the index's files host: to resolve dependencies, or to download
+ * what the cache lacks (a cache that looks cold before the environment is read, as if nothing
+ * were installed). The client then connects there too as soon as it knows the host.
+ */
+export function readsFiles(
+  noDeps: boolean,
+  cache: Cache,
+  locations: IndexLocations,
+  names: Iterable<PackageName>,
+): boolean {
+  return !noDeps || likelyUncached(cache, locations, names, NOTHING_INSTALLED);
+}
+
 /**
  * The shared body of `pip install` and `pip sync`: find the environment and lock it; unless the
  * environment already satisfies everything, resolve (the installed distributions are candidates
@@ -348,7 +365,7 @@ function earlyClient(
   spec: RequirementsSpec,
   cache: Cache,
   store: HttpCacheStore,
-  files: boolean,
+  noDeps: boolean,
 ): RegistryClient | undefined {
   let locations: IndexLocations;
   try {
@@ -357,6 +374,7 @@ function earlyClient(
     return undefined;
   }
   const client = createPipClient(ctx, locations, cache, store);
+  const files = readsFiles(noDeps, cache, locations, requirementNames(spec));
   client.preconnect(requirementNames(spec), { files });
   return client;
 }
@@ -393,8 +411,9 @@ export async function runInstallFlow(
   let store: HttpCacheStore | undefined;
   let early = opening?.then((cache) => {
     store = pipHttpCache(cache);
-    // Resolving dependencies reads wheel metadata from the files' host.
-    return earlyClient(ctx, spec, cache, store, options.noDeps !== true);
+    // Resolving dependencies reads wheel metadata from the files' host, filling a cold cache
+    // downloads from it (see `readsFiles`).
+    return earlyClient(ctx, spec, cache, store, options.noDeps);
   });
   early?.catch(() => {});
   const disposeCache = async (): Promise<void> => {
