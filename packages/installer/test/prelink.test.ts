@@ -489,20 +489,32 @@ describe("linking ahead, at the seal", () => {
     }
   }
 
-  it("installs_the_tree_under_way_at_the_seal_without_linking_it_again", async () => {
+  /**
+   * The huge wheel, the venv a plain install of it makes (moved aside), and a prelinker for a new
+   * fake venv at the same place.
+   */
+  async function hugeAfterPlainInstall() {
     const huge = await hugeWheel();
     await install(join(root, "venv"), [huge]);
     const expected = snapshotTree(join(root, "venv"));
     renameSync(join(root, "venv"), join(root, "plain"));
-
-    const linkWorker = startWorker();
     const layout = fakeVenv(join(root, "venv"));
-    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
-    const { pointer, archiveRoot, wheel } = cachedPointer(huge);
-    prelinker.addPointer("huge", pointer, wheel.filename.toString(), 0, archiveRoot);
-    untilStarted(join(prelinker.root, "0"));
+    const prelinker = new Prelinker(layout.scheme.purelib, startWorker(), "hardlink");
+    return { huge, expected, layout, prelinker };
+  }
+
+  /**
+   * Seals `prelinker` and installs `wheel` from the tree of `name` it hands over, which must be
+   * under way (not complete); the linker tells what this thread linked itself.
+   */
+  async function installTreeUnderWay(
+    prelinker: Prelinker,
+    name: string,
+    wheel: Pick<UnpackedWheel, "dir" | "filename">,
+    layout: Layout,
+  ): Promise<CountingLinker> {
     prelinker.seal();
-    const tree = prelinker.take("huge");
+    const tree = prelinker.take(name);
     expect(tree, "the tree under way is handed over").toBeDefined();
     expect(tree!.complete).toBe(false);
     const linker = new CountingLinker("hardlink");
@@ -511,6 +523,15 @@ describe("linking ahead, at the seal", () => {
       linker,
       prelinked: tree,
     });
+    return linker;
+  }
+
+  it("installs_the_tree_under_way_at_the_seal_without_linking_it_again", async () => {
+    const { huge, expected, layout, prelinker } = await hugeAfterPlainInstall();
+    const { pointer, archiveRoot, wheel } = cachedPointer(huge);
+    prelinker.addPointer("huge", pointer, wheel.filename.toString(), 0, archiveRoot);
+    untilStarted(join(prelinker.root, "0"));
+    const linker = await installTreeUnderWay(prelinker, "huge", wheel, layout);
     // Moved, not linked again: this thread linked none of the wheel's files.
     expect(linker.targets).toEqual([]);
     // Nothing of it is left to remove.
@@ -546,27 +567,11 @@ describe("linking ahead, at the seal", () => {
   });
 
   it("keeps_every_chunk_of_a_tree_under_way_at_the_seal", async () => {
-    const huge = await hugeWheel();
-    await install(join(root, "venv"), [huge]);
-    const expected = snapshotTree(join(root, "venv"));
-    renameSync(join(root, "venv"), join(root, "plain"));
-
-    const linkWorker = startWorker();
-    const layout = fakeVenv(join(root, "venv"));
-    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const { huge, expected, layout, prelinker } = await hugeAfterPlainInstall();
     // Its 1000 root files go to the thread in 11 chunks; the seal comes during the first.
     prelinker.add("huge", huge.dir, archiveFiles(huge.dir));
     untilStarted(join(prelinker.root, "0"));
-    prelinker.seal();
-    const tree = prelinker.take("huge");
-    expect(tree, "the tree under way is handed over").toBeDefined();
-    expect(tree!.complete).toBe(false);
-    const linker = new CountingLinker("hardlink");
-    await installWheel(huge.dir, huge.filename, layout, {
-      files: archiveFiles(huge.dir),
-      linker,
-      prelinked: tree,
-    });
+    const linker = await installTreeUnderWay(prelinker, "huge", huge, layout);
     // Its root files moved, not linked again (its dist-info is linked at install time from an
     // archive listing), and nothing of it is left to remove.
     expect(linker.targets.filter((t) => !t.includes(".dist-info"))).toEqual([]);
