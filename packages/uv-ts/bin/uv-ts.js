@@ -279,15 +279,18 @@ function startTlsPrewarm() {
 }
 
 /**
- * Whether to start {@link startTlsPrewarm}: a run that will connect over TLS with Node's root
- * certificates. Node parses its bundled roots on the first context of a process whatever the
- * context trusts, so the thread would save the main thread that work with `SSL_CERT_FILE` too;
- * but then the client's own context is small (the few roots an origin needs, remembered in the
- * cache), and measured on two cores the thread's start-up costs more than it saves (warm trio
- * sync 314 -> 344 ms). `UV_TS_TLS_PREWARM=0` turns it off.
+ * Whether to start {@link startTlsPrewarm}: a run that will most likely connect over TLS.
+ * `SSL_CERT_FILE` does not spare it: the client's context then trusts only the few roots an
+ * origin needs (remembered in the cache), but Node parses its own bundled roots on the first
+ * context of a process that is given any CA certificate (~18 ms here, measured: a one-root
+ * context takes 18-19 ms first, 0.5-1 ms once another thread has made a context). On this
+ * project's 2-core machine, a warm trio sync whose pages must be fetched again (a server that
+ * sends no freshness) went from a median of 248/240 ms to 239/231 ms (two orders, 25 runs
+ * each); one whose pages are all fresh, which connects nowhere, from 161/162 to 167/167 ms.
+ * `UV_TS_TLS_PREWARM=0` turns it off.
  */
 function wantsTlsPrewarm(argv, env) {
-  return env.UV_TS_TLS_PREWARM !== "0" && !env.SSL_CERT_FILE && expectsTls(argv, env);
+  return env.UV_TS_TLS_PREWARM !== "0" && expectsTls(argv, env);
 }
 
 function run() {
