@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, readdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { testPythonRoot } from "./python-interpreters.ts";
 import { REPO_ROOT } from "./python-oracle.ts";
 
 /** The uv release the differential tests compare against (uv-ts reports this version too). */
@@ -45,23 +46,11 @@ function executable(path: string): boolean {
   }
 }
 
-/** The `uv` of each pyenv version, newest listed last by pyenv. */
-function pyenvCandidates(env: NodeJS.ProcessEnv): string[] {
+/** The `uv` of each interpreter installation under {@link testPythonRoot} (pyenv's versions). */
+function installedCandidates(env: NodeJS.ProcessEnv): string[] {
+  const root = testPythonRoot(env);
   try {
-    const root = execFileSync("pyenv", ["root"], {
-      encoding: "utf8",
-      env,
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-    const versions = execFileSync("pyenv", ["versions", "--bare"], {
-      encoding: "utf8",
-      env,
-      stdio: ["ignore", "pipe", "ignore"],
-    })
-      .split("\n")
-      .map((v) => v.trim())
-      .filter((v) => v !== "");
-    return versions.map((v) => join(root, "versions", v, "bin", "uv"));
+    return readdirSync(root).map((version) => join(root, version, "bin", "uv"));
   } catch {
     return [];
   }
@@ -71,10 +60,11 @@ function pyenvCandidates(env: NodeJS.ProcessEnv): string[] {
  * The real `uv` to compare against: `$UV` if set, else the one `scripts/setup-test-python.mjs`
  * installs into target/test-venv (`pnpm test` runs it), else the first `uv` on `PATH` that is not
  * a pyenv shim (a shim re-dispatches through bash on every call, and fails outright when no
- * selected version has uv), else one inside a pyenv version. Among several, one of
- * {@link ORACLE_UV_VERSION} wins. `undefined` when there is none. When `UV_TS_REQUIRE_UV` is set
- * (CI sets it after installing uv), finding no uv of {@link ORACLE_UV_VERSION} is an error: the
- * differential tests must not quietly skip where they are meant to run.
+ * selected version has uv), else one inside an interpreter installation ({@link testPythonRoot}:
+ * pyenv's versions). Among several, one of {@link ORACLE_UV_VERSION} wins. `undefined` when
+ * there is none. When `UV_TS_REQUIRE_UV` is set (CI sets it after installing uv), finding no uv
+ * of {@link ORACLE_UV_VERSION} is an error: the differential tests must not quietly skip where
+ * they are meant to run.
  */
 export function findUv(options: FindUvOptions = {}): UvBinary | undefined {
   const env = options.env ?? process.env;
@@ -86,7 +76,7 @@ export function findUv(options: FindUvOptions = {}): UvBinary | undefined {
       if (dir === "" || dir.includes("/shims")) continue;
       candidates.push(join(dir, "uv"));
     }
-    candidates.push(...pyenvCandidates(env));
+    candidates.push(...installedCandidates(env));
   }
   let found: UvBinary | undefined;
   for (const path of candidates) {

@@ -14,9 +14,9 @@ function fakeUv(version: string, sub = "bin"): string {
   return dir;
 }
 
-/** The environment of a lookup: only `PATH` (no pyenv on it) and what `extra` adds. */
+/** The environment of a lookup: only `PATH`, no interpreter installations, and `extra`. */
 function env(path: readonly string[], extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { PATH: path.join(":"), ...extra };
+  return { PATH: path.join(":"), UV_TS_TEST_PYTHON_ROOT: "/nonexistent", ...extra };
 }
 
 /** Lookup options without the repository's own test venv. */
