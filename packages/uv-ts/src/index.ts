@@ -6,4 +6,11 @@ export {
   type GlobalSettings,
   resolveGlobalSettings,
 } from "./settings.ts";
+export {
+  BULK_INTERRUPT_BUDGET,
+  NO_TUNING,
+  type ProcessTuning,
+  type V8TuningOptions,
+  v8Tuning,
+} from "./tuning.ts";
 export { VERSION } from "./version.ts";

@@ -11,6 +11,7 @@ import { COMMANDS } from "./commands/registry.ts";
 import type { CommandContext, CommandRun } from "./context.ts";
 import { resolveGlobalSettings } from "./settings.ts";
 import { type OutputStream, processOutput } from "./stdio.ts";
+import { type ProcessTuning, v8Tuning } from "./tuning.ts";
 import { VERSION } from "./version.ts";
 
 /** The streams and environment a run of the CLI works with (tests pass their own). */
@@ -22,6 +23,8 @@ export interface Io {
   readonly stderr: OutputStream;
   /** Aborted when the run should stop (SIGINT/SIGTERM); never aborted when absent. */
   readonly signal?: AbortSignal;
+  /** Process-wide settings commands may change for their work (none when absent). */
+  readonly tuning?: ProcessTuning;
 }
 
 /** The binary's name as help and errors show it. */
@@ -208,6 +211,7 @@ export function runFromProcess(): void {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  const tuning = v8Tuning({ env: process.env });
   main({
     argv: process.argv.slice(2),
     env: process.env,
@@ -217,13 +221,16 @@ export function runFromProcess(): void {
     stdout: processOutput(1, () => process.stdout),
     stderr: processOutput(2, () => process.stderr),
     signal: controller.signal,
+    tuning,
   }).then(
     (code) => {
+      tuning.restore();
       process.exitCode = code;
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
     },
     (error: unknown) => {
+      tuning.restore();
       process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 2;
     },

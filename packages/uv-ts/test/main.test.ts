@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { createStyler, renderError } from "@uv-ts/console";
 import { UvError } from "@uv-ts/error";
 import { describe, expect, it } from "vitest";
-import { type CommandContext, type CommandTable, main, VERSION } from "../src/index.ts";
+import {
+  type CommandContext,
+  type CommandTable,
+  main,
+  type ProcessTuning,
+  VERSION,
+} from "../src/index.ts";
 
 interface Captured {
   code: number;
@@ -15,7 +21,12 @@ interface Captured {
 
 async function run(
   argv: string[],
-  options: { env?: NodeJS.ProcessEnv; commands?: CommandTable; cwd?: string } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    commands?: CommandTable;
+    cwd?: string;
+    tuning?: ProcessTuning;
+  } = {},
 ) {
   const out: Captured = { code: -1, stdout: "", stderr: "", ctx: undefined };
   const sink = (key: "stdout" | "stderr") => ({
@@ -40,6 +51,7 @@ async function run(
       cwd: options.cwd ?? "/tmp",
       stdout: sink("stdout") as unknown as NodeJS.WritableStream,
       stderr: sink("stderr") as unknown as NodeJS.WritableStream,
+      ...(options.tuning === undefined ? {} : { tuning: options.tuning }),
     },
     commands,
   );
@@ -106,6 +118,12 @@ describe("main", () => {
     expect(result.ctx?.offline).toBe(true);
     expect(result.ctx?.cwd).toBe("/tmp");
     expect(result.ctx?.args.command).toEqual(["cache", "dir"]);
+  });
+
+  it("gives commands the process tuning it was given", async () => {
+    const tuning: ProcessTuning = { bulkInstall() {}, restore() {} };
+    expect((await run(["cache", "dir"], { tuning })).ctx?.io.tuning).toBe(tuning);
+    expect((await run(["cache", "dir"])).ctx?.io.tuning).toBeUndefined();
   });
 
   it("uses a temporary cache for --no-cache and removes it afterwards", async () => {

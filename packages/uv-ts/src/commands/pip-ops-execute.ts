@@ -240,6 +240,8 @@ export function linkWorkerEnabled(
   return cores() >= 2;
 }
 
+/** Wheels to download that make an install a bulk one for the process (see `ProcessTuning`). */
+const BULK_DOWNLOADS = 8;
 /** Missing packages that start the link thread before planning. */
 const EARLY_WORKER_PACKAGES = 8;
 /** Files to link (estimated) that start the link thread after planning. */
@@ -336,6 +338,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
   const wheels = new Map<PackageName, LocalWheel>(cached);
   if (remote.length > 0) {
     const prepareStart = performance.now();
+    if (remote.length >= BULK_DOWNLOADS) ctx.io.tuning?.bulkInstall();
     // The wheels at hand are linked ahead while the others download.
     if (op.prelinker !== undefined) {
       for (const r of theplan.cached) {
