@@ -448,24 +448,21 @@ export class GroupedDists implements PageDists {
   /** {@link encodeDists} of these files, without parsing a filename or making a `Date`. */
   encode(): { index: DistsIndex; tail: Buffer } {
     const lines: string[] = [];
-    const offsets = [0];
     const uploads: StoredUploads[] = [];
-    let offset = 0;
     for (const [version, group] of this.#groups) {
       uploads.push(storeUploads(this.uploadsOf(version)));
-      const line =
+      lines.push(
         this.#form === "html"
           ? anchorLine(group.files as LazyHtmlFile[])
-          : `${JSON.stringify(this.#storedLine(group.files))}\n`;
-      lines.push(line);
-      offset += Buffer.byteLength(line, "utf8");
-      offsets.push(offset);
+          : JSON.stringify(this.#storedLine(group.files)),
+      );
     }
+    const { tail, offsets } = joinLines(lines);
     const index: DistsIndex =
       this.#form === "files"
         ? { versions: this.versions, offsets, uploads }
         : { versions: this.versions, offsets, uploads, form: this.#form, base: this.#base };
-    return { index, tail: Buffer.from(lines.join(""), "utf8") };
+    return { index, tail };
   }
 
   #storedLine(files: readonly PageFile[]): unknown[] {
@@ -473,6 +470,32 @@ export class GroupedDists implements PageDists {
     // Records are the stored form already; `Date`s become epoch ms as in `encodeDists`.
     return this.#records ? (files as unknown[]) : files.map((f) => storedFile(f as SimpleFile));
   }
+}
+
+/**
+ * `lines` encoded as UTF-8 into one buffer, each followed by a newline, and where each starts
+ * (and the last ends). Each line is written straight into the buffer, sized beforehand: a page's
+ * megabytes are neither joined into one string first nor measured as strings with a newline
+ * appended (which V8 copies again to measure), and an ASCII line (nearly every one) is copied
+ * as Latin-1, a byte per character, rather than encoded.
+ */
+function joinLines(lines: readonly string[]): { tail: Buffer; offsets: number[] } {
+  const sizes = lines.map((line) => Buffer.byteLength(line, "utf8"));
+  let total = 0;
+  for (const size of sizes) total += size + 1;
+  const tail = Buffer.allocUnsafe(total);
+  const offsets = [0];
+  let at = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const size = sizes[i] as number;
+    // As many bytes as characters only when every character is ASCII.
+    tail.write(line, at, size, size === line.length ? "latin1" : "utf8");
+    at += size;
+    tail[at++] = NEWLINE;
+    offsets.push(at);
+  }
+  return { tail, offsets };
 }
 
 /** One version's files of a page read by `scanSimpleHtmlLinks`: their indices in page order. */
@@ -612,8 +635,8 @@ function byteOffsets(
 }
 
 /**
- * An `html` page's line: the lengths of its files' `<a>` tags, `|`, the tags one after the
- * other, and a newline. Tags are full of quotes, which a JSON string would escape one by one.
+ * An `html` page's line, without its newline: the lengths of its files' `<a>` tags, `|`, the
+ * tags one after the other. Tags are full of quotes, which a JSON string would escape one by one.
  */
 function anchorLine(files: readonly LazyHtmlFile[]): string {
   let lengths = "";
@@ -622,10 +645,10 @@ function anchorLine(files: readonly LazyHtmlFile[]): string {
     lengths += lengths === "" ? `${file.anchor.length}` : `,${file.anchor.length}`;
     anchors += file.anchor;
   }
-  return `${lengths}|${anchors}\n`;
+  return `${lengths}|${anchors}`;
 }
 
-/** The tags of an {@link anchorLine} (without its newline); throws when it is not one. */
+/** The tags of an {@link anchorLine}; throws when it is not one. */
 function anchorsOfLine(line: string): string[] {
   const bar = line.indexOf("|");
   const anchors: string[] = [];

@@ -11,7 +11,7 @@ import {
   scanSimpleHtmlLinks,
   scanSimpleJson,
 } from "@uv-ts/pypi-types";
-import { joinChunks, readBodyChunks } from "./body.ts";
+import { decodeChunks, joinChunks, readBodyChunks } from "./body.ts";
 import { BadResponseError } from "./errors.ts";
 import { SplitPayload } from "./http-cache/split-payload.ts";
 import { headerValue } from "./http-client.ts";
@@ -107,8 +107,8 @@ export function simpleMediaType(contentType: string | undefined, url: URL): "jso
 }
 
 /**
- * A payload just read from a response: it also carries the page grouped in memory, which this
- * run then uses instead of decoding the payload's tail again.
+ * A payload just read from a response: it also carries the page as opened, which this run then
+ * uses instead of opening the payload's tail again.
  */
 class FreshPagePayload extends SplitPayload {
   readonly name: PackageName;
@@ -178,9 +178,9 @@ export async function readSimplePage(
   ) {
     return previous;
   }
-  const bytes = joinChunks(body);
-  const payload: SimplePageBody = { url, mediaType, body: bytes.toString("utf8") };
   if (mediaType === "html") {
+    const bytes = joinChunks(body);
+    const payload: SimplePageBody = { url, mediaType, body: bytes.toString("utf8") };
     const { page, index, tail } = encodeHtmlPage(payload, bytes, name);
     const head: SimplePageHead = {
       format: PAGE_FORMAT,
@@ -191,9 +191,14 @@ export async function readSimplePage(
     };
     return new FreshPagePayload(head, tail, name, page);
   }
-  const page = scanJsonPage(payload, name);
-  const dists = page.dists;
-  const { index, tail } = dists.encode();
+  const page = scanJsonPage({ url, mediaType, body: decodeChunks(body) }, name);
+  const { index, tail } = page.dists.encode();
+  // Opened from what was just encoded, as a later run opens it (a version decoded when asked
+  // for): the page's objects are then garbage at once, where kept they stayed in the heap (and
+  // were copied by collections) for the whole run: ~4 MB for the 8 biggest pages of a
+  // 37-project install.
+  const dists = StoredDists.open(index, tail, name);
+  if (dists === undefined) throw new Error("a page's encoded files do not fit their index");
   const versions = page.versions === undefined ? {} : { versions: page.versions };
   const head: SimplePageHead = {
     format: PAGE_FORMAT,

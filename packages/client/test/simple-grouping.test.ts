@@ -401,4 +401,58 @@ describe("simple page grouping", () => {
       ).versions,
     );
   });
+
+  it("a_json_page_read_from_a_response_is_used_as_stored", async () => {
+    const name = parsePackageName("foo");
+    const file = (filename: string, time: string) => ({
+      filename,
+      url: `https://f.example/${filename}`,
+      hashes: { sha256: "ab" },
+      "requires-python": ">=3.8",
+      yanked: false,
+      "upload-time": time,
+    });
+    const body = JSON.stringify({
+      files: [
+        file("foo-1.0.tar.gz", "2024-01-01T00:00:00Z"),
+        file("foo-1.0-py3-none-any.whl", "2024-01-02T00:00:00Z"),
+        file("foo-2.0-py3-none-any.whl", "2024-02-01T00:00:00Z"),
+        file("other-3.0.tar.gz", "2024-03-01T00:00:00Z"),
+      ],
+      meta: { "api-version": "1.1" },
+    });
+    const payload = await readSimplePage(
+      {
+        url: new URL("https://pypi.org/simple/foo/"),
+        status: 200,
+        headers: { "content-type": "application/vnd.pypi.simple.v1+json" },
+        // In pieces, as the network delivers a page.
+        body: Readable.from(
+          [body.slice(0, 100), body.slice(100)].map((p) => Buffer.from(p)),
+        ) as never,
+      },
+      undefined,
+      name,
+    );
+    const fresh = decodeSimplePage(payload, name);
+    // Opened from the form just encoded for the cache, as a later run opens it: the page's
+    // objects are garbage once encoded, instead of living (and being copied by every
+    // collection) until the run ends.
+    expect(fresh.dists).toBeInstanceOf(StoredDists);
+    const stored = decodeSimplePage(
+      new SplitPayload(JSON.parse(JSON.stringify(payload.head)), Buffer.from(payload.tail)),
+      name,
+    );
+    expect(view(fresh.dists)).toEqual(view(stored.dists));
+    expect(fresh.dists.versions).toEqual(["1.0", "2.0"]);
+    expect(fresh.dists.distsOf("1.0").map((d) => d.file.filename)).toEqual([
+      "foo-1.0.tar.gz",
+      "foo-1.0-py3-none-any.whl",
+    ]);
+    expect(fresh.dists.uploadsOf("1.0")).toEqual({
+      firstWheel: Date.parse("2024-01-02T00:00:00Z"),
+      firstSdist: Date.parse("2024-01-01T00:00:00Z"),
+      lastSdist: Date.parse("2024-01-01T00:00:00Z"),
+    });
+  });
 });

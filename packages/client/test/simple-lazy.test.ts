@@ -62,7 +62,14 @@ async function lazy(
   mediaType: "html" | "json",
   body: string,
   name: PackageName,
+  pieceBytes = Number.POSITIVE_INFINITY,
 ): Promise<{ fresh: Outcome; stored?: Outcome }> {
+  // The body as the network may cut it: in pieces of `pieceBytes`, characters split between two.
+  const bytes = Buffer.from(body, "utf8");
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += pieceBytes) {
+    pieces.push(bytes.subarray(at, Math.min(bytes.length, at + pieceBytes)));
+  }
   let payload: SplitPayload;
   try {
     payload = await readSimplePage(
@@ -72,7 +79,7 @@ async function lazy(
           "content-type":
             mediaType === "json" ? "application/vnd.pypi.simple.v1+json" : "text/html",
         },
-        body: Readable.from([Buffer.from(body, "utf8")]) as never,
+        body: Readable.from(pieces.length === 0 ? [bytes] : pieces) as never,
         status: 200,
       },
       undefined,
@@ -92,9 +99,14 @@ async function lazy(
   return { fresh, stored };
 }
 
-async function check(mediaType: "html" | "json", body: string, name = NAME): Promise<Outcome> {
+async function check(
+  mediaType: "html" | "json",
+  body: string,
+  name = NAME,
+  pieceBytes = Number.POSITIVE_INFINITY,
+): Promise<Outcome> {
   const expected = eager(mediaType, body, name);
-  const { fresh, stored } = await lazy(mediaType, body, name);
+  const { fresh, stored } = await lazy(mediaType, body, name, pieceBytes);
   expect(fresh).toEqual(expected);
   if ("ok" in expected) expect(stored).toEqual(expected);
   return expected;
@@ -354,6 +366,41 @@ describe("lazily read pages", () => {
     }
     expect(failures).toBeGreaterThan(10);
     expect(failures).toBeLessThan(300);
+  });
+
+  it("json_pages_read_in_pieces_give_what_eager_parsing_gives", async () => {
+    // ASCII pages (decoded piece by piece) and pages with characters of two to four bytes (which
+    // pieces of 1 to 4 bytes split at every position).
+    const pages = fc.sample(JSON_PAGE, { numRuns: 100, seed: 20261122 });
+    const wide = (text: string) =>
+      JSON.stringify({
+        files: [
+          {
+            filename: "foo_bar-1.0-py3-none-any.whl",
+            url: "https://f.example/foo_bar-1.0-py3-none-any.whl",
+            hashes: { sha256: "ab" },
+            yanked: text,
+            "upload-time": "2024-01-02T03:04:05Z",
+          },
+          {
+            filename: "foo_bar-2.0.tar.gz",
+            url: `https://f.example/${text}/foo_bar-2.0.tar.gz`,
+            hashes: {},
+          },
+        ],
+        meta: { "api-version": "1.1" },
+      });
+    let ok = 0;
+    for (const [i, page] of pages.entries()) {
+      if ("ok" in (await check("json", page, NAME, 1 + (i % 7)))) ok++;
+    }
+    for (const text of ["café", "naïve ✓", "𝒳 broken ☃", "\u00e9 plain"]) {
+      for (const pieceBytes of [1, 2, 3, 4]) {
+        const outcome = await check("json", wide(text), NAME, pieceBytes);
+        expect("ok" in outcome && outcome.ok.versions).toEqual(["1.0", "2.0"]);
+      }
+    }
+    expect(ok).toBeGreaterThan(20);
   });
 
   it("real_pages_read_lazily_give_what_eager_parsing_gives", async () => {

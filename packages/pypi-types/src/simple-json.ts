@@ -127,30 +127,73 @@ export function parseSimpleJsonFile(raw: unknown, baseUrl: string | URL): Simple
   return parseFile(raw, "file", baseUrl, true) as SimpleFile;
 }
 
-/** `parseFile`'s checks, in its order, without building the file. */
+/**
+ * `parseFile`'s checks, in its order, without building the file. Each check is made inline and
+ * only a failing one spells its field's path (`files[3].url`) and calls the check that throws:
+ * a page of thousands of files otherwise builds ten paths per file that nobody reads.
+ */
 function checkFile(value: unknown, index: number, base: string): LazyJsonFile {
-  const path = `files[${index}]`;
-  const f = expectObject(value, path);
-  const filename = expectString(f.filename, `${path}.filename`);
-  const url = expectString(f.url, `${path}.url`);
+  const f = isObject(value) ? value : expectObject(value, filePath(index, ""));
+  const filename =
+    typeof f.filename === "string"
+      ? f.filename
+      : expectString(f.filename, filePath(index, "filename"));
+  const url = typeof f.url === "string" ? f.url : expectString(f.url, filePath(index, "url"));
   if (!resolvesWithoutError(url, base)) resolveUrl(url, base);
-  if (f.hashes === undefined) throw invalid(`missing field \`hashes\` in \`${path}\``);
-  checkHashes(f.hashes, `${path}.hashes`);
-  optionalString(f["requires-python"], `${path}.requires-python`);
-  parseYanked(f.yanked, `${path}.yanked`);
+  if (f.hashes === undefined)
+    throw invalid(`missing field \`hashes\` in \`${filePath(index, "")}\``);
+  checkFileHashes(f.hashes, index, "hashes");
+  const requiresPython = f["requires-python"];
+  if (
+    requiresPython !== undefined &&
+    requiresPython !== null &&
+    typeof requiresPython !== "string"
+  ) {
+    expectString(requiresPython, filePath(index, "requires-python"));
+  }
+  const yanked = f.yanked;
+  if (
+    yanked !== undefined &&
+    yanked !== null &&
+    typeof yanked !== "boolean" &&
+    typeof yanked !== "string"
+  ) {
+    parseYanked(yanked, filePath(index, "yanked"));
+  }
   for (const key of CORE_METADATA_KEYS) {
     const value = f[key];
     if (value === undefined || value === null) continue;
     if (typeof value === "boolean") break;
     if (typeof value === "object" && !Array.isArray(value)) {
-      checkHashes(value, `${path}.${key}`);
+      checkFileHashes(value, index, key);
       break;
     }
-    throw invalid(`\`${path}.${key}\` must be a boolean or a hash object`);
+    throw invalid(`\`${filePath(index, key)}\` must be a boolean or a hash object`);
   }
-  parseSize(f.size, `${path}.size`);
-  const uploadTime = parseUploadTime(f, path);
+  const size = f.size;
+  if (
+    size !== undefined &&
+    size !== null &&
+    !(typeof size === "number" && Number.isSafeInteger(size) && size >= 0)
+  ) {
+    parseSize(size, filePath(index, "size"));
+  }
+  const time = f["upload-time"];
+  const uploadTime = typeof time === "string" ? parseTimestampMillis(time) : undefined;
+  // Not a string, or not a timestamp: the check that throws.
+  if (uploadTime === undefined && time !== undefined && time !== null) {
+    parseUploadTime(f, filePath(index, ""));
+  }
   return { filename, uploadTime, raw: value };
+}
+
+/** The path of field `key` of the page's file `index` in messages; `""`: the file itself. */
+function filePath(index: number, key: string): string {
+  return key === "" ? `files[${index}]` : `files[${index}].${key}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A file's `upload-time` as epoch milliseconds; `undefined` when absent. */
@@ -164,13 +207,14 @@ function parseUploadTime(f: Record<string, unknown>, path: string): number | und
   return uploadTime;
 }
 
-/** `parseHashes`'s checks, without building the hashes. */
-function checkHashes(value: unknown, path: string): void {
-  const obj = expectObject(value, path);
+/** `parseHashes`'s checks of field `key` of file `index`, its paths spelt only for an error. */
+function checkFileHashes(value: unknown, index: number, key: string): void {
+  if (!isObject(value)) expectObject(value, filePath(index, key));
+  const obj = value as Record<string, unknown>;
   for (const algorithm of Object.keys(obj)) {
     const digest = obj[algorithm];
-    if (!isHashAlgorithm(algorithm) || digest === null) continue;
-    expectString(digest, `${path}.${algorithm}`);
+    if (typeof digest === "string" || digest === null || !isHashAlgorithm(algorithm)) continue;
+    expectString(digest, `${filePath(index, key)}.${algorithm}`);
   }
 }
 
