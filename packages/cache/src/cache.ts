@@ -1,5 +1,5 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { lstat, mkdir, mkdtemp, open, readFile, rename, stat } from "node:fs/promises";
+import { cpSync, lstatSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdir, mkdtemp, open, rename, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { UvError } from "@uv-ts/error";
@@ -267,7 +267,10 @@ export class Cache {
   async readPointer(path: string): Promise<ArchivePointer | undefined> {
     let text: string;
     try {
-      text = await readFile(path, "utf8");
+      // One blocking read: a pointer is small, and the promise API makes four trips through the
+      // thread pool (open, stat, read, close), each waiting for a turn of the main thread, which
+      // a warm install keeps busy with its pages while it looks up every wheel.
+      text = readFileSync(path, "utf8");
     } catch {
       return undefined;
     }
@@ -285,7 +288,8 @@ export class Cache {
     if (pointer === undefined) return undefined;
     const archive = this.archivePath(pointer.archiveId);
     try {
-      if (!(await lstat(archive)).isDirectory()) return undefined;
+      // Blocking too, for the same reason.
+      if (!lstatSync(archive).isDirectory()) return undefined;
     } catch {
       return undefined;
     }

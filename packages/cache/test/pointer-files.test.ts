@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ArchivePointer, parsePointer, serializePointer } from "../src/index.ts";
 
@@ -30,6 +31,22 @@ describe("archive file lists in pointers", () => {
       });
       // The pointer still works; only the listing is dropped (the archive is walked instead).
       expect(parsePointer(text)).toEqual(BASE);
+    }
+  });
+
+  it("a_listed_path_is_kept_exactly_when_every_segment_is_a_plain_name", () => {
+    // The rule, segment by segment; the parser checks it in one scan of each path.
+    const clean = (path: string) =>
+      path !== "" &&
+      !/[\\\0]/.test(path) &&
+      path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
+    const paths = fc.array(fc.constantFrom("a", ".", "/", "\\", "\0", "b.py", ".."), {
+      maxLength: 7,
+    });
+    for (const parts of fc.sample(paths, { numRuns: 3000, seed: 72 })) {
+      const path = parts.join("");
+      const parsed = parsePointer(serializePointer({ ...BASE, files: ["ok.py", path] }));
+      expect(parsed?.files !== undefined, JSON.stringify(path)).toBe(clean(path));
     }
   });
 });

@@ -23,6 +23,8 @@ const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]+):/;
 export class IndexUrl {
   readonly kind: IndexUrlKind;
   readonly #url: URL;
+  /** {@link bareHref}, once asked for. */
+  #bareHref: string | undefined;
 
   private constructor(url: URL, kind: IndexUrlKind) {
     this.#url = url;
@@ -81,7 +83,10 @@ export class IndexUrl {
    * comparisons, the indexes a plan names).
    */
   bareHref(): string {
-    return this.withoutCredentials().href.replace(/\/+$/, "");
+    // Worked out once (the URL never changes): cache keys and comparisons ask for it for every
+    // package and wheel, and each time it cost parsing the URL again.
+    this.#bareHref ??= this.withoutCredentials().href.replace(/\/+$/, "");
+    return this.#bareHref;
   }
 
   /** Whether the URL carries a username or password. */

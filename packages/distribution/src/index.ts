@@ -18,6 +18,7 @@ export {
 } from "./wheel-fetcher.ts";
 export {
   registryWheelsDir,
+  registryWheelsRoot,
   type WheelSource,
   wheelPointerPath,
   wheelSourceUrl,

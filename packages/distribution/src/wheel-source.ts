@@ -43,7 +43,15 @@ function withoutFragment(url: string): string {
  * {@link wheelPointerPath}); it exists once any of them was unpacked.
  */
 export function registryWheelsDir(cache: Cache, index: IndexUrl, name: PackageName): string {
-  return cache.entry("wheels", urlDigest(index.bareHref()), name);
+  return join(registryWheelsRoot(cache, index), name);
+}
+
+/**
+ * The directory of the registry `index`'s wheels, one {@link registryWheelsDir} per package
+ * below it: worked out once for a loop over many names (each costs a digest of the URL).
+ */
+export function registryWheelsRoot(cache: Cache, index: IndexUrl): string {
+  return cache.entry("wheels", urlDigest(index.bareHref()));
 }
 
 /**

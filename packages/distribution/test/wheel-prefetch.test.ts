@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Cache } from "@uv-ts/cache";
 import type { IndexServer } from "@uv-ts/test-kit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WheelFetcher, wheelPointerPath } from "../src/index.ts";
 import { PrefetchQueue } from "../src/prefetch-queue.ts";
 import { type FetcherHarness, registrySource, startFetcherHarness } from "./fetcher-harness.ts";
@@ -62,6 +62,32 @@ describe("WheelFetcher.prefetch", () => {
     expect((await fetcher.cached(source))?.path).toBe(first.path);
     expect((await fetcher.fetch(source, { distribution: "dep-a==1.0.0" })).path).toBe(first.path);
     expect(downloads("dep_a-1.0.0-py3-none-any.whl")).toBe(before);
+    await fetcher.settle();
+    await cache.dispose();
+    await client.close();
+  });
+
+  it("a_cached_wheels_pointer_path_is_worked_out_once_per_source", async () => {
+    const { cache, client } = await setup("pointer-path");
+    const source = await registrySource(client, "dep-a");
+    const first = await new WheelFetcher({ cache, client }).fetch(source, {
+      distribution: "dep-a==1.0.0",
+    });
+    const fetcher = new WheelFetcher({ cache, client });
+    // Each pointer path costs a digest of the index URL: a warm install asks for it four times
+    // a wheel, on a busy main thread.
+    const entry = vi.spyOn(cache, "entry");
+    try {
+      fetcher.prefetch(source, { distribution: "dep-a==1.0.0" });
+      expect((await fetcher.prefetched(source))?.path).toBe(first.path);
+      expect((await fetcher.cached(source))?.path).toBe(first.path);
+      expect((await fetcher.fetch(source, { distribution: "dep-a==1.0.0" })).path).toBe(first.path);
+      expect(entry).toHaveBeenCalledTimes(1);
+      // The index's directory of wheels, below which the pointer lies.
+      expect(join(wheelPointerPath(cache, source), "..", "..")).toBe(entry.mock.results[0]?.value);
+    } finally {
+      entry.mockRestore();
+    }
     await fetcher.settle();
     await cache.dispose();
     await client.close();

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Cache } from "@uv-ts/cache";
 import type { HttpCacheStore, IndexLocations, RegistryClient } from "@uv-ts/client";
-import { interpreterTags, registryWheelsDir, WheelFetcher } from "@uv-ts/distribution";
+import { interpreterTags, registryWheelsRoot, WheelFetcher } from "@uv-ts/distribution";
 import { WheelFilename } from "@uv-ts/distribution-filename";
 import { UvError } from "@uv-ts/error";
 import {
@@ -243,15 +243,18 @@ export function likelyUncached(
   names: Iterable<PackageName>,
   sitePackages: Pick<SitePackages, "get">,
 ): boolean {
-  const indexes = locations
+  // Each index's directory is worked out once (it costs a digest of the URL): a run asks this
+  // before its first request, for every name.
+  const roots = locations
     .knownIndexes()
-    .flatMap((index) => (index.format === "flat" ? [] : [index.url]));
+    .flatMap((index) => (index.format === "flat" ? [] : [registryWheelsRoot(cache, index.url)]));
   let missing = 0;
   let uncached = 0;
   for (const name of names) {
     if (sitePackages.get(name).length > 0) continue;
     missing += 1;
-    if (!indexes.some((index) => existsSync(registryWheelsDir(cache, index, name)))) uncached += 1;
+    // Where `registryWheelsDir` would point: names are normalised, safe to append.
+    if (!roots.some((root) => existsSync(join(root, name)))) uncached += 1;
   }
   return missing > 0 && uncached * 2 >= missing;
 }
