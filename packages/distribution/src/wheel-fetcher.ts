@@ -10,9 +10,10 @@ import {
   type HashAlgorithm,
   type HashDigest,
   MemberThreads,
+  MemberWorker,
   verifyHashes,
 } from "@uv-ts/extract";
-import { removeAll } from "@uv-ts/fs";
+import { removeAll, type SpareThreads } from "@uv-ts/fs";
 import type { PackageName } from "@uv-ts/normalize";
 import type { Tags } from "@uv-ts/platform-tags";
 import type { Hashes } from "@uv-ts/pypi-types";
@@ -55,6 +56,8 @@ export interface WheelFetcherOptions {
   readonly extractThreads?: number;
   /** Prefetches ({@link WheelFetcher.prefetch}) downloading at once. Default 16. */
   readonly prefetchConcurrency?: number;
+  /** Threads started ahead that the unpacking threads take before starting new ones. */
+  readonly spareThreads?: SpareThreads | undefined;
 }
 
 /**
@@ -204,6 +207,7 @@ export class WheelFetcher {
   readonly #offline: boolean;
   readonly #signal: AbortSignal | undefined;
   #extractThreads: { initial: number; max: number };
+  readonly #spareThreads: SpareThreads | undefined;
   #memberThreads: MemberThreads | undefined;
   readonly #prefetches = new Map<string, Prefetch>();
   readonly #prefetchQueue: PrefetchQueue;
@@ -223,6 +227,7 @@ export class WheelFetcher {
     this.#offline = options.offline ?? false;
     this.#signal = options.signal;
     this.#extractThreads = extractThreads(options.extractThreads);
+    this.#spareThreads = options.spareThreads;
     this.#prefetchQueue = new PrefetchQueue(options.prefetchConcurrency ?? PREFETCH_CONCURRENCY);
   }
 
@@ -255,7 +260,12 @@ export class WheelFetcher {
    */
   #workers(): MemberThreads | undefined {
     if (this.#memberThreads === undefined && this.#extractThreads.initial > 0) {
-      this.#memberThreads = MemberThreads.growing({ ...this.#extractThreads, ahead: AHEAD });
+      const spares = this.#spareThreads;
+      this.#memberThreads = MemberThreads.growing({
+        ...this.#extractThreads,
+        ahead: AHEAD,
+        start: () => MemberWorker.start(undefined, spares),
+      });
       // Not available here: do not try again for every wheel.
       if (this.#memberThreads === undefined) this.#extractThreads = { initial: 0, max: 0 };
     }

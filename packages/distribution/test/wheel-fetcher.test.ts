@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { WheelFilename } from "@uv-ts/distribution-filename";
 import type { IndexServer } from "@uv-ts/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -40,6 +41,35 @@ describe("WheelFetcher", () => {
     expect(downloads()).toBe(before);
     // No temporary directories are left behind.
     expect(readdirSync(cache.root).filter((n) => n.startsWith(".tmp"))).toEqual([]);
+    await cache.dispose();
+    await client.close();
+  });
+
+  it("unpacks_on_a_spare_thread_when_given_one", async () => {
+    const { cache, client } = await setup("spare");
+    // Waits for a program as the launcher's spare thread does (see `SpareThreads`).
+    const spare = new Worker(
+      `require("node:worker_threads").parentPort.once("message", (job) => {
+        require("node:vm").runInThisContext("(" + job.source + ")")(require, job.data);
+      });`,
+      { eval: true },
+    );
+    const idle = [spare];
+    const fetcher = new WheelFetcher({
+      cache,
+      client,
+      extractThreads: 1,
+      spareThreads: { take: () => idle.shift() },
+    });
+    const wheel = await fetcher.fetch(await registrySource(client, "dep-b"), {
+      distribution: "dep-b==1.0.0",
+    });
+    expect(idle).toEqual([]);
+    expect(readFileSync(join(wheel.path, "dep_b", "__init__.py"), "utf8")).toContain("1.0.0");
+    // Closing the fetcher ends that very thread.
+    const exited = new Promise((resolve) => spare.once("exit", resolve));
+    fetcher.close();
+    await exited;
     await cache.dispose();
     await client.close();
   });

@@ -1,5 +1,11 @@
 import type { MessagePort, Worker } from "node:worker_threads";
-import { rebuildError, type SerializedError, startSourceThread } from "@uv-ts/fs";
+import {
+  rebuildError,
+  type SerializedError,
+  type SpareThreads,
+  startSourceThread,
+  type ThreadData,
+} from "@uv-ts/fs";
 
 /** One member for the worker: where its stored bytes are in the batch, and what they must be. */
 export interface MemberJob {
@@ -63,11 +69,6 @@ interface Reply {
   readonly failed?: { readonly index: number; readonly failure: WireFailure };
 }
 
-interface WorkerData {
-  readonly port: MessagePort;
-  readonly state: Int32Array;
-}
-
 /**
  * The worker's whole program, run from its source text (`eval`) in the bundle and under the test
  * runner alike, so it must be self-contained: no imports, only what `load` gives. For each job
@@ -75,11 +76,10 @@ interface WorkerData {
  * a cap, require the exact size, the exact compressed length consumed and the CRC-32, then
  * create the file exclusively. The first failure ends the batch.
  */
-function workerMain(load: (id: string) => unknown): void {
-  const threads = load("node:worker_threads") as typeof import("node:worker_threads");
+function workerMain(load: (id: string) => unknown, data: ThreadData): void {
   const fs = load("node:fs") as typeof import("node:fs");
   const zlib = load("node:zlib") as typeof import("node:zlib");
-  const { port, state } = threads.workerData as WorkerData;
+  const { port, state } = data;
   // The module's constants are out of reach here; the extractor's inline path uses the same.
   const slack = 1024 * 1024;
   const serialize = (error: unknown): SerializedError => {
@@ -233,11 +233,12 @@ export class MemberWorker {
   }
 
   /**
-   * Starts the thread; `undefined` when threads are unavailable here. At most about `maxBytes`
-   * of batches (stored plus declared sizes) are in flight; {@link submit} waits beyond that.
+   * Starts the thread, on one of `spares` when there is one (see `SpareThreads`); `undefined`
+   * when threads are unavailable here. At most about `maxBytes` of batches (stored plus declared
+   * sizes) are in flight; {@link submit} waits beyond that.
    */
-  static start(maxBytes = 64 * 1024 * 1024): MemberWorker | undefined {
-    const thread = startSourceThread(workerMain, 1);
+  static start(maxBytes = 64 * 1024 * 1024, spares?: SpareThreads): MemberWorker | undefined {
+    const thread = startSourceThread(workerMain, 1, spares);
     return thread === undefined
       ? undefined
       : new MemberWorker(thread.worker, thread.port, thread.state, maxBytes);

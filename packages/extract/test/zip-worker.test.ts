@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { crc32, deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { extractZip, MemberWorker } from "../src/index.ts";
@@ -169,6 +170,39 @@ describe("members written on the member worker", () => {
     const ok = await worker.submit({ copied: new Uint8Array(data).buffer }, [job(join(dir, "a"))]);
     expect(await ok.outcome).toBeUndefined();
     expect(await readFile(join(dir, "a"), "utf8")).toBe("x");
+  });
+
+  it("runs_on_a_spare_thread_when_given_one", async () => {
+    // Waits for a program as the launcher's spare thread does (see `SpareThreads`).
+    const spare = new Worker(
+      `require("node:worker_threads").parentPort.once("message", (job) => {
+        require("node:vm").runInThisContext("(" + job.source + ")")(require, job.data);
+      });`,
+      { eval: true },
+    );
+    const idle = [spare];
+    const adopted = MemberWorker.start(undefined, { take: () => idle.shift() }) as MemberWorker;
+    expect(idle).toEqual([]);
+    expect(await adopted.whenReady()).toBe(true);
+    const dir = await scratch();
+    const data = Buffer.from("x");
+    const job: MemberJob = {
+      offset: 0,
+      length: 1,
+      shared: false,
+      deflate: false,
+      size: 1,
+      crc32: crc32(data),
+      path: join(dir, "a"),
+      mode: 0o666,
+    };
+    const done = await adopted.submit({ copied: new Uint8Array(data).buffer }, [job]);
+    expect(await done.outcome).toBeUndefined();
+    expect(await readFile(join(dir, "a"), "utf8")).toBe("x");
+    // Closing it ends that very thread.
+    const exited = new Promise((resolve) => spare.once("exit", resolve));
+    adopted.close();
+    await exited;
   });
 
   it("falls_back_to_inline_work_when_the_worker_is_gone", async () => {

@@ -27,7 +27,9 @@ export {
   rebuildError,
   type SerializedError,
   type SourceThread,
+  type SpareThreads,
   startSourceThread,
+  type ThreadData,
   type ThreadProgram,
 } from "./source-thread.ts";
 export { userDisplay } from "./user-display.ts";

@@ -1,11 +1,17 @@
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 
+/** What a thread's program is given besides its `require`: its message port and shared state. */
+export interface ThreadData {
+  readonly port: MessagePort;
+  readonly state: Int32Array;
+}
+
 /**
  * A thread's program: a self-contained function run from its source text (so it works from the
- * bundle and under the test runner alike), given the thread's `require`. It finds its message
- * port and shared state in `workerData` as `{ port, state }`.
+ * bundle and under the test runner alike, and on a {@link SpareThreads} thread), given the
+ * thread's `require` and its {@link ThreadData}.
  */
-export type ThreadProgram = (load: (id: string) => unknown) => void;
+export type ThreadProgram = (load: (id: string) => unknown, data: ThreadData) => void;
 
 /** A running thread, the main thread's end of its message port, and their shared state. */
 export interface SourceThread {
@@ -15,22 +21,46 @@ export interface SourceThread {
 }
 
 /**
- * Starts `program` on a new thread with a message port and `stateSlots` shared 32-bit slots;
- * `undefined` when threads are unavailable here. The caller unrefs them as it sees fit.
+ * Threads started ahead of need, each idle until {@link startSourceThread} hands it a program:
+ * the launcher (bin/uv-ts.js) starts one at once to make the process's first TLS context and
+ * passes it on instead of letting it exit, which saves the next thread's start-up (~20 ms of CPU
+ * on this project's 2-core machine, where a cold install is CPU-bound) and has that thread ready
+ * sooner.
+ *
+ * The launcher writes such a thread's code itself (it starts before the bundle is loaded), so
+ * the two agree on this: the thread waits on its `parentPort` for one message, either
+ * `{ source, data }` (a {@link ThreadProgram}'s source, and its data with the port transferred),
+ * which it runs as `(source)(require, data)`, or `null`, which lets it end.
+ */
+export interface SpareThreads {
+  /** An idle thread still running, now taken out of the set; `undefined` when there is none. */
+  take(): Worker | undefined;
+}
+
+/**
+ * Starts `program` on a thread, with a message port and `stateSlots` shared 32-bit slots: a
+ * thread taken from `spares` when it has one, else a new one; `undefined` when threads are
+ * unavailable here. The caller unrefs them as it sees fit.
  */
 export function startSourceThread(
   program: ThreadProgram,
   stateSlots: number,
+  spares?: SpareThreads,
 ): SourceThread | undefined {
   let channel: MessageChannel | undefined;
   try {
     channel = new MessageChannel();
     const state = new Int32Array(new SharedArrayBuffer(4 * stateSlots));
-    const worker = new Worker(`(${program.toString()})(require)`, {
-      eval: true,
-      workerData: { port: channel.port2, state },
-      transferList: [channel.port2],
-    });
+    const data: ThreadData = { port: channel.port2, state };
+    const spare = spares?.take();
+    if (spare !== undefined) {
+      spare.postMessage({ source: program.toString(), data }, [channel.port2]);
+      return { worker: spare, port: channel.port1, state };
+    }
+    const worker = new Worker(
+      `(${program.toString()})(require, require("node:worker_threads").workerData)`,
+      { eval: true, workerData: data, transferList: [channel.port2] },
+    );
     return { worker, port: channel.port1, state };
   } catch {
     channel?.port1.close();

@@ -1,33 +1,73 @@
+import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
-import { rebuildError, startSourceThread } from "../src/index.ts";
+import {
+  rebuildError,
+  type SourceThread,
+  type SpareThreads,
+  startSourceThread,
+  type ThreadData,
+} from "../src/index.ts";
+
+/** Answers `n` with `n + 1` on its port, after storing `n * 2` in slot 1; slot 0 says it is up. */
+function doubler(load: (id: string) => unknown, data: ThreadData): void {
+  // A thread of its own: nothing from the test's scope reaches it.
+  if (typeof load("node:fs") !== "object") throw new Error("no require");
+  const { port, state } = data;
+  port.on("message", (n: number) => {
+    Atomics.store(state, 1, n * 2);
+    port.postMessage(n + 1);
+  });
+  Atomics.store(state, 0, 1);
+}
+
+/** Checks that `thread` runs {@link doubler}, then stops it. */
+async function expectDoubler(thread: SourceThread | undefined): Promise<void> {
+  expect(thread).toBeDefined();
+  if (thread === undefined) return;
+  try {
+    expect(thread.state).toHaveLength(2);
+    const reply = new Promise<number>((resolve) => thread.port.once("message", resolve));
+    thread.port.postMessage(20);
+    expect(await reply).toBe(21);
+    expect(Atomics.load(thread.state, 0)).toBe(1);
+    expect(Atomics.load(thread.state, 1)).toBe(40);
+  } finally {
+    thread.port.close();
+    await thread.worker.terminate();
+  }
+}
+
+/** A thread as the launcher starts one (see `SpareThreads`): it waits for a program to run. */
+function spareThread(): Worker {
+  const code = `require("node:worker_threads").parentPort.once("message", (job) => {
+    if (job !== null) require("node:vm").runInThisContext("(" + job.source + ")")(require, job.data);
+  });`;
+  return new Worker(code, { eval: true });
+}
 
 describe("startSourceThread", () => {
   it("runs the program from its source with a port and shared state", async () => {
-    const thread = startSourceThread((load) => {
-      const threads = load("node:worker_threads") as typeof import("node:worker_threads");
-      const { port, state } = threads.workerData as {
-        port: import("node:worker_threads").MessagePort;
-        state: Int32Array;
-      };
-      port.on("message", (n: number) => {
-        Atomics.store(state, 1, n * 2);
-        port.postMessage(n + 1);
-      });
-      Atomics.store(state, 0, 1);
-    }, 2);
-    expect(thread).toBeDefined();
-    if (thread === undefined) return;
-    try {
-      expect(thread.state).toHaveLength(2);
-      const reply = new Promise<number>((resolve) => thread.port.once("message", resolve));
-      thread.port.postMessage(20);
-      expect(await reply).toBe(21);
-      expect(Atomics.load(thread.state, 0)).toBe(1);
-      expect(Atomics.load(thread.state, 1)).toBe(40);
-    } finally {
-      thread.port.close();
-      await thread.worker.terminate();
-    }
+    await expectDoubler(startSourceThread(doubler, 2));
+  });
+
+  it("runs the program on a spare thread while there is one, then on new threads", async () => {
+    const spare = spareThread();
+    const idle = [spare];
+    let asked = 0;
+    const spares: SpareThreads = {
+      take: () => {
+        asked++;
+        return idle.shift();
+      },
+    };
+    const first = startSourceThread(doubler, 2, spares);
+    expect(first?.worker).toBe(spare);
+    await expectDoubler(first);
+    const second = startSourceThread(doubler, 2, spares);
+    expect(asked).toBe(2);
+    expect(second?.worker).toBeDefined();
+    expect(second?.worker).not.toBe(spare);
+    await expectDoubler(second);
   });
 });
 

@@ -1,5 +1,12 @@
 import type { MessagePort, Worker } from "node:worker_threads";
-import { type LinkMode, rebuildError, type SerializedError, startSourceThread } from "@uv-ts/fs";
+import {
+  type LinkMode,
+  rebuildError,
+  type SerializedError,
+  type SpareThreads,
+  startSourceThread,
+  type ThreadData,
+} from "@uv-ts/fs";
 
 /** What went wrong with one file of a chunk the worker linked. */
 export interface LinkWorkerFailure {
@@ -87,11 +94,6 @@ interface Reply {
   };
 }
 
-interface WorkerData {
-  readonly port: MessagePort;
-  readonly state: Int32Array;
-}
-
 /** `state` slots shared with the worker (which has its own copy of these numbers). */
 const READY = 0;
 const DONE = 1;
@@ -113,10 +115,9 @@ const BY_MAIN = 2;
  * the parents (an existing directory is fine; anything else gets the recursive call's verdict),
  * then link with the given mode, replacing an existing file through a temporary sibling.
  */
-function workerMain(load: (id: string) => unknown): void {
-  const threads = load("node:worker_threads") as typeof import("node:worker_threads");
+function workerMain(load: (id: string) => unknown, data: ThreadData): void {
   const fs = load("node:fs") as typeof import("node:fs");
-  const { port, state } = threads.workerData as WorkerData;
+  const { port, state } = data;
   // The module's constants are out of reach here.
   const ready = 0;
   const done = 1;
@@ -397,9 +398,12 @@ export class LinkWorker {
     worker.on("exit", (code) => stop(new Error(`The link worker exited with code ${code}`)));
   }
 
-  /** Starts the thread; `undefined` when threads are unavailable here. */
-  static start(): LinkWorker | undefined {
-    const thread = startSourceThread(workerMain, FIRST_CLAIM + CLAIM_SLOTS);
+  /**
+   * Starts the thread, on one of `spares` when there is one (see `SpareThreads`); `undefined`
+   * when threads are unavailable here.
+   */
+  static start(spares?: SpareThreads): LinkWorker | undefined {
+    const thread = startSourceThread(workerMain, FIRST_CLAIM + CLAIM_SLOTS, spares);
     return thread === undefined
       ? undefined
       : new LinkWorker(thread.worker, thread.port, thread.state);

@@ -8,6 +8,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import type { WheelSpec } from "@uv-ts/test-kit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -197,6 +198,31 @@ describe("linking on a second thread", () => {
     expect(error.cause?.code).toBe("ENOENT");
     expect(SitePackages.read(fakeVenv(join(root, "venv"))).partials).toEqual([]);
     expect([...split.tree.keys()]).toEqual([]);
+  });
+});
+
+describe("the worker's thread", () => {
+  it("worker_runs_on_a_spare_thread_when_given_one", async () => {
+    // Waits for a program as the launcher's spare thread does (see `SpareThreads`).
+    const spare = new Worker(
+      `require("node:worker_threads").parentPort.once("message", (job) => {
+        require("node:vm").runInThisContext("(" + job.source + ")")(require, job.data);
+      });`,
+      { eval: true },
+    );
+    const idle = [spare];
+    worker = LinkWorker.start({ take: () => idle.shift() });
+    expect(idle).toEqual([]);
+    mkdirSync(join(root, "src"));
+    mkdirSync(join(root, "dst"));
+    writeFileSync(join(root, "src", "f"), "x");
+    await worker?.link("hardlink", join(root, "src"), join(root, "dst"), ["f"]);
+    expect(statSync(join(root, "dst", "f")).nlink).toBe(2);
+    // Closing the worker ends that very thread.
+    const exited = new Promise((resolve) => spare.once("exit", resolve));
+    worker?.close();
+    worker = undefined;
+    await exited;
   });
 });
 

@@ -4,12 +4,15 @@
 import { type Stats, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Worker } from "node:worker_threads";
 import { type ParsedArgs, parseArgs, ROOT, renderHelpCommand } from "@uv-ts/cli";
 import { createPrinter, createStyler, renderError, type Styler } from "@uv-ts/console";
 import { UvError } from "@uv-ts/error";
+import type { SpareThreads } from "@uv-ts/fs";
 import { COMMANDS } from "./commands/registry.ts";
 import type { CommandContext, CommandRun } from "./context.ts";
 import { resolveGlobalSettings } from "./settings.ts";
+import { LauncherThreads } from "./spare-threads.ts";
 import { type OutputStream, processOutput } from "./stdio.ts";
 import { type ProcessTuning, v8Tuning } from "./tuning.ts";
 import { VERSION } from "./version.ts";
@@ -25,6 +28,8 @@ export interface Io {
   readonly signal?: AbortSignal;
   /** Process-wide settings commands may change for their work (none when absent). */
   readonly tuning?: ProcessTuning;
+  /** Threads the launcher started ahead, for the run's first threads to take (see the bin). */
+  readonly spareThreads?: SpareThreads;
 }
 
 /** The binary's name as help and errors show it. */
@@ -199,8 +204,18 @@ function selfVersion(io: Io, args: ParsedArgs): number {
   return 0;
 }
 
+/** What the launcher (bin/uv-ts.js) hands {@link runFromProcess}. */
+export interface LauncherOptions {
+  /**
+   * Threads it started that wait for a program (see `SpareThreads` in packages/fs): the first
+   * threads the run needs are taken from these; those left over are let go when the run is over.
+   */
+  readonly spareThreads?: readonly Worker[];
+}
+
 /** Runs the CLI against the real process and sets its exit code. */
-export function runFromProcess(): void {
+export function runFromProcess(options: LauncherOptions = {}): void {
+  const spareThreads = new LauncherThreads(options.spareThreads);
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
@@ -222,15 +237,18 @@ export function runFromProcess(): void {
     stderr: processOutput(2, () => process.stderr),
     signal: controller.signal,
     tuning,
+    spareThreads,
   }).then(
     (code) => {
       tuning.restore();
+      spareThreads.release();
       process.exitCode = code;
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
     },
     (error: unknown) => {
       tuning.restore();
+      spareThreads.release();
       process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 2;
     },

@@ -15,7 +15,9 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startSourceThread } from "@uv-ts/fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LauncherThreads } from "../src/spare-threads.ts";
 
 const BIN_DIR = fileURLToPath(new URL("../bin/", import.meta.url));
 
@@ -289,6 +291,22 @@ describe("the bin", () => {
     );
   });
 
+  it("hands its TLS thread to the bundle, and exits when the bundle leaves it idle", () => {
+    // Exits at once, without releasing or taking the thread: it must not keep the process up.
+    const bin = install(
+      moduleText(
+        "exports.runFromProcess = (options) => process.stdout.write('spares ' + options.spareThreads.map((w) => typeof w.postMessage).join(',') + '\\n');",
+      ),
+    );
+    const spares = (cli: string[]) => {
+      const result = runBin(bin, [], { SSL_CERT_FILE: undefined }, cli);
+      expect(result.status).toBe(0);
+      return result.stdout;
+    };
+    expect(spares(["pip", "sync", "requirements.txt"])).toBe("spares function\n");
+    expect(spares(["pip", "list"])).toBe("spares \n");
+  });
+
   it("runs the bundle's entry with a 16-thread pool and leaves code caches behind", () => {
     const bin = install(
       moduleText(
@@ -400,10 +418,34 @@ describe("wantsTlsPrewarm", () => {
 });
 
 describe("startTlsPrewarm", () => {
-  it("runs a thread that makes a context and exits cleanly", async () => {
+  it("runs a thread that makes a context, then runs the program the bundle hands it", async () => {
     const worker = startTlsPrewarm();
     expect(worker).toBeDefined();
-    const code = await new Promise<number>((resolve) => worker?.on("exit", resolve));
-    expect(code).toBe(0);
+    if (worker === undefined) return;
+    const spares = new LauncherThreads([worker]);
+    const thread = startSourceThread(
+      (load, data) => {
+        const tls = load("node:tls") as typeof import("node:tls");
+        data.port.postMessage(typeof tls.createSecureContext);
+      },
+      1,
+      spares,
+    );
+    expect(thread?.worker).toBe(worker);
+    const reply = await Promise.race([
+      new Promise((resolve) => thread?.port.once("message", resolve)),
+      new Promise((resolve) => worker.once("exit", () => resolve("exited"))),
+    ]);
+    expect(reply).toBe("function");
+    thread?.port.close();
+    await worker.terminate();
+  });
+
+  it("runs a thread that ends cleanly when the bundle lets it go", async () => {
+    const worker = startTlsPrewarm();
+    expect(worker).toBeDefined();
+    const code = new Promise<number>((resolve) => worker?.on("exit", resolve));
+    new LauncherThreads(worker === undefined ? [] : [worker]).release();
+    expect(await code).toBe(0);
   });
 });

@@ -1,5 +1,9 @@
+import { Worker } from "node:worker_threads";
+import type { SitePackages } from "@uv-ts/installer";
+import { type PackageName, parsePackageName } from "@uv-ts/normalize";
 import { describe, expect, it } from "vitest";
-import { linkWorkerEnabled } from "../src/commands/pip-ops-execute.ts";
+import { linkWorkerEnabled, startEarlyLinkWorker } from "../src/commands/pip-ops-execute.ts";
+import type { CommandContext } from "../src/context.ts";
 
 describe("linkWorkerEnabled", () => {
   it("links_on_a_second_thread_where_there_is_a_second_core", () => {
@@ -14,5 +18,31 @@ describe("linkWorkerEnabled", () => {
     // Anything else leaves the default.
     expect(linkWorkerEnabled({ UV_TS_LINK_WORKER: "" }, () => 1)).toBe(false);
     expect(linkWorkerEnabled({ UV_TS_LINK_WORKER: "yes" }, () => 4)).toBe(true);
+  });
+});
+
+describe("startEarlyLinkWorker", () => {
+  it("links_on_the_thread_the_launcher_started_ahead", async () => {
+    // Waits for a program as the launcher's spare thread does (see `SpareThreads`).
+    const spare = new Worker(
+      `require("node:worker_threads").parentPort.once("message", (job) => {
+        require("node:vm").runInThisContext("(" + job.source + ")")(require, job.data);
+      });`,
+      { eval: true },
+    );
+    const idle = [spare];
+    const ctx = {
+      io: { env: { UV_TS_LINK_WORKER: "1" }, spareThreads: { take: () => idle.shift() } },
+    } as unknown as CommandContext;
+    // Nothing installed: all of them are missing.
+    const sitePackages = { get: () => [] } as unknown as SitePackages;
+    const names: PackageName[] = [..."abcdefgh"].map((c) => parsePackageName(`pkg-${c}`));
+    const worker = startEarlyLinkWorker(ctx, names, sitePackages);
+    expect(worker).toBeDefined();
+    expect(idle).toEqual([]);
+    // Closing the link thread ends that very thread.
+    const exited = new Promise((resolve) => spare.once("exit", resolve));
+    worker?.close();
+    await exited;
   });
 });

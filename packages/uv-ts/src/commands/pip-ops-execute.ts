@@ -165,7 +165,7 @@ export async function executeInstall(op: InstallOperation): Promise<void> {
       EARLY_WORKER_PACKAGES,
     ) >= EARLY_WORKER_PACKAGES
   ) {
-    workers.worker = LinkWorker.start();
+    workers.worker = LinkWorker.start(op.ctx.io.spareThreads);
   }
   try {
     await execute(op, workers);
@@ -191,7 +191,7 @@ export function startEarlyLinkWorker(
   if (missingCount(names, sitePackages, EARLY_WORKER_PACKAGES) < EARLY_WORKER_PACKAGES) {
     return undefined;
   }
-  return LinkWorker.start();
+  return LinkWorker.start(ctx.io.spareThreads);
 }
 
 /**
@@ -323,7 +323,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
     let files = 0;
     for (const r of toInstall)
       files += cached.get(r.dist.name)?.files?.length ?? UNKNOWN_WHEEL_FILES;
-    if (files >= LATE_WORKER_FILES) workers.worker = LinkWorker.start();
+    if (files >= LATE_WORKER_FILES) workers.worker = LinkWorker.start(op.ctx.io.spareThreads);
   }
 
   if (toInstall.length === 0 && uninstalls.length === 0) {

@@ -474,7 +474,13 @@ export async function runInstallFlow(
     const storedMetadata = options.noDeps
       ? undefined
       : createStoredMetadataClient(ctx, locations, cache, store);
-    const fetcher = new WheelFetcher({ cache, client, offline: ctx.offline, signal: ctx.signal });
+    const fetcher = new WheelFetcher({
+      cache,
+      client,
+      offline: ctx.offline,
+      signal: ctx.signal,
+      spareThreads: ctx.io.spareThreads,
+    });
     // An install that is all but certain (the link thread was started) into a cache that has
     // never unpacked most of these packages: the unpacking threads start now, so that their
     // start-up overlaps resolution rather than the first downloads.

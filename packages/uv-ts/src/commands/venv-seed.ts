@@ -112,7 +112,13 @@ export async function seedVenv(
         error.hint,
       );
     }
-    const fetcher = new WheelFetcher({ cache, client, offline: ctx.offline, signal: ctx.signal });
+    const fetcher = new WheelFetcher({
+      cache,
+      client,
+      offline: ctx.offline,
+      signal: ctx.signal,
+      spareThreads: ctx.io.spareThreads,
+    });
     try {
       await executeInstall({
         ctx,
