@@ -50,6 +50,14 @@ describe("startSourceThread", () => {
     await expectDoubler(startSourceThread(doubler, 2));
   });
 
+  it("leaves the thread's stdout and stderr apart from this thread's", async () => {
+    const thread = startSourceThread(doubler, 2);
+    // Piped to this thread's streams, they would be flowing (and have built them).
+    expect(thread?.worker.stdout.readableFlowing).toBeNull();
+    expect(thread?.worker.stderr.readableFlowing).toBeNull();
+    await expectDoubler(thread);
+  });
+
   it("runs the program on a spare thread while there is one, then on new threads", async () => {
     const spare = spareThread();
     const idle = [spare];
