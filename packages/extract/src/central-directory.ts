@@ -42,6 +42,9 @@ const MAX_CENTRAL_DIRECTORY = 512 * 1024 * 1024;
 const EOCD_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 
 async function readAt(handle: RandomAccess, position: number, length: number): Promise<Buffer> {
+  // Bytes in memory are read in place: the windows searched for the end records (up to 64 KB
+  // each) and the directory of every wheel would otherwise be allocated, zeroed and copied.
+  if (handle.view !== undefined) return handle.view(position, length);
   const buffer = Buffer.alloc(length);
   let filled = 0;
   while (filled < length) {
@@ -248,12 +251,15 @@ export async function readCentralDirectory(
       flags,
       () => `ZIP central directory entry filename at index ${index}`,
     );
-    const extra = parseExtraFields(
-      cd.subarray(offset + 46 + nameLength, offset + 46 + nameLength + extraLength),
-      name,
-    );
-    applyZip64(values, extra, name);
-    checkUnicodePath(extra, name);
+    // Without an extra field there is no ZIP64 value or Unicode path to apply or check.
+    if (extraLength > 0) {
+      const extra = parseExtraFields(
+        cd.subarray(offset + 46 + nameLength, offset + 46 + nameLength + extraLength),
+        name,
+      );
+      applyZip64(values, extra, name);
+      checkUnicodePath(extra, name);
+    }
     checkSupported(flags, method, name);
     // `zipfile` refuses anything needing more than ZIP 6.3; so do we, to read alike.
     if (versionNeeded > 63) {

@@ -131,11 +131,15 @@ function duplicateEntry(path: string): ExtractError {
 /**
  * Checks names, paths, collisions, duplicates and declared sizes for every central-directory
  * record, so that an archive that will be refused for those reasons is refused before any I/O.
+ * Returns the members in directory order, the directories to create, and the paths that more
+ * than one member writes (the walk keeps track of those only; most archives have none).
  */
 function plan(entries: readonly CentralEntry[], limits: LimitTracker, model: PathModel) {
-  const planned = new Map<CentralEntry, PlannedEntry>();
+  const planned: PlannedEntry[] = [];
   const firstByPath = new Map<string, CentralEntry>();
+  const duplicated = new Set<string>();
   const directories = new Set<string>();
+  let lastParent = "";
   for (const entry of entries) {
     const member = parseMemberPath(entry.name);
     limits.addEntry();
@@ -147,7 +151,7 @@ function plan(entries: readonly CentralEntry[], limits: LimitTracker, model: Pat
       }
       model.claim(member, "directory");
       directories.add(member.path);
-      planned.set(entry, { entry, member });
+      planned.push({ entry, member });
       continue;
     }
     limits.addBytes(member.path, entry.uncompressedSize);
@@ -168,18 +172,32 @@ function plan(entries: readonly CentralEntry[], limits: LimitTracker, model: Pat
       ) {
         throw duplicateEntry(member.path);
       }
+      duplicated.add(member.path);
     } else {
       firstByPath.set(member.path, entry);
     }
-    const parent = member.path.lastIndexOf("/");
-    if (parent > 0) directories.add(member.path.slice(0, parent));
-    planned.set(entry, { entry, member });
+    // Members come directory by directory: the same parent again needs no new string.
+    const { path } = member;
+    const parent = path.lastIndexOf("/");
+    if (parent > 0 && (parent !== lastParent.length || !path.startsWith(lastParent))) {
+      lastParent = path.slice(0, parent);
+      directories.add(lastParent);
+    }
+    planned.push({ entry, member });
   }
-  return { planned, directories };
+  return { planned, directories, duplicated };
 }
 
-interface LocalHeader {
-  readonly zip64: boolean;
+/** `planned` in file order; archivers write the directory in file order, so usually as it is. */
+function inFileOrder(planned: PlannedEntry[]): PlannedEntry[] {
+  for (let i = 1; i < planned.length; i++) {
+    const a = planned[i - 1] as PlannedEntry;
+    const b = planned[i] as PlannedEntry;
+    if (a.entry.localHeaderOffset > b.entry.localHeaderOffset) {
+      return planned.sort((x, y) => x.entry.localHeaderOffset - y.entry.localHeaderOffset);
+    }
+  }
+  return planned;
 }
 
 /** The signature and fixed fields of a local header. */
@@ -201,10 +219,16 @@ function localHeaderLength(
   return LOCAL_FIXED + header.readUInt16LE(at + 26) + header.readUInt16LE(at + 28);
 }
 
+/** Whether a local header's value agrees with the central directory's. */
+function agrees(local: number, central: number, descriptor: boolean): boolean {
+  // With a data descriptor the local values may be zero (unknown when written), never different.
+  return local === central || (descriptor && local === 0);
+}
+
 /**
  * Proves that the local header in `bytes` from `at` (file offset `offset`; `available` bytes of
- * it, at least {@link LOCAL_FIXED}) says what the central directory says. Read in place: a
- * wheel has thousands of them.
+ * it, at least {@link LOCAL_FIXED}) says what the central directory says. Read in place, and
+ * allocating nothing unless there is an extra field: a wheel has thousands of them.
  */
 function checkLocalHeader(
   bytes: Buffer,
@@ -212,7 +236,7 @@ function checkLocalHeader(
   available: number,
   entry: CentralEntry,
   offset: number,
-): LocalHeader {
+): void {
   const nameLength = bytes.readUInt16LE(at + 26);
   const extraLength = bytes.readUInt16LE(at + 28);
   const nameStart = at + LOCAL_FIXED;
@@ -222,10 +246,8 @@ function checkLocalHeader(
   const flags = bytes.readUInt16LE(at + 6);
   const method = bytes.readUInt16LE(at + 8);
   const crc32 = bytes.readUInt32LE(at + 14);
-  const values = {
-    compressedSize: bytes.readUInt32LE(at + 18),
-    uncompressedSize: bytes.readUInt32LE(at + 22),
-  };
+  let compressedSize = bytes.readUInt32LE(at + 18);
+  let uncompressedSize = bytes.readUInt32LE(at + 22);
   if (entry.nameBytes.compare(bytes, nameStart, nameStart + nameLength) !== 0) {
     const got = bytes.toString("utf8", nameStart, nameStart + nameLength);
     throw new ExtractError(
@@ -239,7 +261,6 @@ function checkLocalHeader(
       `ZIP file uses conflicting flags or compression methods for the local file header and central-directory record for: ${entry.name} (${offset})`,
     );
   }
-  let zip64 = false;
   // Most local headers carry no extra field at all: nothing to parse or to apply.
   if (extraLength > 0) {
     const extraStart = nameStart + nameLength;
@@ -247,54 +268,54 @@ function checkLocalHeader(
       bytes.subarray(extraStart, extraStart + extraLength),
       entry.name,
     );
-    zip64 = applyZip64(values, extra, entry.name);
+    const values = { compressedSize, uncompressedSize };
+    applyZip64(values, extra, entry.name);
     checkUnicodePath(extra, entry.name);
+    compressedSize = values.compressedSize;
+    uncompressedSize = values.uncompressedSize;
   }
-  // With a data descriptor the local values may be zero (unknown when written), never different.
   const descriptor = (flags & FLAG.dataDescriptor) !== 0;
-  const agrees = (local: number, central: number) =>
-    local === central || (descriptor && local === 0);
-  if (!agrees(crc32, entry.crc32)) {
+  if (!agrees(crc32, entry.crc32, descriptor)) {
     throw new ExtractError(
       "extract.conflicting-checksums",
       `ZIP file uses conflicting checksums for the local file header and central-directory record (got ${crc32}, expected ${entry.crc32}) for: ${entry.name} (${offset})`,
     );
   }
-  if (!agrees(values.compressedSize, entry.compressedSize)) {
+  if (!agrees(compressedSize, entry.compressedSize, descriptor)) {
     throw new ExtractError(
       "extract.conflicting-compressed-sizes",
-      `ZIP file uses conflicting compressed sizes for the local file header and central-directory record (got ${values.compressedSize}, expected ${entry.compressedSize}) for: ${entry.name} (${offset})`,
+      `ZIP file uses conflicting compressed sizes for the local file header and central-directory record (got ${compressedSize}, expected ${entry.compressedSize}) for: ${entry.name} (${offset})`,
     );
   }
-  if (!agrees(values.uncompressedSize, entry.uncompressedSize)) {
+  if (!agrees(uncompressedSize, entry.uncompressedSize, descriptor)) {
     throw new ExtractError(
       "extract.conflicting-uncompressed-sizes",
-      `ZIP file uses conflicting uncompressed sizes for the local file header and central-directory record (got ${values.uncompressedSize}, expected ${entry.uncompressedSize}) for: ${entry.name} (${offset})`,
+      `ZIP file uses conflicting uncompressed sizes for the local file header and central-directory record (got ${uncompressedSize}, expected ${entry.uncompressedSize}) for: ${entry.name} (${offset})`,
     );
   }
-  return { zip64 };
 }
 
 /** Reads the local header at the cursor and proves it says what the central directory says. */
-async function readLocalHeader(cursor: FileCursor, entry: CentralEntry): Promise<LocalHeader> {
+async function readLocalHeader(cursor: FileCursor, entry: CentralEntry): Promise<void> {
   const offset = cursor.position;
   const fixed = await cursor.peek(LOCAL_FIXED);
   const available = fixed.length < LOCAL_FIXED ? undefined : fixed;
   const length = localHeaderLength(available, 0, entry, offset);
   const header = await cursor.peek(length);
-  const checked = checkLocalHeader(header, 0, header.length, entry, offset);
+  checkLocalHeader(header, 0, header.length, entry, offset);
   await cursor.read(length);
-  return checked;
 }
 
 /** {@link readLocalHeader} for a cursor whose archive is all in memory, read in place. */
-function readLocalHeaderSync(cursor: FileCursor, entry: CentralEntry): LocalHeader {
+function readLocalHeaderSync(cursor: FileCursor, entry: CentralEntry): void {
+  // An archive in memory starts at index 0 of its bytes: the file offset is the index.
   const offset = cursor.position;
-  const { bytes, at, available } = cursor.inPlace();
-  const length = localHeaderLength(available < LOCAL_FIXED ? undefined : bytes, at, entry, offset);
-  const checked = checkLocalHeader(bytes, at, available, entry, offset);
+  const bytes = cursor.wholeArchive();
+  const available = bytes.length - offset;
+  const header = available < LOCAL_FIXED ? undefined : bytes;
+  const length = localHeaderLength(header, offset, entry, offset);
+  checkLocalHeader(bytes, offset, available, entry, offset);
   cursor.skipSync(length);
-  return checked;
 }
 
 /**
@@ -560,6 +581,7 @@ function earliest<T extends { readonly index: number }>(
 async function walk(
   cursor: FileCursor,
   order: readonly PlannedEntry[],
+  duplicated: ReadonlySet<string>,
   centralOffset: number,
   root: string,
   signal: AbortSignal | undefined,
@@ -568,7 +590,9 @@ async function walk(
 ): Promise<ExtractedFile[]> {
   let batches = initialBatches;
   const files: ExtractedFile[] = [];
+  // The first write of each path that several members write (the others wait for it).
   const written = new Map<string, Promise<void>>();
+  const anyDuplicates = duplicated.size > 0;
   const pool = new TaskPool(POOL_TASKS, POOL_BYTES);
   let k = 0;
   // An archive in memory is checked member after member without awaiting anything but the
@@ -588,7 +612,8 @@ async function walk(
       if (batches?.failure !== undefined) throw batches.failure.error;
       const { entry, member } = order[k] as PlannedEntry;
       // The first copy in file order is written; later ones must prove identical to it.
-      const duplicate = !member.isDirectory && written.has(member.path);
+      const repeated = anyDuplicates && !member.isDirectory && duplicated.has(member.path);
+      const duplicate = repeated && written.has(member.path);
       if (cursor.position !== entry.localHeaderOffset) {
         if (sync) explainGapSync(cursor, entry.localHeaderOffset, previous);
         await explainGap(cursor, entry.localHeaderOffset, previous);
@@ -619,7 +644,7 @@ async function walk(
           ? cursor.readSync(entry.compressedSize)
           : await cursor.read(entry.compressedSize);
         if (data === undefined) throw zipStructureError(`Truncated data for: ${entry.name}`);
-        const first = written.get(member.path);
+        const first = duplicate ? written.get(member.path) : undefined;
         if (toWorker && batches !== undefined) {
           if (batches.mustFlushBefore(data)) await batches.flush();
           const queued = batches.push(k, data, {
@@ -629,13 +654,13 @@ async function walk(
             path: target,
             mode: fileMode(entry.executable),
           });
-          written.set(member.path, queued);
+          if (repeated) written.set(member.path, queued);
           if (batches.full) await batches.flush();
         } else if (!duplicate && entry.uncompressedSize <= INLINE_BYTES) {
           const output = inflateInline(entry, data);
           if (!member.isDirectory) {
             writeFileSync(target, output, { flag: "wx", mode: fileMode(entry.executable) });
-            written.set(member.path, WRITTEN);
+            if (repeated) written.set(member.path, WRITTEN);
           }
         } else {
           const task = async () => {
@@ -652,14 +677,16 @@ async function walk(
             await pool.submit(data.length, task, k);
           } else {
             let done!: () => void;
-            written.set(member.path, new Promise<void>((resolve) => (done = resolve)));
+            const settled = new Promise<void>((resolve) => (done = resolve));
+            if (repeated) written.set(member.path, settled);
             const bytes = data.length + entry.uncompressedSize;
             await pool.submit(bytes, () => task().finally(done), k);
           }
         }
       } else {
         let done!: () => void;
-        written.set(member.path, new Promise<void>((resolve) => (done = resolve)));
+        const settled = new Promise<void>((resolve) => (done = resolve));
+        if (repeated) written.set(member.path, settled);
         try {
           await streamLarge(cursor, entry, target, signal);
         } finally {
@@ -719,10 +746,8 @@ async function extractFrom(
   const size = cursor.size;
   const limits = new LimitTracker(resolveLimits(options.limits));
   const directory = await readCentralDirectory(handle, size, limits);
-  const { planned, directories } = plan(directory.entries, limits, new PathModel());
-  const order = [...planned.values()].sort(
-    (a, b) => a.entry.localHeaderOffset - b.entry.localHeaderOffset,
-  );
+  const { planned, directories, duplicated } = plan(directory.entries, limits, new PathModel());
+  const order = inFileOrder(planned);
   const threads = memberThreadsOf(options);
   let batches: MemberBatches | undefined;
   const leaves = directoryLeaves(root, directories);
@@ -730,13 +755,13 @@ async function extractFrom(
   if (createRoot && leaves.length === 0) leaves.push(root);
   if (threads?.anyReady === true) {
     batches = newBatches(threads, order);
-    // The worker makes them before the first member it writes, in the same thread.
-    batches.createDirectories(leaves);
-    await batches.flush();
+    // The worker makes them before the first member it writes, in the same thread: they go with
+    // the first batch of members, not in a message (and a reply) of their own.
+    if (leaves.length > 0) batches.createDirectories(leaves);
   } else {
     for (const dir of leaves) await mkdir(dir, { recursive: true });
   }
-  return walk(cursor, order, directory.offset, root, options.signal, threads, batches);
+  return walk(cursor, order, duplicated, directory.offset, root, options.signal, threads, batches);
 }
 
 /**

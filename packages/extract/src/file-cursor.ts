@@ -106,27 +106,32 @@ export class FileCursor {
   }
 
   /**
-   * The archive's bytes from the cursor on, without a copy or a view: `bytes` from index `at`,
-   * `available` of them. For a cursor {@link inMemory}, to parse headers in place.
+   * All the archive's bytes, for a cursor {@link inMemory}: the file offset of a byte is its
+   * index, so headers can be parsed in place without a view per read.
    */
-  inPlace(): { readonly bytes: Buffer; readonly at: number; readonly available: number } {
-    if (!this.#whole) throw new Error("Only an in-memory archive can be read synchronously");
-    const at = this.#position - this.#blockStart;
-    return { bytes: this.#block, at, available: Math.max(0, this.#block.length - at) };
+  wholeArchive(): Buffer {
+    if (!this.#whole || this.#blockStart !== 0) {
+      throw new Error("Only an in-memory archive can be read synchronously");
+    }
+    return this.#block;
   }
 
   /** Consumes `length` bytes of a cursor {@link inMemory}, all of them available. */
   skipSync(length: number): void {
-    if (length > this.inPlace().available) throw new Error("Skipped past the end of the archive");
+    if (this.#position + length > this.wholeArchive().length) {
+      throw new Error("Skipped past the end of the archive");
+    }
     this.#position += length;
   }
 
-  /** {@link read} for a cursor {@link inMemory}. */
+  /** {@link read} for a cursor {@link inMemory}: one view of the archive's bytes. */
   readSync(length: number): Buffer | undefined {
-    const bytes = this.peekSync(length);
-    if (bytes.length < length) return undefined;
-    this.#position += length;
-    return bytes;
+    const bytes = this.wholeArchive();
+    const end = this.#position + length;
+    if (end > bytes.length) return undefined;
+    const view = bytes.subarray(this.#position, end);
+    this.#position = end;
+    return view;
   }
 
   /** Consumes and returns exactly `length` bytes; `undefined` if the file ends first. */

@@ -9,11 +9,6 @@ const BATCH_JOBS = 128;
 
 interface OpenBatch {
   readonly dirs: string[];
-  /**
-   * The members' directories: a batch that another thread runs before the directories batch is
-   * done creates them itself (a thread runs its own batches in order, others in parallel).
-   */
-  readonly parents: Set<string>;
   /** Where copied members go (allocated for the first one). */
   buffer: Buffer | undefined;
   used: number;
@@ -66,7 +61,8 @@ export class MemberBatches {
 
   /**
    * Has the worker create `dirs` (absolute; recursively) before any member it writes. Call
-   * before the first {@link push}.
+   * before the first {@link push}: they go with the first batch of members, so that they cost
+   * no message (and reply) of their own.
    */
   createDirectories(dirs: readonly string[]): void {
     const open = this.#start();
@@ -87,7 +83,8 @@ export class MemberBatches {
    * failed, the failure is kept in {@link failure}.
    */
   async directoriesCreated(): Promise<void> {
-    if (this.#open !== undefined && this.#open.dirs.length > 0) await this.flush();
+    // They go with the batch being gathered (see `createDirectories`): send it.
+    if (this.#open !== undefined && this.#open.done === this.#directories) await this.flush();
     await this.#directories;
   }
 
@@ -96,7 +93,6 @@ export class MemberBatches {
     const done = new Promise<void>((resolve) => (finish = resolve));
     const open: OpenBatch = {
       dirs: [],
-      parents: new Set(),
       buffer: undefined,
       used: 0,
       shared: undefined,
@@ -175,7 +171,6 @@ export class MemberBatches {
       });
       open.used += data.length;
     }
-    if (!this.#directoriesDone) open.parents.add(dirname(path));
     open.indexes.push(index);
     open.bytes += data.length;
     return open.done;
@@ -195,7 +190,10 @@ export class MemberBatches {
         if (dirs.length > 0) {
           this.#directoryWorker = worker;
         } else if (!this.#directoriesDone && worker !== this.#directoryWorker) {
-          dirs = [...open.parents];
+          // Another thread runs this batch, maybe before the directories batch is done (a thread
+          // runs its own batches in order, others in parallel): it creates the members'
+          // directories itself. Worked out here, for such a batch only.
+          dirs = [...new Set(jobs.map((job) => dirname(job.path)))];
         }
         // The whole backing store goes (zero-copy); jobs carry their offsets into it.
         const copied = buffer?.buffer as ArrayBuffer | undefined;

@@ -99,6 +99,8 @@ export class PathModel {
   readonly #kinds = new Map<string, PathKind>();
   readonly #byKey = new Map<string, string>();
   readonly #symlinks = new Map<string, string>();
+  /** The parent of the last path claimed: a directory, and usually the next path's parent too. */
+  #lastParent = "";
 
   /** The kind recorded at `path`, looked up case- and normalisation-insensitively. */
   kindOf(path: string): PathKind | undefined {
@@ -130,17 +132,13 @@ export class PathModel {
     return existing;
   }
 
-  /**
-   * Records that `member` will be created as `kind`, after checking its parents are (or become)
-   * plain directories. Returns whether the path is new, a repeated directory, or a repeated file
-   * (which the caller must prove identical).
-   */
-  claim(member: MemberPath, kind: PathKind, target?: string): ClaimResult {
+  /** Checks that the parents of `member` (the nearest ends at `parentEnd`) are plain directories. */
+  #claimParents(member: MemberPath, parentEnd: number): void {
     const { path } = member;
     // The parents are the prefixes of `path` ending before each `/` (components hold none). Those
     // of a directory already recorded were all checked when it was: start below the deepest one.
     const ends: number[] = [];
-    for (let end = path.lastIndexOf("/"); end > 0; end = path.lastIndexOf("/", end - 1)) {
+    for (let end = parentEnd; end > 0; end = path.lastIndexOf("/", end - 1)) {
       if (this.#kinds.get(path.slice(0, end)) === "directory") break;
       ends.push(end);
     }
@@ -161,6 +159,23 @@ export class PathModel {
         );
       }
       if (parentKind === undefined) this.#kinds.set(parent, "directory");
+    }
+  }
+
+  /**
+   * Records that `member` will be created as `kind`, after checking its parents are (or become)
+   * plain directories. Returns whether the path is new, a repeated directory, or a repeated file
+   * (which the caller must prove identical).
+   */
+  claim(member: MemberPath, kind: PathKind, target?: string): ClaimResult {
+    const { path } = member;
+    const parentEnd = path.lastIndexOf("/");
+    // Archives list members directory by directory: a parent just checked needs no look-up (a
+    // path recorded as a directory stays one).
+    const last = this.#lastParent;
+    if (parentEnd > 0 && (parentEnd !== last.length || !path.startsWith(last))) {
+      this.#claimParents(member, parentEnd);
+      this.#lastParent = path.slice(0, parentEnd);
     }
     const existing = this.#checkSpelling(path);
     const previous = existing === undefined ? undefined : this.#kinds.get(path);

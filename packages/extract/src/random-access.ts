@@ -9,11 +9,23 @@ export interface RandomAccess {
     length: number,
     position: number,
   ): Promise<{ bytesRead: number }>;
+  /**
+   * The bytes at `position` (fewer at the end), without a copy: for an archive already in
+   * memory, which must not change while it is read.
+   */
+  view?(position: number, length: number): Buffer;
 }
 
-/** Positional reads from `bytes` (copies, as a file read would: callers may keep the result). */
-export function bufferAccess(bytes: Uint8Array): RandomAccess {
+/**
+ * Positional reads from `bytes`: copies, as a file read would, or views of them
+ * ({@link RandomAccess.view}).
+ */
+export function bufferAccess(bytes: Buffer): RandomAccess {
   return {
+    view(position, length) {
+      const start = Math.min(bytes.length, position);
+      return bytes.subarray(start, Math.min(bytes.length, start + length));
+    },
     async read(buffer, offset, length, position) {
       const end = Math.min(bytes.length, position + length);
       if (position >= end) return { bytesRead: 0 };

@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { join } from "node:path";
+import { join, normalize, sep } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { UvError } from "@uv-ts/error";
@@ -22,6 +22,11 @@ export function directoryLeaves(root: string, directories: Iterable<string>): st
   const all = [...directories].sort();
   // After sorting, a directory is a leaf unless the next entry lives inside it.
   const leaves = all.filter((dir, i) => !(all[i + 1]?.startsWith(`${dir}/`) ?? false));
+  // `join` normalises each path, a loop over its characters: on POSIX a normalised `root` and
+  // safe relative paths (no `.`, `..` or `//`) give the same by concatenation.
+  if (sep === "/" && !root.endsWith("/") && root === normalize(root)) {
+    return leaves.map((dir) => `${root}/${dir}`);
+  }
   return leaves.map((dir) => join(root, dir));
 }
 

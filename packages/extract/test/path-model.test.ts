@@ -145,3 +145,24 @@ describe("path planning shortcuts", () => {
     expect(accepted).toBeGreaterThan(1000);
   });
 });
+
+describe("the parent just checked", () => {
+  const claim = (model: PathModel, name: string, kind: PathKind = "file") =>
+    model.claim(parseMemberPath(name), kind, kind === "symlink" ? "target" : undefined);
+
+  it("still_refuses_a_sibling_whose_parent_is_spelled_differently", () => {
+    const model = new PathModel();
+    claim(model, "pkg/a.py");
+    expect(() => claim(model, "PKG/b.py")).toThrow(/differ only in case/);
+  });
+
+  it("still_refuses_writing_through_a_link_named_like_the_last_parent", () => {
+    const model = new PathModel();
+    claim(model, "a/b/x.py");
+    claim(model, "a/c", "symlink");
+    expect(() => claim(model, "a/c/y.py")).toThrow(/symbolic link/);
+    // The shortcut only ever skips a parent recorded as a directory.
+    expect(claim(model, "a/b/z.py")).toBe("new");
+    expect(model.kindOf("a/b")).toBe("directory");
+  });
+});

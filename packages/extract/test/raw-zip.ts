@@ -59,6 +59,8 @@ export interface RawZipOptions {
   zip64Extensible?: Buffer;
   /** Adds to the central directory size written in the end record. */
   cdSizeDelta?: number;
+  /** The central records in this order of entry indexes (default: file order). */
+  centralOrder?: number[];
 }
 
 function u16(value: number): Buffer {
@@ -180,7 +182,11 @@ export function buildZip(entries: RawEntry[], options: RawZipOptions = {}): Buff
     );
   }
   const cdOffset = offset;
-  const cd = Buffer.concat(central);
+  const cd = Buffer.concat(
+    options.centralOrder === undefined
+      ? central
+      : options.centralOrder.map((i) => central[i] as Buffer),
+  );
   push(cd);
   const count = options.eocdEntries ?? central.length;
   const cdSize = cd.length + (options.cdSizeDelta ?? 0);

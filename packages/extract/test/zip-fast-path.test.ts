@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { FileCursor } from "../src/file-cursor.ts";
 import { MultiHasher } from "../src/hash.ts";
 import { ExtractError, extractZip } from "../src/index.ts";
+import { directoryLeaves } from "../src/shared.ts";
 import { readTree, scratch, seededBytes, useMemberWorker } from "./helpers.ts";
 import { buildZip, type RawEntry, type RawZipOptions } from "./raw-zip.ts";
 
@@ -358,7 +359,7 @@ describe("FileCursor", () => {
           "peekSync",
           "skip",
           "skipSync",
-          "inPlace",
+          "wholeArchive",
         ),
         length: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 400_000 })),
       }),
@@ -386,8 +387,10 @@ describe("FileCursor", () => {
             await fromFile.skipTo(end);
             if (kind === "skip") await inMemory.skipTo(end);
             else inMemory.skipSync(end - inMemory.position);
-          } else if (kind === "inPlace") {
-            const { bytes: all, at, available } = inMemory.inPlace();
+          } else if (kind === "wholeArchive") {
+            const all = inMemory.wholeArchive();
+            const at = inMemory.position;
+            const available = all.length - at;
             const expected = await fromFile.peek(length);
             expect(available).toBe(size - fromFile.position);
             const got = all.subarray(at, at + Math.min(length, available));
@@ -418,6 +421,16 @@ describe("FileCursor", () => {
       } finally {
         await handle.close();
       }
+    }
+  });
+});
+
+describe("directoryLeaves", () => {
+  it("gives_what_join_gives_for_the_leaves", () => {
+    const dirs = ["a/b", "a", "c", "a/b/d", "ab"];
+    for (const root of ["/r", "/r/s", "/", "/r/", "/r/../t", "r"]) {
+      const expected = ["a/b/d", "ab", "c"].map((dir) => join(root, dir));
+      expect(directoryLeaves(root, dirs)).toEqual(expected);
     }
   });
 });

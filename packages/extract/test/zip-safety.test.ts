@@ -170,6 +170,23 @@ describe.each([
     return [a, b];
   }
 
+  describe("central directory order", () => {
+    it("unpacks_members_listed_in_another_order_than_the_files", async () => {
+      const { dest, result } = await accepts(
+        [
+          { name: "a/x.py", data: "x" },
+          { name: "b/y.py", data: "y" },
+          { name: "c.py", data: "c" },
+        ],
+        { centralOrder: [2, 0, 1] },
+      );
+      // Walked (and listed) in file order.
+      expect(result.files.map((f) => f.path)).toEqual(["a/x.py", "b/y.py", "c.py"]);
+      expect(await readFile(join(dest, "b/y.py"), "utf8")).toBe("y");
+      expect(await readFile(join(dest, "c.py"), "utf8")).toBe("c");
+    });
+  });
+
   describe("A4: duplicate members", () => {
     it("rejects_duplicates_with_different_bytes", async () => {
       await rejects(
@@ -206,6 +223,16 @@ describe.each([
       const { dest, result } = await accepts([ok, { ...ok, method: 0 }]);
       expect(result.files.map((f) => f.path)).toEqual(["pkg/__init__.py"]);
       expect(await readFile(join(dest, "pkg/__init__.py"), "utf8")).toBe("print('hi')\n");
+    });
+
+    it("writes_the_first_copy_in_file_order_when_the_directory_lists_another_first", async () => {
+      const same = { name: "m.py", data: "print('m')\n" };
+      const { dest, result } = await accepts(
+        [{ ...same, method: 0 }, { name: "pkg/a.py", data: "a" }, same],
+        { centralOrder: [2, 1, 0] },
+      );
+      expect(result.files.map((f) => f.path)).toEqual(["m.py", "pkg/a.py"]);
+      expect(await readFile(join(dest, "m.py"), "utf8")).toBe("print('m')\n");
     });
 
     it("rejects_two_directory_records_for_one_local_header", async () => {

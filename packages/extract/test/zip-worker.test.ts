@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { crc32, deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { extractZip, MemberWorker } from "../src/index.ts";
+import { extractZip, MemberThreads, MemberWorker } from "../src/index.ts";
+import { MemberBatches } from "../src/member-batches.ts";
 import type { MemberJob } from "../src/member-worker.ts";
 import { archiveFile, expectRejected, scratch, seededBytes, useMemberWorker } from "./helpers.ts";
 import { buildZip, type RawEntry } from "./raw-zip.ts";
@@ -216,5 +217,33 @@ describe("members written on the member worker", () => {
     const result = await extractZip(file, dest, { memberWorker: gone });
     expect(result.files.map((f) => f.path)).toEqual(["pkg/a.py"]);
     expect(gone.written).toBe(0);
+  });
+});
+
+describe("directories sent with the first members", () => {
+  it.each([
+    ["with_directories", ["d/e"]],
+    ["without_any", []],
+  ])("waiting_for_them_sends_the_batch_that_carries_them_%s", async (_, relative) => {
+    const dir = await scratch();
+    const dirs = relative.map((d) => join(dir, d));
+    const batches = new MemberBatches(MemberThreads.of([worker]), (_index, failure) => failure);
+    batches.createDirectories(dirs);
+    const data = Buffer.from("stored\n");
+    const path = join(dir, relative.length > 0 ? "d/e/f.txt" : "f.txt");
+    const written = batches.push(0, data, {
+      deflate: false,
+      size: 7,
+      crc32: crc32(data),
+      path,
+      mode: 0o666,
+    });
+    // Nothing full was sent yet: waiting must send the batch rather than wait for it forever.
+    await batches.directoriesCreated();
+    await written;
+    await batches.settle();
+    expect(batches.failure).toBeUndefined();
+    for (const d of dirs) expect(statSync(d).isDirectory()).toBe(true);
+    expect(await readFile(path, "utf8")).toBe("stored\n");
   });
 });
