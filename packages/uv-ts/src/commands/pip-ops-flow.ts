@@ -483,13 +483,16 @@ export async function runInstallFlow(
     });
     // An install that is all but certain (the link thread was started) into a cache that has
     // never unpacked most of these packages: the unpacking threads start now, so that their
-    // start-up overlaps resolution rather than the first downloads.
+    // start-up overlaps resolution rather than the first downloads, and the process is tuned for
+    // a bulk install from here (see `ProcessTuning`; the install would do it when it starts
+    // downloading): what V8 optimizes while the pages come in competes with the downloads too.
     if (
       linkWorker !== undefined &&
       !ctx.offline &&
       likelyUncached(cache, locations, names, sitePackages)
     ) {
       fetcher.startThreads();
+      ctx.io.tuning?.bulkInstall();
     }
     try {
       const tags = interpreterTags(env.interpreter.info);
