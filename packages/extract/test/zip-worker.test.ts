@@ -247,3 +247,94 @@ describe("directories sent with the first members", () => {
     expect(await readFile(path, "utf8")).toBe("stored\n");
   });
 });
+
+describe("inflating on the worker's one reused engine", () => {
+  const data = noise(5000, 3);
+  const deflated = deflateRawSync(data);
+
+  /** Runs one deflated member on the worker; its outcome and whether the engine inflated it. */
+  async function runOne(input: Buffer, size: number, crc = crc32(data)) {
+    const dir = await scratch();
+    const path = join(dir, "m");
+    const before = worker.fastInflated;
+    const job: MemberJob = {
+      offset: 0,
+      length: input.length,
+      shared: false,
+      deflate: true,
+      size,
+      crc32: crc,
+      path,
+      mode: 0o666,
+    };
+    const submitted = await worker.submit({ copied: new Uint8Array(input).buffer }, [job]);
+    const outcome = await submitted.outcome;
+    return { outcome, fast: worker.fastInflated - before, written: existsSync(path), path };
+  }
+
+  it("takes_the_engine_on_this_node", async () => {
+    // Else every member silently goes the slow way again.
+    const good = await runOne(deflated, data.length);
+    expect(good).toMatchObject({ outcome: undefined, fast: 1, written: true });
+    expect((await readFile(good.path)).equals(data)).toBe(true);
+    const { file, dest } = await archiveFile(
+      "pkg-1.0-py3-none-any.whl",
+      buildZip([
+        { name: "pkg/a.py", data: "a = 1\n".repeat(100) },
+        { name: "pkg/b.py", data: "" },
+        { name: "pkg/stored.txt", data: "as is\n", method: 0 },
+      ]),
+    );
+    const before = worker.fastInflated;
+    await extractZip(file, dest, { memberWorker: worker });
+    expect(worker.fastInflated - before).toBe(2);
+  });
+
+  it.each([
+    ["a_declared_size_too_big", deflated, data.length + 10, { kind: "size", got: data.length }],
+    ["a_declared_size_too_small", deflated, data.length - 10, { kind: "size", got: data.length }],
+    ["a_declared_size_of_zero", deflated, 0, { kind: "size", got: data.length }],
+    [
+      "trailing_bytes",
+      Buffer.concat([deflated, Buffer.from("junk")]),
+      data.length,
+      { kind: "compressed-size", got: deflated.length },
+    ],
+    [
+      "a_truncated_stream",
+      deflated.subarray(0, deflated.length >> 1),
+      data.length,
+      { kind: "inflate", message: "unexpected end of file" },
+    ],
+    [
+      "corrupt_data",
+      Buffer.from([0xff, 0xff, 0xff, 0xff]),
+      data.length,
+      { kind: "inflate", message: "invalid block type" },
+    ],
+    ["no_bytes_at_all", Buffer.alloc(0), 0, { kind: "inflate", message: "unexpected end of file" }],
+  ])("fails_as_before_on_%s_and_keeps_the_engine", async (_, input, size, failure) => {
+    const bad = await runOne(input, size);
+    expect(bad.outcome).toEqual({ index: 0, failure });
+    expect(bad.fast).toBe(0);
+    expect(bad.written).toBe(false);
+    // The failure did not spoil the engine for the next member.
+    expect(await runOne(deflated, data.length)).toMatchObject({ outcome: undefined, fast: 1 });
+  });
+
+  it("checks_the_crc_of_what_the_engine_inflated", async () => {
+    const bad = await runOne(deflated, data.length, 0xdeadbeef);
+    expect(bad.outcome).toEqual({ index: 0, failure: { kind: "crc", got: crc32(data) } });
+    expect(bad.written).toBe(false);
+  });
+
+  it("writes_members_bigger_than_its_reused_buffer", async () => {
+    // Past the 4 MiB cap a member gets a buffer of its own; below it the reused one grows.
+    for (const size of [70_000, 300_000, 5_000_000]) {
+      const big = noise(size, size);
+      const result = await runOne(deflateRawSync(big), size, crc32(big));
+      expect(result).toMatchObject({ outcome: undefined, fast: 1, written: true });
+      expect((await readFile(result.path)).equals(big)).toBe(true);
+    }
+  });
+});
