@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import { WheelFilename } from "@uv-ts/distribution-filename";
+import { startSpareThread } from "@uv-ts/fs";
 import type { IndexServer } from "@uv-ts/test-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WheelFetcher, type WheelSource, wheelPointerPath } from "../src/index.ts";
@@ -48,12 +48,7 @@ describe("WheelFetcher", () => {
   it("unpacks_on_a_spare_thread_when_given_one", async () => {
     const { cache, client } = await setup("spare");
     // Waits for a program as the launcher's spare thread does (see `SpareThreads`).
-    const spare = new Worker(
-      `require("node:worker_threads").parentPort.once("message", (job) => {
-        require("node:vm").runInThisContext("(" + job.source + ")")(require, job.data);
-      });`,
-      { eval: true },
-    );
+    const spare = startSpareThread();
     const idle = [spare];
     const fetcher = new WheelFetcher({
       cache,

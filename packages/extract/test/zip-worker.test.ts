@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import { crc32, deflateRawSync } from "node:zlib";
+import { startSpareThread } from "@uv-ts/fs";
 import { describe, expect, it } from "vitest";
 import { extractZip, MemberThreads, MemberWorker } from "../src/index.ts";
 import { MemberBatches } from "../src/member-batches.ts";
@@ -175,12 +175,7 @@ describe("members written on the member worker", () => {
 
   it("runs_on_a_spare_thread_when_given_one", async () => {
     // Waits for a program as the launcher's spare thread does (see `SpareThreads`).
-    const spare = new Worker(
-      `require("node:worker_threads").parentPort.once("message", (job) => {
-        require("node:vm").runInThisContext("(" + job.source + ")")(require, job.data);
-      });`,
-      { eval: true },
-    );
+    const spare = startSpareThread();
     const idle = [spare];
     const adopted = MemberWorker.start(undefined, { take: () => idle.shift() }) as MemberWorker;
     expect(idle).toEqual([]);

@@ -29,6 +29,7 @@ export {
   type SourceThread,
   type SpareThreads,
   startSourceThread,
+  startSpareThread,
   type ThreadData,
   type ThreadProgram,
 } from "./source-thread.ts";

@@ -37,6 +37,20 @@ export interface SpareThreads {
   take(): Worker | undefined;
 }
 
+/** What a spare thread runs: it waits for one message and runs the program it brings. */
+const SPARE_PROGRAM = `require("node:worker_threads").parentPort.once("message", (job) => {
+  if (job !== null) require("node:vm").runInThisContext("(" + job.source + ")")(require, job.data);
+});`;
+
+/**
+ * A thread that waits for a program as the launcher's does (see {@link SpareThreads}), for
+ * callers without the launcher (library use, tests): give it to {@link startSourceThread}
+ * through a {@link SpareThreads}, or send it `null` to let it end.
+ */
+export function startSpareThread(): Worker {
+  return new Worker(SPARE_PROGRAM, { eval: true, stdout: true, stderr: true });
+}
+
 /**
  * Starts `program` on a thread, with a message port and `stateSlots` shared 32-bit slots: a
  * thread taken from `spares` when it has one, else a new one; `undefined` when threads are

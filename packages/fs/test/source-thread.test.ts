@@ -1,10 +1,10 @@
-import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import {
   rebuildError,
   type SourceThread,
   type SpareThreads,
   startSourceThread,
+  startSpareThread,
   type ThreadData,
 } from "../src/index.ts";
 
@@ -37,14 +37,6 @@ async function expectDoubler(thread: SourceThread | undefined): Promise<void> {
   }
 }
 
-/** A thread as the launcher starts one (see `SpareThreads`): it waits for a program to run. */
-function spareThread(): Worker {
-  const code = `require("node:worker_threads").parentPort.once("message", (job) => {
-    if (job !== null) require("node:vm").runInThisContext("(" + job.source + ")")(require, job.data);
-  });`;
-  return new Worker(code, { eval: true });
-}
-
 describe("startSourceThread", () => {
   it("runs the program from its source with a port and shared state", async () => {
     await expectDoubler(startSourceThread(doubler, 2));
@@ -59,7 +51,7 @@ describe("startSourceThread", () => {
   });
 
   it("runs the program on a spare thread while there is one, then on new threads", async () => {
-    const spare = spareThread();
+    const spare = startSpareThread();
     const idle = [spare];
     let asked = 0;
     const spares: SpareThreads = {

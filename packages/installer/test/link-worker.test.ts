@@ -8,7 +8,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { startSpareThread } from "@uv-ts/fs";
 import type { WheelSpec } from "@uv-ts/test-kit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -204,12 +204,7 @@ describe("linking on a second thread", () => {
 describe("the worker's thread", () => {
   it("worker_runs_on_a_spare_thread_when_given_one", async () => {
     // Waits for a program as the launcher's spare thread does (see `SpareThreads`).
-    const spare = new Worker(
-      `require("node:worker_threads").parentPort.once("message", (job) => {
-        require("node:vm").runInThisContext("(" + job.source + ")")(require, job.data);
-      });`,
-      { eval: true },
-    );
+    const spare = startSpareThread();
     const idle = [spare];
     worker = LinkWorker.start({ take: () => idle.shift() });
     expect(idle).toEqual([]);

@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { startSpareThread } from "@uv-ts/fs";
 import type { SitePackages } from "@uv-ts/installer";
 import { type PackageName, parsePackageName } from "@uv-ts/normalize";
 import { describe, expect, it } from "vitest";
@@ -24,12 +24,7 @@ describe("linkWorkerEnabled", () => {
 describe("startEarlyLinkWorker", () => {
   it("links_on_the_thread_the_launcher_started_ahead", async () => {
     // Waits for a program as the launcher's spare thread does (see `SpareThreads`).
-    const spare = new Worker(
-      `require("node:worker_threads").parentPort.once("message", (job) => {
-        require("node:vm").runInThisContext("(" + job.source + ")")(require, job.data);
-      });`,
-      { eval: true },
-    );
+    const spare = startSpareThread();
     const idle = [spare];
     const ctx = {
       io: { env: { UV_TS_LINK_WORKER: "1" }, spareThreads: { take: () => idle.shift() } },
