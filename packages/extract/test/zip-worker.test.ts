@@ -18,6 +18,20 @@ function noise(size: number, seed: number): Buffer {
   return seededBytes(size, seed, (x) => x & 0x3f);
 }
 
+/** A job for `data` stored (not deflated) as the whole of a batch's copied bytes, to `path`. */
+function storedJob(data: Buffer, path: string): MemberJob {
+  return {
+    offset: 0,
+    length: data.length,
+    shared: false,
+    deflate: false,
+    size: data.length,
+    crc32: crc32(data),
+    path,
+    mode: 0o666,
+  };
+}
+
 describe("members written on the member worker", () => {
   it("writes_every_member_on_the_worker_once_it_is_ready", async () => {
     // More members than one batch takes, a member bigger than a batch, stored and executable
@@ -150,16 +164,7 @@ describe("members written on the member worker", () => {
   it("refuses_a_path_holding_a_nul_before_sending_anything", async () => {
     const dir = await scratch();
     const data = Buffer.from("x");
-    const job = (path: string): MemberJob => ({
-      offset: 0,
-      length: 1,
-      shared: false,
-      deflate: false,
-      size: 1,
-      crc32: crc32(data),
-      path,
-      mode: 0o666,
-    });
+    const job = (path: string) => storedJob(data, path);
     await expect(
       worker.submit({ copied: new Uint8Array(data).buffer }, [
         job(join(dir, "a")),
@@ -182,16 +187,7 @@ describe("members written on the member worker", () => {
     expect(await adopted.whenReady()).toBe(true);
     const dir = await scratch();
     const data = Buffer.from("x");
-    const job: MemberJob = {
-      offset: 0,
-      length: 1,
-      shared: false,
-      deflate: false,
-      size: 1,
-      crc32: crc32(data),
-      path: join(dir, "a"),
-      mode: 0o666,
-    };
+    const job = storedJob(data, join(dir, "a"));
     const done = await adopted.submit({ copied: new Uint8Array(data).buffer }, [job]);
     expect(await done.outcome).toBeUndefined();
     expect(await readFile(join(dir, "a"), "utf8")).toBe("x");
