@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { Cache } from "@uv-ts/cache";
-import type { LocalWheel, WheelFetcher } from "@uv-ts/distribution";
+import { type LocalWheel, WheelFetcher, type WheelFetcherOptions } from "@uv-ts/distribution";
 import { UvError } from "@uv-ts/error";
 import { defaultLinkMode, type LinkMode, onceWarner, parseLinkMode } from "@uv-ts/fs";
 import {
@@ -70,6 +70,24 @@ export interface InstallOperation {
    * install moves them into place and then disposes of it.
    */
   readonly prelinker?: Prelinker | undefined;
+}
+
+/**
+ * The wheel fetcher of a command's install: the run's offline mode and cancellation, and the
+ * threads the launcher started ahead for its unpacking threads.
+ */
+export function commandWheelFetcher(
+  ctx: CommandContext,
+  cache: Cache,
+  client: NonNullable<WheelFetcherOptions["client"]>,
+): WheelFetcher {
+  return new WheelFetcher({
+    cache,
+    client,
+    offline: ctx.offline,
+    signal: ctx.signal,
+    spareThreads: ctx.io.spareThreads,
+  });
 }
 
 /** `--link-mode` / `UV_LINK_MODE`, else uv's platform default. */

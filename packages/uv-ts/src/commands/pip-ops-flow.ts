@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Cache } from "@uv-ts/cache";
 import type { HttpCacheStore, IndexLocations, RegistryClient } from "@uv-ts/client";
-import { interpreterTags, registryWheelsRoot, WheelFetcher } from "@uv-ts/distribution";
+import { interpreterTags, registryWheelsRoot, type WheelFetcher } from "@uv-ts/distribution";
 import { WheelFilename } from "@uv-ts/distribution-filename";
 import { UvError } from "@uv-ts/error";
 import {
@@ -32,6 +32,7 @@ import {
 } from "./pip-ops-environment.ts";
 import { NotSupportedYetError, OperationError } from "./pip-ops-errors.ts";
 import {
+  commandWheelFetcher,
   executeInstall,
   type Modifications,
   startEarlyLinkWorker,
@@ -474,13 +475,7 @@ export async function runInstallFlow(
     const storedMetadata = options.noDeps
       ? undefined
       : createStoredMetadataClient(ctx, locations, cache, store);
-    const fetcher = new WheelFetcher({
-      cache,
-      client,
-      offline: ctx.offline,
-      signal: ctx.signal,
-      spareThreads: ctx.io.spareThreads,
-    });
+    const fetcher = commandWheelFetcher(ctx, cache, client);
     // An install that is all but certain (the link thread was started) into a cache that has
     // never unpacked most of these packages: the unpacking threads start now, so that their
     // start-up overlaps resolution rather than the first downloads, and the process is tuned for

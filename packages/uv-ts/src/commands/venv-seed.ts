@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { interpreterTags, WheelFetcher } from "@uv-ts/distribution";
+import { interpreterTags } from "@uv-ts/distribution";
 import { UvError } from "@uv-ts/error";
 import { type Layout, SitePackages } from "@uv-ts/installer";
 import { Version } from "@uv-ts/pep440";
@@ -10,7 +10,7 @@ import { NoSolutionError, PythonRequirement } from "@uv-ts/resolver";
 import type { VirtualEnvironment } from "@uv-ts/virtualenv";
 import type { CommandContext } from "../context.ts";
 import { resolverOptions } from "./pip-compile-options.ts";
-import { executeInstall } from "./pip-ops-execute.ts";
+import { commandWheelFetcher, executeInstall } from "./pip-ops-execute.ts";
 import { createPipClient, indexLocations, openCache, refreshPolicy } from "./pip-ops-index.ts";
 import { warnUser } from "./pip-ops-report.ts";
 import { resolveForInstall } from "./pip-ops-resolve.ts";
@@ -112,13 +112,7 @@ export async function seedVenv(
         error.hint,
       );
     }
-    const fetcher = new WheelFetcher({
-      cache,
-      client,
-      offline: ctx.offline,
-      signal: ctx.signal,
-      spareThreads: ctx.io.spareThreads,
-    });
+    const fetcher = commandWheelFetcher(ctx, cache, client);
     try {
       await executeInstall({
         ctx,
