@@ -13,6 +13,8 @@
 //     it imports statically (less those the entry already loaded), so that a command's code is
 //     read from two or three files instead of a dozen. The modules stay as files too: the loader
 //     falls back to them, and uses them alone when Node applies source maps.
+// Besides, the page thread's code (packages/client/src/page-thread-entry.ts) is bundled alone as
+// `page-thread.cjs`, an ordinary CommonJS file that the thread loads with `require`.
 // Node 20 keeps no code cache for ES modules (`module.enableCompileCache()` came with 22.1), so
 // every start would compile each chunk from scratch. The bin instead compiles these files with
 // `vm.Script` and a persisted code cache, and never starts Node's ES module loader at all.
@@ -29,6 +31,7 @@ const outdir = `${finalDir}.tmp-${process.pid}`;
 const esmDir = `${finalDir}.esm-${process.pid}`;
 const quiet = process.argv.includes("--quiet");
 const ENTRY = "uv-ts.cjs";
+const PAGE_THREAD = "page-thread.cjs";
 
 /** Every `.cjs` file under `dir`, relative to it. */
 function modulesIn(dir, prefix = "") {
@@ -156,6 +159,19 @@ try {
     logLevel: "warning",
   });
   const packs = writePacks(result.metafile);
+  // The page thread's code (packages/client/src/page-thread.ts), loaded by path on that
+  // thread: one self-contained CommonJS file, apart from the CLI's modules.
+  await build({
+    absWorkingDir: root,
+    entryPoints: ["packages/client/src/page-thread-entry.ts"],
+    outfile: `${outdir}/${PAGE_THREAD}`,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    minifySyntax: true,
+    logLevel: "warning",
+  });
   const stale = `${finalDir}.old-${process.pid}`;
   if (existsSync(finalDir)) renameSync(finalDir, stale);
   renameSync(outdir, finalDir);

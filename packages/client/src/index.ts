@@ -78,6 +78,7 @@ export {
 export { IndexUrl, type IndexUrlKind, PYPI_URL } from "./index-url.ts";
 export { createLimiter, type Limiter } from "./limiter.ts";
 export { type Netrc, type NetrcEntry, netrcLookup, parseNetrc } from "./netrc.ts";
+export { PageThread, type PageThreadOptions } from "./page-thread.ts";
 export { redactText, redactUrl, stripCredentials } from "./redact.ts";
 export {
   createRegistryClient,
@@ -92,6 +93,7 @@ export {
 export { defaultRetryDelayMs, isRetryableError, isRetryableStatus } from "./retry.ts";
 export {
   decodeSimplePage,
+  type PageThreads,
   type ParsedSimplePage,
   parseSimplePage,
   projectPageUrl,

@@ -30,10 +30,12 @@ import type { Index, IndexFormat } from "./index-locations.ts";
 import { IndexLocations } from "./index-locations.ts";
 import type { IndexUrl } from "./index-url.ts";
 import { createLimiter } from "./limiter.ts";
+import { PageThread, type PageThreadOptions } from "./page-thread.ts";
 import { filePrefetchPlanStore, type PrefetchPlanStore } from "./prefetch-plans.ts";
 import { stripCredentials } from "./redact.ts";
 import {
   decodeSimplePage,
+  type PageThreads,
   projectPageUrl,
   readLocalSimplePage,
   readSimplePage,
@@ -91,6 +93,11 @@ export interface RegistryClientOptions {
    * default: each answer once its entry is written.
    */
   readonly writeBehind?: boolean;
+  /**
+   * Read JSON pages on a thread running this module ({@link PageThread}), started once pages
+   * need reading; without it, pages are read on the calling thread.
+   */
+  readonly pageThread?: PageThreadOptions;
 }
 
 /**
@@ -318,6 +325,25 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   // known name's page is asked for at once; a page hands its slot on once its body is in, as
   // parsing it is main-thread work that no slot makes faster.
   const indexLimit = createLimiter(options.concurrency ?? 50);
+  // Started at most once: as soon as a stored page is found missing (see `preconnect`), or
+  // once a page had to be read after all.
+  let pageThread: PageThread | undefined;
+  let pageThreadTried = false;
+  const pageThreads: PageThreads = {
+    current: () => pageThread,
+    want() {
+      if (pageThreadTried || options.pageThread === undefined) return;
+      pageThreadTried = true;
+      pageThread = PageThread.start(options.pageThread);
+      if (pageThread === undefined) return;
+      // Done with the pages by the time the install needs a thread, it becomes that thread.
+      options.pageThread.spares?.lend?.(() => {
+        const worker = pageThread?.handOver();
+        if (worker !== undefined) pageThread = undefined;
+        return worker;
+      });
+    },
+  };
   const unauthorized = new Set<string>();
   const forbidden = new Set<string>();
   const noRangeRequests = new Set<string>();
@@ -374,19 +400,31 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   });
 
   /**
-   * Connects to where `name`'s stored page (if any) says the index keeps its files, unless that
-   * is the index's own origin. The entry is read through the store, which keeps it for the page
-   * request that follows.
+   * Looks at `name`'s stored page ahead of its request. Missing, it says the pages will have to
+   * be read (a cold cache), so the page thread starts now, to be ready when the first body
+   * arrives. With `files`, connects to where the stored page says the index keeps its files,
+   * unless that is the index's own origin. The entry is read through the store, which keeps it
+   * for the page request that follows.
    */
-  const preconnectFiles = (index: Index, name: PackageName, key: CacheEntryKey): void => {
+  const probeStoredPage = (
+    index: Index,
+    name: PackageName,
+    key: CacheEntryKey,
+    files: boolean,
+  ): void => {
+    if (store === undefined) {
+      pageThreads.want();
+      return;
+    }
     store
-      ?.read(key)
+      .read(key)
       .then((entry) => {
         if (entry === undefined) {
-          filesFromFirstPage.add(index.url);
+          pageThreads.want();
+          if (files) filesFromFirstPage.add(index.url);
           return;
         }
-        connectFilesOf(index.url, decodeSimplePage(entry.payload, name));
+        if (files) connectFilesOf(index.url, decodeSimplePage(entry.payload, name));
       })
       // Only a head start: a page that cannot say where its files are gives none.
       .catch(() => {});
@@ -431,7 +469,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         {
           ...pageRequest(index, name),
           cacheControlOverride: index.cacheControl?.api,
-          read: (res, previous) => readSimplePage(res, previous, name, release),
+          read: (res, previous) => readSimplePage(res, previous, name, release, pageThreads),
         },
         (payload) => decodeSimplePage(payload, name),
       );
@@ -564,7 +602,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         const request = pageRequest(index, name);
         if (cached.wouldSend(request)) {
           http.preconnect(index.url.secretUrl);
-          if (preconnectOptions.files === true) preconnectFiles(index, name, request.key);
+          if (preconnectOptions.files === true || options.pageThread !== undefined) {
+            probeStoredPage(index, name, request.key, preconnectOptions.files === true);
+          }
           return;
         }
       }
@@ -575,6 +615,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     },
 
     async close() {
+      pageThread?.close();
       try {
         await cached.flush();
       } finally {

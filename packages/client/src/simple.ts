@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PackageName } from "@uv-ts/normalize";
@@ -16,6 +16,7 @@ import { BadResponseError } from "./errors.ts";
 import { SplitPayload } from "./http-cache/split-payload.ts";
 import { headerValue } from "./http-client.ts";
 import type { IndexUrl } from "./index-url.ts";
+import type { PageThread } from "./page-thread.ts";
 import { redactUrl } from "./redact.ts";
 import {
   type DistsIndex,
@@ -80,6 +81,17 @@ export interface SimplePageHead {
 // 5: an HTML page is stored whole, after a table of its versions' tags (`page`).
 const PAGE_FORMAT = 5;
 
+/**
+ * The page thread a client reads JSON pages on ({@link PageThread}), which it starts only once
+ * pages need reading: a run whose pages are all served again as stored needs none.
+ */
+export interface PageThreads {
+  /** The thread pages go to now, if there is one. */
+  current(): PageThread | undefined;
+  /** Asks for a thread for the pages that follow (one was read on the main thread). */
+  want(): void;
+}
+
 /** `<index>/<name>/`: the project page URL (always with the trailing slash). */
 export function projectPageUrl(index: IndexUrl, name: PackageName): URL {
   const url = index.secretUrl;
@@ -141,6 +153,7 @@ export async function readSimplePage(
   previous: unknown,
   name: PackageName,
   onBody?: () => void,
+  threads?: PageThreads,
 ): Promise<SplitPayload> {
   const mediaType = simpleMediaType(headerValue(res, "content-type"), res.url);
   const url = res.url.href;
@@ -148,10 +161,14 @@ export async function readSimplePage(
   // buffer, let alone parsed: an HTML page against the stored one (comparing costs a fraction
   // of hashing, and a new page nothing), any other by its digest.
   const stored = mediaType === "html" ? storedHtml(previous, url, name) : undefined;
+  const digestPrefix = `${PAGE_FORMAT}\n${mediaType}\n${url}\n${name}\n`;
+  // A page with no stored digest to compare with is read in full anyway: with a page thread,
+  // its digest is taken there, with the rest.
+  const thread = mediaType === "json" && !hasDigest(previous) ? threads?.current() : undefined;
   const hash =
-    mediaType === "html"
+    mediaType === "html" || thread !== undefined
       ? undefined
-      : createHash("sha256").update(`${PAGE_FORMAT}\n${mediaType}\n${url}\n${name}\n`);
+      : createHash("sha256").update(digestPrefix);
   // How much of `stored` the body has matched so far; -1 once it differs.
   let matched = 0;
   const onChunk =
@@ -191,12 +208,38 @@ export async function readSimplePage(
     };
     return new FreshPagePayload(head, tail, name, page);
   }
+  const reader = thread ?? threads?.current();
+  const read =
+    reader === undefined
+      ? undefined
+      : await reader.read(body, url, name, digest === undefined ? digestPrefix : undefined);
+  if (read !== undefined) {
+    const tail = Buffer.from(read.tail);
+    return jsonPagePayload(url, name, read.digest ?? digest, read, read.index, tail);
+  }
+  // No thread, or one that could not read the page: it is read here, and fails here with the
+  // errors it always had. Pages that follow go to a thread, if one can be had.
+  threads?.want();
+  const ownDigest = digest ?? bodyDigest(createHash("sha256").update(digestPrefix), body.chunks);
   const page = scanJsonPage({ url, mediaType, body: decodeChunks(body) }, name);
   const { index, tail } = page.dists.encode();
-  // Opened from what was just encoded, as a later run opens it (a version decoded when asked
-  // for): the page's objects are then garbage at once, where kept they stayed in the heap (and
-  // were copied by collections) for the whole run: ~4 MB for the 8 biggest pages of a
-  // 37-project install.
+  return jsonPagePayload(url, name, ownDigest, page, index, tail);
+}
+
+/**
+ * The payload of a JSON page just encoded, here or on a page thread. The page is opened from
+ * what was encoded, as a later run opens it (a version decoded when asked for): the page's
+ * objects are then garbage at once, where kept they stayed in the heap (and were copied by
+ * collections) for the whole run: ~4 MB for the 8 biggest pages of a 37-project install.
+ */
+function jsonPagePayload(
+  url: string,
+  name: PackageName,
+  digest: string | undefined,
+  page: { readonly projectStatus: ProjectStatus; readonly versions?: readonly string[] },
+  index: DistsIndex,
+  tail: Buffer,
+): FreshPagePayload {
   const dists = StoredDists.open(index, tail, name);
   if (dists === undefined) throw new Error("a page's encoded files do not fit their index");
   const versions = page.versions === undefined ? {} : { versions: page.versions };
@@ -213,6 +256,17 @@ export async function readSimplePage(
     ...versions,
     dists,
   });
+}
+
+function bodyDigest(hash: Hash, chunks: readonly Buffer[]): string {
+  for (const chunk of chunks) hash.update(chunk);
+  return hash.digest("base64url");
+}
+
+/** Whether `previous` is a stored page with a body digest to compare a new body with. */
+function hasDigest(previous: unknown): boolean {
+  if (!(previous instanceof SplitPayload)) return false;
+  return typeof (previous.head as Partial<SimplePageHead> | null)?.digest === "string";
 }
 
 /**

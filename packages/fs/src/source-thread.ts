@@ -35,6 +35,12 @@ export interface SourceThread {
 export interface SpareThreads {
   /** An idle thread still running, now taken out of the set; `undefined` when there is none. */
   take(): Worker | undefined;
+  /**
+   * Offers a thread that may be done with its first program by the time another caller asks:
+   * {@link take}, once it has no idle thread, asks `handOver`, which returns the thread (now
+   * waiting for a program as a spare does) or `undefined` when it is still busy.
+   */
+  lend?(handOver: () => Worker | undefined): void;
 }
 
 /** What a spare thread runs: it waits for one message and runs the program it brings. */

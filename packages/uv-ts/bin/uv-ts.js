@@ -324,7 +324,14 @@ function run() {
     process.exitCode = 2;
     return;
   }
-  entry.runFromProcess({ spareThreads: prewarm === undefined ? [] : [prewarm] });
+  const dist = path.join(__dirname, "..", "dist");
+  entry.runFromProcess({
+    spareThreads: prewarm === undefined ? [] : [prewarm],
+    // Read JSON pages on another thread (`UV_TS_PAGE_THREAD=0`: on the main thread).
+    ...(process.env.UV_TS_PAGE_THREAD === "0"
+      ? {}
+      : { pageThreadModule: path.join(dist, "page-thread.cjs") }),
+  });
 }
 
 if (require.main === module) run();

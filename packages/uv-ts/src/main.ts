@@ -30,6 +30,8 @@ export interface Io {
   readonly tuning?: ProcessTuning;
   /** Threads the launcher started ahead, for the run's first threads to take (see the bin). */
   readonly spareThreads?: SpareThreads;
+  /** The bundle's page thread module (see the bin), for the registry client's `pageThread`. */
+  readonly pageThreadModule?: string;
 }
 
 /** The binary's name as help and errors show it. */
@@ -211,6 +213,11 @@ export interface LauncherOptions {
    * threads the run needs are taken from these; those left over are let go when the run is over.
    */
   readonly spareThreads?: readonly Worker[];
+  /**
+   * The page thread's module in the bundle (`dist/page-thread.cjs`): the registry client reads
+   * JSON pages on a thread running it (see `PageThread` in packages/client).
+   */
+  readonly pageThreadModule?: string;
 }
 
 /** Runs the CLI against the real process and sets its exit code. */
@@ -238,6 +245,9 @@ export function runFromProcess(options: LauncherOptions = {}): void {
     signal: controller.signal,
     tuning,
     spareThreads,
+    ...(options.pageThreadModule === undefined
+      ? {}
+      : { pageThreadModule: options.pageThreadModule }),
   }).then(
     (code) => {
       tuning.restore();

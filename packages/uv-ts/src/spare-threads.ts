@@ -13,12 +13,28 @@ export class LauncherThreads implements SpareThreads {
     this.#idle = [...workers];
   }
 
+  /** Threads lent by their first users ({@link lend}), asked in turn once none is idle. */
+  readonly #lent: (() => Worker | undefined)[] = [];
+
   take(): Worker | undefined {
     for (;;) {
       const worker = this.#idle.shift();
       // Node sets the id to -1 once the thread has stopped (before its `exit` event).
-      if (worker === undefined || worker.threadId !== -1) return worker;
+      if (worker === undefined) break;
+      if (worker.threadId !== -1) return worker;
     }
+    for (let i = 0; i < this.#lent.length; i++) {
+      const worker = (this.#lent[i] as () => Worker | undefined)();
+      if (worker === undefined) continue;
+      this.#lent.splice(i, 1);
+      if (worker.threadId !== -1) return worker;
+      i--;
+    }
+    return undefined;
+  }
+
+  lend(handOver: () => Worker | undefined): void {
+    this.#lent.push(handOver);
   }
 
   /** Lets each thread never taken end (once done with what it was started for). */

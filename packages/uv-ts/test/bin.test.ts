@@ -307,6 +307,17 @@ describe("the bin", () => {
     expect(spares(["pip", "list"])).toBe("spares \n");
   });
 
+  it("names the bundle's page thread module, unless UV_TS_PAGE_THREAD=0", () => {
+    const bin = install(
+      moduleText(
+        "exports.runFromProcess = (options) => process.stdout.write(String(options.pageThreadModule) + '\\n');",
+      ),
+    );
+    const module = (env: NodeJS.ProcessEnv) => runBin(bin, [], env, ["pip", "list"]).stdout;
+    expect(module({})).toBe(`${join(dir, "dist", "page-thread.cjs")}\n`);
+    expect(module({ UV_TS_PAGE_THREAD: "0" })).toBe("undefined\n");
+  });
+
   it("runs the bundle's entry with a 16-thread pool and leaves code caches behind", () => {
     const bin = install(
       moduleText(

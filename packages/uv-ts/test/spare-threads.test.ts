@@ -29,6 +29,37 @@ describe("LauncherThreads", () => {
     await b.terminate();
   });
 
+  it("gives a lent thread once none is idle, when its first user hands it over", async () => {
+    const [a, b] = [idleThread(), idleThread()];
+    const threads = new LauncherThreads([a]);
+    let busy = true;
+    let asked = 0;
+    threads.lend(() => {
+      asked++;
+      return busy ? undefined : b;
+    });
+    expect(threads.take()).toBe(a);
+    expect(asked).toBe(0);
+    // Still busy: asked again later.
+    expect(threads.take()).toBeUndefined();
+    busy = false;
+    expect(threads.take()).toBe(b);
+    expect(threads.take()).toBeUndefined();
+    expect(asked).toBe(2);
+    await Promise.all([a.terminate(), b.terminate()]);
+  });
+
+  it("skips a lent thread that has stopped", async () => {
+    const [a, b] = [idleThread(), idleThread()];
+    await a.terminate();
+    const threads = new LauncherThreads();
+    threads.lend(() => a);
+    threads.lend(() => b);
+    expect(threads.take()).toBe(b);
+    expect(threads.take()).toBeUndefined();
+    await b.terminate();
+  });
+
   it("lets the threads never taken end, and gives none after", async () => {
     const [a, b] = [idleThread(), idleThread()];
     const threads = new LauncherThreads([a, b]);
