@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -176,6 +177,55 @@ describe("downloads", () => {
     );
     expect(result.hashes.sha256).toBe(file.sha256);
     expect(hits(`/files/${WHEEL}`, from)).toBe(1);
+  });
+
+  it("a_sink_gets_every_byte_in_order_and_a_waiting_one_pauses_the_body", async () => {
+    const file = index.server.file(WHEEL);
+    const received: Buffer[] = [];
+    let writes = 0;
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const sink = {
+      write(chunk: Uint8Array): undefined | Promise<void> {
+        received.push(Buffer.from(chunk));
+        // Every other chunk is taken later: no chunk may come while one is being taken.
+        if (writes++ % 2 === 0) return undefined;
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        return new Promise<void>((resolve) =>
+          setImmediate(() => {
+            inFlight -= 1;
+            resolve();
+          }),
+        );
+      },
+      reset() {
+        received.length = 0;
+      },
+    };
+    const result = await client().download(
+      { url: index.server.fileUrl(WHEEL), filename: WHEEL },
+      sink,
+      { expectedHashes: { sha256: file.sha256 } },
+    );
+    expect(result).toEqual({ size: file.size, hashes: { sha256: file.sha256 } });
+    expect(createHash("sha256").update(Buffer.concat(received)).digest("hex")).toBe(file.sha256);
+    expect(mostInFlight).toBeLessThanOrEqual(1);
+  });
+
+  it("a_sink_that_fails_fails_the_download", async () => {
+    const error = await client()
+      .download(
+        { url: index.server.fileUrl(WHEEL), filename: WHEEL },
+        {
+          write: () => {
+            throw new Error("the disk is full");
+          },
+          reset: () => undefined,
+        },
+      )
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe("the disk is full");
   });
 
   it("truncated_body_is_retried_from_the_start", async () => {

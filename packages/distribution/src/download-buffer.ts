@@ -57,13 +57,21 @@ export class DownloadBuffer implements DownloadSink {
         : undefined;
   }
 
-  async write(chunk: Uint8Array): Promise<void> {
+  /**
+   * Takes the next bytes: at once while they fit in memory (no promise for the download to wait
+   * for, thousands of times a run), else once written to the spill file.
+   */
+  write(chunk: Uint8Array): undefined | Promise<void> {
     const at = this.#size;
     this.#size += chunk.length;
     if (this.#file === undefined && this.#reserve(this.#size)) {
       (this.#view as Buffer).set(chunk, at);
-      return;
+      return undefined;
     }
+    return this.#writeToFile(chunk, at);
+  }
+
+  async #writeToFile(chunk: Uint8Array, at: number): Promise<void> {
     if (this.#file === undefined) await this.#spill(at);
     await (this.#file as FileHandle).write(chunk);
   }

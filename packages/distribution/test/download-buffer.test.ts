@@ -88,3 +88,26 @@ describe("downloaded wheels stay in memory unless big", () => {
     expect(budget.left).toBe(300 * 1024);
   });
 });
+
+describe("bytes that fit in memory are taken at once", () => {
+  it("an_in_memory_write_needs_no_waiting", async () => {
+    const buffer = new DownloadBuffer(1024, join(root, "at-once.whl"), { expectedSize: 11 });
+    // No promise: the download hands over thousands of chunks, and need not wait for any.
+    expect(buffer.write(bytes("hello "))).toBeUndefined();
+    expect(buffer.write(bytes("world"))).toBeUndefined();
+    expect(((await buffer.finish()) as Buffer).toString()).toBe("hello world");
+    await buffer.discard();
+  });
+
+  it("a_write_that_spills_is_waited_for", async () => {
+    const spill = join(root, "waited.whl");
+    const buffer = new DownloadBuffer(4, spill);
+    expect(buffer.write(bytes("ab"))).toBeUndefined();
+    const spilled = buffer.write(bytes("cdef"));
+    expect(spilled).toBeInstanceOf(Promise);
+    await spilled;
+    expect(await buffer.finish()).toBe(spill);
+    expect(readFileSync(spill, "utf8")).toBe("abcdef");
+    await buffer.discard();
+  });
+});
