@@ -96,6 +96,26 @@ describe("http2", () => {
     }
   });
 
+  it("an_http2_origin_may_send_a_body_in_frames_of_128_kib", async () => {
+    // The client allows frames of up to 128 KiB, so that a big page reaches the main thread in
+    // fewer, larger chunks (see `MAX_FRAME_SIZE`); the body is whole either way.
+    const body = noise(256 * 1024, 7);
+    const allowed: number[] = [];
+    const server = await serveTls(cert, "h2", (req, res) => {
+      const settings = (req as Http2ServerRequest).stream.session?.remoteSettings;
+      allowed.push(settings?.maxFrameSize ?? 0);
+      res.end(body);
+    });
+    const c = client();
+    try {
+      expect(await c.fetch({ url: server.url }, (res) => res.body.text())).toBe(body);
+      expect(allowed).toEqual([128 * 1024]);
+    } finally {
+      await c.close();
+      await server.close();
+    }
+  });
+
   it("server_errors_are_retried_on_the_same_connection", async () => {
     let calls = 0;
     const server = await serveTls(cert, "h2", (_req, res) => {
