@@ -10,8 +10,11 @@ import {
 
 /** What went wrong with one file of a chunk the worker linked. */
 export interface LinkWorkerFailure {
-  /** `mkdir` for a parent directory, `link` for the file itself (through the link mode). */
-  readonly op: "mkdir" | "link";
+  /**
+   * `mkdir` for a parent directory, `link` for the file itself (through the link mode),
+   * `remove` for a directory {@link LinkWorker.remove} was asked to remove.
+   */
+  readonly op: "mkdir" | "link" | "remove";
   readonly src: string;
   readonly dst: string;
   /** The file system error, rebuilt with the message and fields the worker saw. */
@@ -63,6 +66,15 @@ interface PointerJob {
   readonly generated: readonly (readonly [file: string, content: string])[];
 }
 
+/** A directory to remove with everything below it (see {@link LinkWorker.remove}). */
+interface RemoveJob {
+  readonly kind: "remove";
+  readonly id: number;
+  /** The job's claim slot, as a chunk's. */
+  readonly slot: number;
+  readonly path: string;
+}
+
 /** What a {@link PointerJob} linked: the archive's root files, all of them. */
 export interface PointerPrelink {
   /** The archive directory linked from. */
@@ -87,7 +99,7 @@ interface Reply {
   /** The main thread claimed the chunk or job first (and linked it itself, or cancelled it). */
   readonly skipped?: true;
   readonly failure?: {
-    readonly op: "mkdir" | "link";
+    readonly op: "mkdir" | "link" | "remove";
     readonly src: string;
     readonly dst: string;
     readonly error: SerializedError;
@@ -290,7 +302,29 @@ function workerMain(load: (id: string) => unknown, data: ThreadData): void {
       prelink: { source, prefix, count, distInfo: distInfoCount, generated },
     });
   };
-  port.on("message", (message: Chunk | PointerJob) => {
+  const removeTree = (job: RemoveJob): void => {
+    try {
+      // Most often an empty directory (a tree whose files were moved out): one call.
+      try {
+        fs.rmdirSync(job.path);
+      } catch (error) {
+        const code = codeOf(error);
+        if (code === "ENOENT") {
+          port.postMessage({ id: job.id });
+          return;
+        }
+        fs.rmSync(job.path, { recursive: true, force: true });
+      }
+    } catch (error) {
+      port.postMessage({
+        id: job.id,
+        failure: { op: "remove", src: job.path, dst: job.path, error: serialize(error) },
+      });
+      return;
+    }
+    port.postMessage({ id: job.id });
+  };
+  port.on("message", (message: Chunk | PointerJob | RemoveJob) => {
     applyNice();
     // Claimed by the main thread meanwhile (the value stands for `BY_WORKER`): it linked the
     // chunk itself, or cancelled the work ahead; nothing to do but say so.
@@ -299,7 +333,8 @@ function workerMain(load: (id: string) => unknown, data: ThreadData): void {
       return;
     }
     if ("kind" in message) {
-      linkFromPointer(message);
+      if (message.kind === "remove") removeTree(message);
+      else linkFromPointer(message);
       return;
     }
     const chunk = message;
@@ -546,6 +581,31 @@ export class LinkWorker {
         size: 0,
         local: undefined,
         onCancel,
+        group: undefined,
+      });
+    });
+    if (this.#pending.size === 1) this.#port.ref();
+    this.#port.postMessage(job);
+    return promise;
+  }
+
+  /**
+   * Removes the directory `path` with everything below it, on the thread, in order with the
+   * chunks and jobs handed over before; resolves once it is gone (or was never there), rejects
+   * with a {@link LinkWorkerError} (`op` `remove`) when it could not be removed. Never taken back
+   * nor cancelled.
+   */
+  remove(path: string): Promise<void> {
+    if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
+    const id = this.#nextId++;
+    const job: RemoveJob = { kind: "remove", id, slot: this.#claimSlot(id), path };
+    const promise = new Promise<void>((resolve, reject) => {
+      this.#pending.set(id, {
+        resolve: () => resolve(),
+        reject,
+        size: 0,
+        local: undefined,
+        onCancel: undefined,
         group: undefined,
       });
     });

@@ -138,6 +138,7 @@ export class Prelinker {
   readonly #generated: readonly (readonly [file: string, content: string])[];
   readonly #pending: Promise<unknown>[] = [];
   #made = false;
+  #disposing: Promise<void> | undefined;
   #failed = false;
   #sealed = false;
   #next = 0;
@@ -292,16 +293,31 @@ export class Prelinker {
 
   /**
    * Waits for the links still under way (the link thread must outlive this call) and removes
-   * the hidden directory with whatever is left in it: nothing after a complete install but the
-   * directories merged into existing ones, everything after a failed resolution.
+   * the hidden directory with whatever is left in it: after a complete install, the (empty)
+   * directory of each tree and those merged into existing ones; everything after a failed
+   * resolution. Every call shares the one removal, so that a caller may start it and wait for it
+   * later (see below).
    */
-  async dispose(): Promise<void> {
+  dispose(): Promise<void> {
+    this.#disposing ??= this.#dispose();
+    return this.#disposing;
+  }
+
+  async #dispose(): Promise<void> {
     this.#sealed = true;
     await this.settled();
     if (!this.#made) return;
     this.#made = false;
-    // Synchronously: after an install only the directories merged into existing ones are
-    // left, a few dozen `rmdir`s. (What a failure here leaves, the next install removes.)
+    // On the link thread: a directory costs ~0.1 ms of system time to remove here, and a
+    // 37-wheel install leaves ~40 of them, a 97-wheel one ~100 (4-10 ms measured at the very end
+    // of a warm run), which this thread would otherwise spend while the rest of the command
+    // waits; the caller closes the client and the fetcher meanwhile.
+    try {
+      await this.#worker.remove(this.#root);
+      return;
+    } catch {
+      // A thread that stopped (or a directory it could not remove): tried here.
+    }
     try {
       rmSync(this.#root, { recursive: true, force: true });
     } catch {

@@ -20,6 +20,7 @@ import {
   LinkWorker,
   SitePackages,
 } from "../src/index.ts";
+import { LinkWorkerError } from "../src/link-worker.ts";
 import { cleanup, fakeVenv, snapshotTree, tempDir, unpackedWheel } from "./helpers.ts";
 
 // Enough files for several chunks of the root's links, in nested directories.
@@ -218,6 +219,35 @@ describe("the worker's thread", () => {
     worker?.close();
     worker = undefined;
     await exited;
+  });
+});
+
+describe("removing on the worker's thread", () => {
+  it("worker_removes_a_directory_with_everything_below_it", async () => {
+    worker = await readyWorker();
+    const empty = join(root, "empty");
+    const full = join(root, "full");
+    mkdirSync(empty);
+    mkdirSync(join(full, "a", "b"), { recursive: true });
+    writeFileSync(join(full, "a", "b", "f"), "x");
+    writeFileSync(join(full, "g"), "y");
+    await worker.remove(empty);
+    await worker.remove(full);
+    // Gone already is fine.
+    await worker.remove(join(root, "never-made"));
+    expect(readdirSync(root).sort()).toEqual(["probe-dst", "probe-src"]);
+  });
+
+  it("worker_reports_a_directory_it_could_not_remove", async () => {
+    worker = await readyWorker();
+    // A file stands in the way of the path's parent: neither call can remove it.
+    writeFileSync(join(root, "file"), "");
+    const error = await worker.remove(join(root, "file", "below")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LinkWorkerError);
+    expect((error as LinkWorkerError).failure).toMatchObject({
+      op: "remove",
+      dst: join(root, "file", "below"),
+    });
   });
 });
 

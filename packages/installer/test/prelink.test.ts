@@ -257,6 +257,35 @@ describe("linking ahead", () => {
     expect(readdirSync(layout.scheme.purelib)).toEqual([]);
   });
 
+  it("shares_one_removal_between_every_dispose_call", async () => {
+    // The command starts disposing when the install ends and waits for it only once it has
+    // closed its client: both calls must wait for the same removal, on the link thread.
+    const unpacked = await wheels();
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    for (const wheel of unpacked)
+      prelinker.add(wheel.filename.name, wheel.dir, archiveFiles(wheel.dir));
+    const first = prelinker.dispose();
+    const second = prelinker.dispose();
+    expect(second).toBe(first);
+    await second;
+    expect(readdirSync(layout.scheme.purelib)).toEqual([]);
+  });
+
+  it("removes_the_hidden_directory_itself_once_the_link_thread_is_gone", async () => {
+    const unpacked = await wheels();
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const big = unpacked[0]!;
+    prelinker.add("big", big.dir, archiveFiles(big.dir));
+    await prelinker.settled();
+    linkWorker.close();
+    await prelinker.dispose();
+    expect(readdirSync(layout.scheme.purelib)).toEqual([]);
+  });
+
   it("reports_the_leftover_of_a_killed_run", async () => {
     const unpacked = await wheels();
     const linkWorker = startWorker();

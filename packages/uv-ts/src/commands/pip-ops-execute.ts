@@ -188,9 +188,16 @@ export async function executeInstall(op: InstallOperation): Promise<void> {
   try {
     await execute(op, workers);
   } finally {
-    // The thread must outlive the links it still makes into the hidden directory.
-    await op.prelinker?.dispose();
-    workers.worker?.close();
+    // The thread must outlive the links it still makes into the hidden directory, and that
+    // directory's removal, which is left running: the caller waits for it (the prelinker's
+    // `dispose` is shared) only once it has closed what else it has open.
+    const worker = workers.worker;
+    const disposing = op.prelinker?.dispose();
+    if (disposing === undefined) worker?.close();
+    else {
+      const close = () => worker?.close();
+      void disposing.then(close, close);
+    }
   }
 }
 

@@ -568,17 +568,22 @@ export async function runInstallFlow(
       }
       return 0;
     } finally {
-      // Before the thread goes: what it links ahead must be done before it is removed.
-      await prelinker?.dispose();
-      linkWorker?.close();
-      // Wheels fetched ahead that the install did not take (a failed or backtracked
-      // resolution) are stopped; none outlives the command.
-      await fetcher.settle();
-      fetcher.close();
+      // The prelinker's hidden directory is removed on the link thread while the fetcher and
+      // the client close (see `Prelinker.dispose`); the thread goes after it.
+      const disposing = prelinker?.dispose();
       try {
-        await client.close();
+        // Wheels fetched ahead that the install did not take (a failed or backtracked
+        // resolution) are stopped; none outlives the command.
+        await fetcher.settle();
+        fetcher.close();
+        try {
+          await client.close();
+        } finally {
+          await storedMetadata?.close();
+        }
       } finally {
-        await storedMetadata?.close();
+        await disposing;
+        linkWorker?.close();
       }
     }
   } finally {
