@@ -27,8 +27,12 @@ export class PrefetchQueue {
     this.#limit = Math.max(1, Math.floor(limit));
   }
 
-  /** Queues `task`; it runs when a slot is free (higher `priority` first) or when promoted. */
-  add<T>(task: () => Promise<T>, priority = 0): QueuedTask<T> {
+  /**
+   * Queues `task`; it runs when a slot is free (higher `priority` first) or when promoted. The
+   * task may hand its slot on before it settles by calling the `release` it is given (a wheel
+   * whose bytes are in, still being unpacked); calling it again, or settling, does nothing more.
+   */
+  add<T>(task: (release: () => void) => Promise<T>, priority = 0): QueuedTask<T> {
     let resolve!: (value: T) => void;
     let reject!: (reason: unknown) => void;
     const promise = new Promise<T>((res, rej) => {
@@ -41,11 +45,15 @@ export class PrefetchQueue {
       start: () => {
         waiting.started = true;
         this.#running += 1;
-        // A task that throws synchronously rejects like one that fails later.
-        new Promise<T>((res) => res(task())).then(resolve, reject).finally(() => {
+        let released = false;
+        const release = (): void => {
+          if (released) return;
+          released = true;
           this.#running -= 1;
           this.#pump();
-        });
+        };
+        // A task that throws synchronously rejects like one that fails later.
+        new Promise<T>((res) => res(task(release))).then(resolve, reject).finally(release);
       },
     };
     // After every task of at least its priority: the line stays sorted, first come first among

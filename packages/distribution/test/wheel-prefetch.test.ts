@@ -235,4 +235,53 @@ describe("PrefetchQueue", () => {
     await Promise.all(tasks.map((t) => t.promise));
     expect(started).toEqual(["first", "big", "big-too", "small", "unsized"]);
   });
+
+  it("a_task_that_releases_its_slot_lets_the_next_start_before_it_settles", async () => {
+    // A wheel hands its slot on once its bytes are in, while it is still being unpacked.
+    const queue = new PrefetchQueue(1);
+    const started: string[] = [];
+    let finishFirst: () => void = () => {};
+    let releaseFirst: () => void = () => {};
+    const first = queue.add(
+      (release) =>
+        new Promise<string>((resolve) => {
+          started.push("first");
+          releaseFirst = release;
+          finishFirst = () => resolve("first");
+        }),
+    );
+    const second = queue.add(async () => {
+      started.push("second");
+      return "second";
+    });
+    const third = queue.add(async () => {
+      started.push("third");
+      return "third";
+    });
+    expect(started).toEqual(["first"]);
+    releaseFirst();
+    // Released twice (and again when it settles): still one slot, not three.
+    releaseFirst();
+    expect(await second.promise).toBe("second");
+    expect(await third.promise).toBe("third");
+    expect(started).toEqual(["first", "second", "third"]);
+    finishFirst();
+    expect(await first.promise).toBe("first");
+    // One slot again: of two new tasks, the second waits for the first.
+    let finishFourth: () => void = () => {};
+    const fourth = queue.add(
+      () =>
+        new Promise<void>((resolve) => {
+          started.push("fourth");
+          finishFourth = resolve;
+        }),
+    );
+    const fifth = queue.add(async () => {
+      started.push("fifth");
+    });
+    expect(started.slice(3)).toEqual(["fourth"]);
+    finishFourth();
+    await Promise.all([fourth.promise, fifth.promise]);
+    expect(started.slice(3)).toEqual(["fourth", "fifth"]);
+  });
 });
