@@ -98,6 +98,11 @@ function stored(payload: unknown): { head: string; tail: Buffer } {
   return { head: JSON.stringify(head), tail: bytes };
 }
 
+/** Reads `page` as a client with `thread` for its pages would. */
+function readOnThread(page: string, thread: PageThread | undefined) {
+  return readSimplePage(response(page), undefined, NAME, undefined, onThread(thread));
+}
+
 function onThread(thread: PageThread | undefined): PageThreads {
   return { current: () => thread, want() {} };
 }
@@ -174,13 +179,7 @@ describe("page thread", () => {
       scanned.json = 0;
       const here = await readSimplePage(response(page), undefined, NAME);
       expect(scanned.json).toBe(1);
-      const there = await readSimplePage(
-        response(page),
-        undefined,
-        NAME,
-        undefined,
-        onThread(thread),
-      );
+      const there = await readOnThread(page, thread);
       // Scanned on the thread, not here.
       expect(scanned.json).toBe(1);
       expect(stored(there)).toEqual(stored(here));
@@ -228,43 +227,31 @@ describe("page thread", () => {
     }
     // The thread goes on with the next page.
     scanned.json = 0;
-    await readSimplePage(response(realPage(["1.0"])), undefined, NAME, undefined, onThread(thread));
+    await readOnThread(realPage(["1.0"]), thread);
     expect(scanned.json).toBe(0);
   });
+
+  /** Reads `page` with `thread` offered: it must be read here, into the entry inline reading makes. */
+  async function expectReadHere(thread: PageThread, page: string): Promise<void> {
+    scanned.json = 0;
+    const there = await readOnThread(page, thread);
+    expect(scanned.json).toBe(1);
+    expect(stored(there)).toEqual(stored(await readSimplePage(response(page), undefined, NAME)));
+  }
 
   it("pages_are_read_here_when_the_thread_died", async () => {
     const worker = startSpareThread();
     const thread = startThread({ take: () => worker });
-    await readSimplePage(response(realPage(["1.0"])), undefined, NAME, undefined, onThread(thread));
+    await readOnThread(realPage(["1.0"]), thread);
     await worker.terminate();
-    scanned.json = 0;
-    const page = realPage(["1.0", "2.0"]);
-    const there = await readSimplePage(
-      response(page),
-      undefined,
-      NAME,
-      undefined,
-      onThread(thread),
-    );
-    expect(scanned.json).toBe(1);
-    expect(stored(there)).toEqual(stored(await readSimplePage(response(page), undefined, NAME)));
+    await expectReadHere(thread, realPage(["1.0", "2.0"]));
   });
 
   it("pages_are_read_here_when_the_module_does_not_load", async () => {
     const thread = PageThread.start({ module: join(tmp.path, "missing.cjs") });
     if (thread === undefined) throw new Error("no threads here");
     threads.push(thread);
-    scanned.json = 0;
-    const page = realPage(["1.0"]);
-    const there = await readSimplePage(
-      response(page),
-      undefined,
-      NAME,
-      undefined,
-      onThread(thread),
-    );
-    expect(scanned.json).toBe(1);
-    expect(stored(there)).toEqual(stored(await readSimplePage(response(page), undefined, NAME)));
+    await expectReadHere(thread, realPage(["1.0"]));
   });
 
   it("an_idle_thread_is_handed_over_to_run_another_program", async () => {
@@ -286,7 +273,7 @@ describe("page thread", () => {
     await started.worker.terminate();
     // Pages after that are read here.
     scanned.json = 0;
-    await readSimplePage(response(realPage(["1.0"])), undefined, NAME, undefined, onThread(thread));
+    await readOnThread(realPage(["1.0"]), thread);
     expect(scanned.json).toBe(1);
   });
 });

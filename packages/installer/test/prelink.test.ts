@@ -84,6 +84,15 @@ function archiveFiles(dir: string): string[] {
     .sort();
 }
 
+/** The test wheels, a link thread, a fake venv and a prelinker into its purelib. */
+async function prelinking() {
+  const unpacked = await wheels();
+  const linkWorker = startWorker();
+  const layout = fakeVenv(join(root, "venv"));
+  const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+  return { unpacked, linkWorker, layout, prelinker };
+}
+
 async function wheels(): Promise<UnpackedWheel[]> {
   return Promise.all(SPECS.map((spec) => unpackedWheel(spec, root)));
 }
@@ -244,10 +253,7 @@ describe("linking ahead", () => {
   });
 
   it("removes_what_an_install_did_not_take", async () => {
-    const unpacked = await wheels();
-    const linkWorker = startWorker();
-    const layout = fakeVenv(join(root, "venv"));
-    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const { unpacked, layout, prelinker } = await prelinking();
     for (const wheel of unpacked)
       prelinker.add(wheel.filename.name, wheel.dir, archiveFiles(wheel.dir));
     await prelinker.dispose();
@@ -260,10 +266,7 @@ describe("linking ahead", () => {
   it("shares_one_removal_between_every_dispose_call", async () => {
     // The command starts disposing when the install ends and waits for it only once it has
     // closed its client: both calls must wait for the same removal, on the link thread.
-    const unpacked = await wheels();
-    const linkWorker = startWorker();
-    const layout = fakeVenv(join(root, "venv"));
-    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const { unpacked, layout, prelinker } = await prelinking();
     for (const wheel of unpacked)
       prelinker.add(wheel.filename.name, wheel.dir, archiveFiles(wheel.dir));
     const first = prelinker.dispose();
@@ -274,10 +277,7 @@ describe("linking ahead", () => {
   });
 
   it("removes_the_hidden_directory_itself_once_the_link_thread_is_gone", async () => {
-    const unpacked = await wheels();
-    const linkWorker = startWorker();
-    const layout = fakeVenv(join(root, "venv"));
-    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const { unpacked, linkWorker, layout, prelinker } = await prelinking();
     const big = unpacked[0]!;
     prelinker.add("big", big.dir, archiveFiles(big.dir));
     await prelinker.settled();
@@ -287,10 +287,7 @@ describe("linking ahead", () => {
   });
 
   it("reports_the_leftover_of_a_killed_run", async () => {
-    const unpacked = await wheels();
-    const linkWorker = startWorker();
-    const layout = fakeVenv(join(root, "venv"));
-    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const { unpacked, layout, prelinker } = await prelinking();
     prelinker.add("big", unpacked[0]!.dir, archiveFiles(unpacked[0]!.dir));
     await prelinker.settled();
     expect(await prelinker.take("big")?.done).toBeDefined();
@@ -302,10 +299,7 @@ describe("linking ahead", () => {
   });
 
   it("stops_linking_ahead_after_a_failure", async () => {
-    const unpacked = await wheels();
-    const linkWorker = startWorker();
-    const layout = fakeVenv(join(root, "venv"));
-    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const { unpacked, layout, prelinker } = await prelinking();
     // A listed file the archive lacks: its link fails.
     const [big, other] = unpacked as [UnpackedWheel, UnpackedWheel];
     prelinker.add("big", big.dir, [...archiveFiles(big.dir), "big/missing.py"]);
