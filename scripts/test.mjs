@@ -7,7 +7,8 @@
 //   pnpm test:offline         network features off, run with the network really cut
 //   pnpm test -- <vitest args>  e.g. a file filter
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -34,6 +35,8 @@ if (offline) {
 mkdirSync(`${root}target`, { recursive: true });
 const report = `${root}target/vitest-report.json`;
 rmSync(report, { force: true });
+const failuresFile = `${root}target/test-failures${offline ? "-offline" : ""}.txt`;
+rmSync(failuresFile, { force: true });
 const vitest = `${root}node_modules/vitest/vitest.mjs`;
 const vitestArgs = [
   vitest,
@@ -62,14 +65,48 @@ if (update && existsSync(`${root}scripts/snapshots-review.mjs`)) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const failures = [];
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, "utf8"));
   passed = r.numPassedTests ?? 0;
-  failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0);
   skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  // A failed test counts once (vitest's numFailedTestSuites also counts every file and describe
+  // block around it); a file that failed with no failed test (an import error, a failing hook)
+  // counts as one more.
+  for (const file of r.testResults ?? []) {
+    const name = relative(root, file.name);
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+    for (const test of failedTests) {
+      failures.push({ title: `${name} > ${test.fullName}`, message: test.failureMessages?.[0] });
+    }
+    if (file.status === "failed" && failedTests.length === 0) {
+      failures.push({ title: name, message: file.message });
+    }
+  }
+  failed = failures.length;
 } else {
   failed = 1;
+  failures.push({ title: "vitest wrote no report" });
 }
-if (status !== 0 && failed === 0) failed = 1;
+if (status !== 0 && failed === 0) {
+  failed = 1;
+  failures.push({ title: `vitest exited with ${status}` });
+}
+// What failed, short, also kept in a file so that CI can print it again at the very end of its log.
+const summary = failures.map(
+  ({ title, message }) =>
+    `FAILED ${title}${
+      message
+        ? `\n${message
+            .split("\n")
+            .filter((l) => !/^\s+at .*node_modules/.test(l))
+            .slice(0, 25)
+            .map((l) => `    ${l}`)
+            .join("\n")}`
+        : ""
+    }`,
+);
+writeFileSync(failuresFile, summary.map((s) => `${s}\n`).join(""));
+if (summary.length > 0) console.log(summary.join("\n"));
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 ? 1 : 0);
