@@ -75,6 +75,14 @@ export interface HttpClientOptions {
   readonly tlsCacheDir?: string;
   /** Called for each TLS context built from `ca` or `caFile` (diagnostics and tests). */
   readonly onSecureContext?: (event: SecureContextEvent) => void;
+  /**
+   * Asked before the client's first TLS context is made: `undefined` to make it at once, or a
+   * promise to wait for, while that connection's TCP part goes on. A context made while another
+   * thread is building Node's root certificates (every context needs them; the CLI's launcher
+   * has a thread make them at start) blocks this thread until they are done; the launcher's
+   * promise resolves once they are.
+   */
+  readonly tlsReady?: () => Promise<void> | undefined;
   /** Connections kept per origin. */
   readonly connectionsPerOrigin?: number;
   /**
@@ -145,6 +153,7 @@ export class HttpClient {
       lookup: memoizedLookup(),
       // Offer HTTP/2 by ALPN, as uv does; a server without it answers HTTP/1.1.
       allowH2: true,
+      ready: options.tlsReady,
     };
     // With custom roots, connections share TLS contexts made on the first connect: given only
     // `ca`, TLS parses the whole bundle again for each socket (~25 ms for a system bundle), and
@@ -158,6 +167,7 @@ export class HttpClient {
         ...(options.onSecureContext === undefined
           ? {}
           : { onSecureContext: options.onSecureContext }),
+        ready: options.tlsReady,
       });
     }
     this.#preconnector = new Preconnector(this.#trust?.connect ?? socketConnector(connect));

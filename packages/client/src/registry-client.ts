@@ -98,6 +98,8 @@ export interface RegistryClientOptions {
    * need reading; without it, pages are read on the calling thread.
    */
   readonly pageThread?: PageThreadOptions;
+  /** Asked before the first TLS context is made (see {@link HttpClientOptions.tlsReady}). */
+  readonly tlsReady?: () => Promise<void> | undefined;
 }
 
 /**
@@ -306,6 +308,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     // Read on the first TLS connection; the cache remembers which of its roots each origin needs.
     ...(fromEnv.sslCertFile === undefined ? {} : { caFile: fromEnv.sslCertFile }),
     ...(options.cacheDir === undefined ? {} : { tlsCacheDir: options.cacheDir }),
+    ...(options.tlsReady === undefined ? {} : { tlsReady: options.tlsReady }),
     originConnections: indexOrigins(locations),
     ...(options.hedge !== undefined
       ? { hedge: options.hedge }

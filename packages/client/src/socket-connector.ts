@@ -22,6 +22,12 @@ export interface SocketConnectorOptions {
   readonly allowH2?: boolean | undefined;
   /** The trusted roots, when not Node's own. */
   readonly secureContext?: SecureContext | undefined;
+  /**
+   * Asked before a TLS context is made (one is made for each connection without
+   * `secureContext`): a promise to wait for, or `undefined` to go on at once. See
+   * `HttpClientOptions.tlsReady`.
+   */
+  readonly ready?: (() => Promise<void> | undefined) | undefined;
 }
 
 /** Connecting took longer than the connect timeout (undici's code, which retries know). */
@@ -53,6 +59,34 @@ export function connectTcp(
 }
 
 /**
+ * Runs `then` once `wait` resolves, while the TCP connection `tcp` (when there is one) goes on
+ * being made. Should that connection fail first, its error goes to `callback` and `then` never
+ * runs; an error `then` throws goes to `callback` too (`then` cleans up after itself).
+ */
+export function afterTlsReady(
+  wait: Promise<void>,
+  tcp: Socket | undefined,
+  callback: BuildConnector.Callback,
+  then: () => void,
+): void {
+  let failed = false;
+  const onError = (error: Error) => {
+    failed = true;
+    callback(error, null);
+  };
+  tcp?.once("error", onError);
+  void wait.then(() => {
+    tcp?.off("error", onError);
+    if (failed) return;
+    try {
+      then();
+    } catch (error) {
+      callback(error as Error, null);
+    }
+  });
+}
+
+/**
  * A connector with undici's signature and behaviour (its `buildConnector`): TCP for `http:`, TLS
  * for `https:` with the server name from the host, TLS sessions kept per server for resumption,
  * ALPN, keep-alive, no Nagle, and a connect timeout. Written here so that a run whose index
@@ -63,64 +97,58 @@ export function connectTcp(
 export function socketConnector(options: SocketConnectorOptions): BuildConnector.connector {
   const timeout = options.timeout ?? 10_000;
   const sessions = new Map<string, Buffer>();
-  return (opts, callback) => {
-    const { hostname, protocol, httpSocket } = opts;
-    let socket: Socket | TLSSocket;
-    let port: number;
-    if (protocol === "https:") {
-      port = Number(opts.port) || 443;
-      const host = hostname;
-      const servername =
-        opts.servername || (isIP(host) === 0 && host !== "" ? host : undefined) || undefined;
-      const sessionKey = servername ?? host;
-      // Before the context: `tls.connect` makes one when none is given.
-      const tcp = httpSocket ?? connectTcp(opts, options);
-      // Node takes a stream's buffer size too, which its option types leave out. `host` is what
-      // the certificate is checked against when there is no server name (an IP address).
-      const tlsOptions: ConnectionOptions & { highWaterMark: number } = {
-        host,
-        port,
-        socket: tcp,
-        ...(servername === undefined ? {} : { servername }),
-        ...(options.secureContext === undefined ? {} : { secureContext: options.secureContext }),
-        session: sessions.get(sessionKey),
-        ALPNProtocols: options.allowH2 === true ? ["http/1.1", "h2"] : ["http/1.1"],
-        highWaterMark: 16_384,
-      };
-      let tls: TLSSocket;
-      try {
-        tls = tlsConnect(tlsOptions);
-      } catch (error) {
-        if (httpSocket === undefined) tcp.destroy();
-        throw error;
-      }
-      tls.on("session", (session: Buffer) => {
-        sessions.delete(sessionKey);
-        if (sessions.size >= MAX_CACHED_SESSIONS) {
-          const oldest = sessions.keys().next();
-          if (oldest.done !== true) sessions.delete(oldest.value);
-        }
-        sessions.set(sessionKey, session);
-      });
-      socket = tls;
-    } else {
-      port = Number(opts.port) || 80;
-      const netOptions: NetConnectOpts & { highWaterMark: number } = {
-        host: hostname,
-        port,
-        ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
-        highWaterMark: 64 * 1024,
-      };
-      socket = netConnect(netOptions);
+
+  /** The TLS socket over `tcp` (throws as `tls.connect` does, `tcp` then destroyed if owned). */
+  function tlsOver(opts: BuildConnector.Options, port: number, tcp: Socket, ownsTcp: boolean) {
+    const host = opts.hostname;
+    const servername =
+      opts.servername || (isIP(host) === 0 && host !== "" ? host : undefined) || undefined;
+    const sessionKey = servername ?? host;
+    // Node takes a stream's buffer size too, which its option types leave out. `host` is what
+    // the certificate is checked against when there is no server name (an IP address).
+    const tlsOptions: ConnectionOptions & { highWaterMark: number } = {
+      host,
+      port,
+      socket: tcp,
+      ...(servername === undefined ? {} : { servername }),
+      ...(options.secureContext === undefined ? {} : { secureContext: options.secureContext }),
+      session: sessions.get(sessionKey),
+      ALPNProtocols: options.allowH2 === true ? ["http/1.1", "h2"] : ["http/1.1"],
+      highWaterMark: 16_384,
+    };
+    let tls: TLSSocket;
+    try {
+      tls = tlsConnect(tlsOptions);
+    } catch (error) {
+      if (ownsTcp) tcp.destroy();
+      throw error;
     }
+    tls.on("session", (session: Buffer) => {
+      sessions.delete(sessionKey);
+      if (sessions.size >= MAX_CACHED_SESSIONS) {
+        const oldest = sessions.keys().next();
+        if (oldest.done !== true) sessions.delete(oldest.value);
+      }
+      sessions.set(sessionKey, session);
+    });
+    return tls;
+  }
+
+  /** Hands `socket` to `callback` once connected (or failed), with undici's socket settings. */
+  function settle(
+    socket: Socket | TLSSocket,
+    opts: BuildConnector.Options,
+    port: number,
+    callback: BuildConnector.Callback,
+  ): void {
     socket.setKeepAlive(true, 60_000);
     socket.setNoDelay(true);
     let pending: typeof callback | null = callback;
     const timer = setTimeout(() => {
-      socket.destroy(new ConnectTimeoutError(hostname, port, timeout));
+      socket.destroy(new ConnectTimeoutError(opts.hostname, port, timeout));
     }, timeout);
     timer.unref();
-    socket.once(protocol === "https:" ? "secureConnect" : "connect", () => {
+    socket.once(opts.protocol === "https:" ? "secureConnect" : "connect", () => {
       clearTimeout(timer);
       const done = pending;
       pending = null;
@@ -134,5 +162,31 @@ export function socketConnector(options: SocketConnectorOptions): BuildConnector
       pending = null;
       done?.(error, null);
     });
+  }
+
+  return (opts, callback) => {
+    const { hostname, protocol, httpSocket } = opts;
+    if (protocol === "https:") {
+      const port = Number(opts.port) || 443;
+      // Before the context: `tls.connect` makes one when none is given.
+      const tcp = httpSocket ?? connectTcp(opts, options);
+      const wait = options.secureContext === undefined ? options.ready?.() : undefined;
+      if (wait === undefined) {
+        settle(tlsOver(opts, port, tcp, httpSocket === undefined), opts, port, callback);
+      } else {
+        afterTlsReady(wait, tcp, callback, () =>
+          settle(tlsOver(opts, port, tcp, httpSocket === undefined), opts, port, callback),
+        );
+      }
+      return;
+    }
+    const port = Number(opts.port) || 80;
+    const netOptions: NetConnectOpts & { highWaterMark: number } = {
+      host: hostname,
+      port,
+      ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+      highWaterMark: 64 * 1024,
+    };
+    settle(netConnect(netOptions), opts, port, callback);
   };
 }

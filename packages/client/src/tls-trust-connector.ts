@@ -7,7 +7,12 @@ import {
   type TLSSocket,
 } from "node:tls";
 import type { buildConnector as BuildConnector } from "undici";
-import { connectTcp, type SocketConnectorOptions, socketConnector } from "./socket-connector.ts";
+import {
+  afterTlsReady,
+  connectTcp,
+  type SocketConnectorOptions,
+  socketConnector,
+} from "./socket-connector.ts";
 import { type AnchorRecord, type BundleIdentity, TlsAnchorStore } from "./tls-anchor-store.ts";
 import { derFingerprint, pemFingerprint, splitPemCertificates } from "./tls-bundle.ts";
 
@@ -30,6 +35,11 @@ export interface TrustConnectorOptions {
   readonly cacheDir?: string;
   /** Called for each TLS context built (diagnostics and tests). */
   readonly onSecureContext?: (event: SecureContextEvent) => void;
+  /**
+   * Asked before the first context is made: a promise to wait for (the TCP connection goes on
+   * meanwhile), or `undefined` to make it at once. See `HttpClientOptions.tlsReady`.
+   */
+  readonly ready?: (() => Promise<void> | undefined) | undefined;
 }
 
 // OpenSSL's chain verification results as Node reports them (`error.code`). Any of these can
@@ -173,12 +183,18 @@ export class TrustConnector {
     // bundle and making the TLS context (the first of a process costs tens of ms of CPU).
     const tcp = opts.httpSocket === undefined ? connectTcp(opts, this.#options.connect) : undefined;
     const first = tcp === undefined ? opts : { ...opts, httpSocket: tcp };
-    try {
-      this.#connectOver(opts, first, callback);
-    } catch (error) {
-      tcp?.destroy();
-      throw error;
-    }
+    const connectOver = () => {
+      try {
+        this.#connectOver(opts, first, callback);
+      } catch (error) {
+        tcp?.destroy();
+        throw error;
+      }
+    };
+    const made = this.#anchors !== undefined || this.#full !== undefined;
+    const wait = made ? undefined : this.#options.ready?.();
+    if (wait === undefined) connectOver();
+    else afterTlsReady(wait, tcp, callback, connectOver);
   };
 
   /** Connects `first` (`opts` over the TCP connection started for it), retrying as `opts`. */

@@ -5,9 +5,15 @@
 import { execFileSync } from "node:child_process";
 import { lookup as dnsLookup } from "node:dns";
 import { readFileSync } from "node:fs";
-import { type AddressInfo, createServer as createTcpServer, type LookupFunction } from "node:net";
+import {
+  type AddressInfo,
+  createServer as createTcpServer,
+  type LookupFunction,
+  connect as netConnect,
+  type Socket,
+} from "node:net";
 import { join } from "node:path";
-import { type TLSSocket, connect as tlsConnect } from "node:tls";
+import { createSecureContext, type TLSSocket, connect as tlsConnect } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRetryableError } from "../src/retry.ts";
 import { socketConnector } from "../src/socket-connector.ts";
@@ -224,5 +230,179 @@ describe("tcp_before_tls_context", () => {
     } finally {
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
+  });
+});
+
+/** A promise and what settles it, for a `ready` the test releases. */
+function gate() {
+  let open: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+/**
+ * A TCP front for `port`: notes each connection and when its first bytes (the client's TLS
+ * hello) arrive, and passes everything on both ways.
+ */
+async function front(port: number) {
+  const seen = { connections: 0, bytes: 0 };
+  const open = new Set<Socket>();
+  const server = createTcpServer((client) => {
+    seen.connections += 1;
+    const upstream = netConnect({ host: "127.0.0.1", port });
+    open.add(client).add(upstream);
+    client.on("data", (chunk: Buffer) => {
+      seen.bytes += chunk.length;
+    });
+    client.pipe(upstream).pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", end).on("close", end);
+    upstream.on("error", end).on("close", end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port: frontPort } = server.address() as AddressInfo;
+  return {
+    port: frontPort,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of open) socket.destroy();
+      }),
+  };
+}
+
+/** Lets the event loop run until `done()` holds (at most 5 s). */
+async function until(done: () => boolean): Promise<void> {
+  const end = Date.now() + 5_000;
+  while (!done()) {
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe("tls_context_waits_for_ready", () => {
+  it("the_tcp_connection_is_made_while_the_context_waits_and_the_handshake_follows", async () => {
+    const server = await serveTls({ key: certs.key, cert: certs.cert }, "h2", (_req, res) =>
+      res.end("ok"),
+    );
+    const proxy = await front(Number(server.url.port));
+    const events: string[] = [];
+    const ready = gate();
+    let asked = 0;
+    const trust = new TrustConnector({
+      connect: { allowH2: true, lookup: recordingLookup(events) },
+      ca: certs.cert,
+      onSecureContext: (event) => events.push(`context ${event.kind}`),
+      ready: () => {
+        asked += 1;
+        return ready.promise;
+      },
+    });
+    try {
+      const connecting = connectTo(trust.connect, HOST, proxy.port);
+      await until(() => proxy.seen.connections === 1);
+      // Connected, but no context and no hello while `ready` is pending.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(events).toEqual([`lookup ${HOST}`]);
+      expect(proxy.seen.bytes).toBe(0);
+      ready.open();
+      const { socket, error } = await connecting;
+      expect(error).toBeUndefined();
+      expect(socket?.authorized).toBe(true);
+      expect(events).toEqual([`lookup ${HOST}`, "context bundle"]);
+      expect(proxy.seen.bytes).toBeGreaterThan(0);
+      socket?.destroy();
+      // A context is made: later connections do not ask.
+      const again = await connectTo(trust.connect, HOST, proxy.port);
+      expect(again.socket?.authorized).toBe(true);
+      expect(asked).toBe(1);
+      again.socket?.destroy();
+    } finally {
+      await proxy.close();
+      await server.close();
+    }
+  });
+
+  it("the_default_roots_connector_sends_its_hello_once_ready_and_fails_as_before", async () => {
+    const server = await serveTls({ key: certs.key, cert: certs.cert }, "h2", (_req, res) =>
+      res.end("ok"),
+    );
+    const proxy = await front(Number(server.url.port));
+    const ready = gate();
+    try {
+      const connector = socketConnector({
+        allowH2: true,
+        lookup: recordingLookup([]),
+        ready: () => ready.promise,
+      });
+      const connecting = connectTo(connector, HOST, proxy.port);
+      await until(() => proxy.seen.connections === 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(proxy.seen.bytes).toBe(0);
+      ready.open();
+      const { error } = await connecting;
+      const before = await directError(HOST, proxy.port, { lookup: recordingLookup([]) });
+      expect(error?.code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
+      expect(error?.message).toBe(before.message);
+      // Given its own roots, a connector makes no context of the process's: it never waits.
+      const own = socketConnector({
+        allowH2: true,
+        lookup: recordingLookup([]),
+        secureContext: createSecureContext({ ca: certs.cert }),
+        ready: () => new Promise<void>(() => undefined),
+      });
+      const { socket } = await connectTo(own, HOST, proxy.port);
+      expect(socket?.authorized).toBe(true);
+      socket?.destroy();
+    } finally {
+      await proxy.close();
+      await server.close();
+    }
+  });
+
+  it("a_refused_connection_fails_without_waiting_for_ready", async () => {
+    const port = await refusedPort();
+    const never = () => new Promise<void>(() => undefined);
+    const trust = new TrustConnector({ connect: { allowH2: true }, ca: certs.cert, ready: never });
+    const viaTrust = await connectTo(trust.connect, "127.0.0.1", port);
+    const viaPlain = await connectTo(
+      socketConnector({ allowH2: true, ready: never }),
+      "127.0.0.1",
+      port,
+    );
+    const before = await directError("127.0.0.1", port, {});
+    for (const { error } of [viaTrust, viaPlain]) {
+      expect(error?.message).toBe(`connect ECONNREFUSED 127.0.0.1:${port}`);
+      expect(error?.message).toBe(before.message);
+      expect(error?.code).toBe("ECONNREFUSED");
+    }
+  });
+
+  it("a_refused_connection_is_reported_once_even_when_ready_comes_after", async () => {
+    const port = await refusedPort();
+    const ready = gate();
+    const trust = new TrustConnector({
+      connect: { allowH2: true },
+      ca: certs.cert,
+      ready: () => ready.promise,
+    });
+    const calls: (Error | null)[] = [];
+    trust.connect(
+      { protocol: "https:", hostname: "127.0.0.1", host: `127.0.0.1:${port}`, port: String(port) },
+      (...[error]) => {
+        calls.push(error);
+      },
+    );
+    await until(() => calls.length === 1);
+    ready.open();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toHaveLength(1);
+    expect((calls[0] as NodeJS.ErrnoException).code).toBe("ECONNREFUSED");
   });
 });

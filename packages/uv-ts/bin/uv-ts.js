@@ -257,17 +257,23 @@ function expectsTls(argv, env) {
 }
 
 /**
- * The code of the thread {@link startTlsPrewarm} starts: it makes a TLS context, then waits on
- * its `parentPort` for one message, which the bundle sends (`SpareThreads` in packages/fs says
- * the same): `{ source, data }`, a thread program's source and data, run as
- * `(source)(require, data)`, or `null`, after which the thread ends.
+ * The code of the thread {@link startTlsPrewarm} starts: it makes a TLS context, sets the flag in
+ * its `workerData` (`tlsMade`, see {@link tlsReadiness}), then waits on its `parentPort` for one
+ * message, which the bundle sends (`SpareThreads` in packages/fs says the same): `{ source, data }`,
+ * a thread program's source and data, run as `(source)(require, data)`, or `null`, after which
+ * the thread ends.
  */
 const SPARE_THREAD = `
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
 try {
   require("node:tls").createSecureContext();
 } catch {
   // The context was for speed only; the thread can still be used.
+}
+const made = workerData?.tlsMade;
+if (made instanceof Int32Array) {
+  Atomics.store(made, 0, 1);
+  Atomics.notify(made, 0);
 }
 parentPort.once("message", (job) => {
   if (job !== null) require("node:vm").runInThisContext(\`(\${job.source})\`)(require, job.data);
@@ -282,17 +288,54 @@ parentPort.once("message", (job) => {
  * the bundle's first thread to take (`runFromProcess({ spareThreads })`), which spares that
  * thread's start-up (measured: 17-22 ms of the new thread's CPU before its first line runs, and
  * 25-40 ms of wall time) and has it ready sooner. It is unref'd: it never keeps the process alive.
+ * `tlsMade` (a one-element `Int32Array` on shared memory) is set to 1 once the context is made,
+ * or the thread has ended without it.
  */
-function startTlsPrewarm() {
+function startTlsPrewarm(tlsMade) {
   try {
     const { Worker } = require("node:worker_threads");
-    const worker = new Worker(SPARE_THREAD, { eval: true, stdout: true, stderr: true });
+    const worker = new Worker(SPARE_THREAD, {
+      eval: true,
+      stdout: true,
+      stderr: true,
+      ...(tlsMade === undefined ? {} : { workerData: { tlsMade } }),
+    });
     worker.unref();
     worker.on("error", () => {});
+    if (tlsMade !== undefined) worker.once("exit", () => setFlag(tlsMade));
     return worker;
   } catch {
     return undefined;
   }
+}
+
+function setFlag(flag) {
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
+
+/** Longest a connection waits for the prewarm thread's context (see {@link tlsReadiness}). */
+const TLS_READY_TIMEOUT_MS = 250;
+
+/**
+ * What the client asks before it makes the run's first TLS context (`runFromProcess({ tlsReady
+ * })`): `undefined` once the prewarm thread has made its context, else a promise that resolves
+ * when it has (or has ended), or after `timeoutMs` at the most. Any context waits for Node's root
+ * certificates, which the prewarm thread is parsing (a process-wide store made once, under a
+ * lock): made before that is done, the context blocks the main thread until it is (10-18 ms of a
+ * warm trio sync here). Waiting instead lets the main thread go on with the resolver while the TCP
+ * connection is made; the context then takes ~1 ms.
+ */
+function tlsReadiness(flag, timeoutMs = TLS_READY_TIMEOUT_MS) {
+  let waiting;
+  return () => {
+    if (Atomics.load(flag, 0) !== 0) return undefined;
+    if (waiting === undefined) {
+      const wait = Atomics.waitAsync(flag, 0, 0, timeoutMs);
+      waiting = wait.async ? wait.value.then(() => undefined) : Promise.resolve();
+    }
+    return waiting;
+  };
 }
 
 /**
@@ -311,7 +354,8 @@ function wantsTlsPrewarm(argv, env) {
 }
 
 function run() {
-  const prewarm = wantsTlsPrewarm(process.argv, process.env) ? startTlsPrewarm() : undefined;
+  const tlsMade = new Int32Array(new SharedArrayBuffer(4));
+  const prewarm = wantsTlsPrewarm(process.argv, process.env) ? startTlsPrewarm(tlsMade) : undefined;
   const loader = createLoader({ codeCache: process.env.UV_TS_CODE_CACHE !== "0" });
   process.once("exit", loader.saveCodeCache);
   let entry;
@@ -327,6 +371,8 @@ function run() {
   const dist = path.join(__dirname, "..", "dist");
   entry.runFromProcess({
     spareThreads: prewarm === undefined ? [] : [prewarm],
+    // The client's first TLS context waits for the prewarm thread's (see `tlsReadiness`).
+    ...(prewarm === undefined ? {} : { tlsReady: tlsReadiness(tlsMade) }),
     // Read JSON pages on another thread (`UV_TS_PAGE_THREAD=0`: on the main thread).
     ...(process.env.UV_TS_PAGE_THREAD === "0"
       ? {}
@@ -336,4 +382,4 @@ function run() {
 
 if (require.main === module) run();
 
-module.exports = { createLoader, expectsTls, startTlsPrewarm, wantsTlsPrewarm };
+module.exports = { createLoader, expectsTls, startTlsPrewarm, tlsReadiness, wantsTlsPrewarm };

@@ -32,6 +32,8 @@ export interface Io {
   readonly spareThreads?: SpareThreads;
   /** The bundle's page thread module (see the bin), for the registry client's `pageThread`. */
   readonly pageThreadModule?: string;
+  /** When the client may make its first TLS context without waiting (see the bin). */
+  readonly tlsReady?: () => Promise<void> | undefined;
 }
 
 /** The binary's name as help and errors show it. */
@@ -218,6 +220,12 @@ export interface LauncherOptions {
    * JSON pages on a thread running it (see `PageThread` in packages/client).
    */
   readonly pageThreadModule?: string;
+  /**
+   * `undefined` once a TLS context can be made without waiting for Node's root certificates
+   * (which a thread it started is parsing), else a promise of that moment (see the client's
+   * `tlsReady`).
+   */
+  readonly tlsReady?: () => Promise<void> | undefined;
 }
 
 /** Runs the CLI against the real process and sets its exit code. */
@@ -248,6 +256,7 @@ export function runFromProcess(options: LauncherOptions = {}): void {
     ...(options.pageThreadModule === undefined
       ? {}
       : { pageThreadModule: options.pageThreadModule }),
+    ...(options.tlsReady === undefined ? {} : { tlsReady: options.tlsReady }),
   }).then(
     (code) => {
       tuning.restore();

@@ -27,13 +27,14 @@ interface Loader {
   readonly unsavedCaches: number;
 }
 
-const { createLoader, expectsTls, startTlsPrewarm, wantsTlsPrewarm } = createRequire(
+const { createLoader, expectsTls, startTlsPrewarm, tlsReadiness, wantsTlsPrewarm } = createRequire(
   import.meta.url,
 )("../bin/uv-ts.js") as {
   createLoader(options?: { codeCache?: boolean }): Loader;
   expectsTls(argv: readonly string[], env: NodeJS.ProcessEnv): boolean;
   wantsTlsPrewarm(argv: readonly string[], env: NodeJS.ProcessEnv): boolean;
-  startTlsPrewarm(): import("node:worker_threads").Worker | undefined;
+  startTlsPrewarm(tlsMade?: Int32Array): import("node:worker_threads").Worker | undefined;
+  tlsReadiness(flag: Int32Array, timeoutMs?: number): () => Promise<void> | undefined;
 };
 
 /** A module file as scripts/bundle.mjs writes them: a CommonJS body wrapped in a function. */
@@ -458,5 +459,51 @@ describe("startTlsPrewarm", () => {
     const code = new Promise<number>((resolve) => worker?.on("exit", resolve));
     new LauncherThreads(worker === undefined ? [] : [worker]).release();
     expect(await code).toBe(0);
+  });
+});
+
+describe("tlsReadiness", () => {
+  const newFlag = () => new Int32Array(new SharedArrayBuffer(4));
+
+  it("is a promise until the flag is set, then nothing to wait for", async () => {
+    const flag = newFlag();
+    const ready = tlsReadiness(flag);
+    const waiting = ready();
+    expect(waiting).toBeInstanceOf(Promise);
+    expect(ready()).toBe(waiting);
+    let settled = false;
+    void waiting?.then(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+    await waiting;
+    expect(ready()).toBeUndefined();
+  });
+
+  it("stops waiting after its timeout", async () => {
+    const started = performance.now();
+    await tlsReadiness(newFlag(), 30)();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+  });
+
+  it("is set by the prewarm thread once its context is made", async () => {
+    const flag = newFlag();
+    const worker = startTlsPrewarm(flag);
+    expect(worker).toBeDefined();
+    // Not in TypeScript's library for this target; Node has it.
+    const { waitAsync } = Atomics as unknown as {
+      waitAsync(
+        array: Int32Array,
+        index: number,
+        value: number,
+        timeout: number,
+      ): { async: boolean; value: string | Promise<string> };
+    };
+    expect(await waitAsync(flag, 0, 0, 10_000).value).not.toBe("timed-out");
+    expect(tlsReadiness(flag)()).toBeUndefined();
+    new LauncherThreads(worker === undefined ? [] : [worker]).release();
   });
 });

@@ -182,5 +182,6 @@ export function createPipClient(
     ...(ctx.io.pageThreadModule === undefined
       ? {}
       : { pageThread: { module: ctx.io.pageThreadModule, spares: ctx.io.spareThreads } }),
+    ...(ctx.io.tlsReady === undefined ? {} : { tlsReady: ctx.io.tlsReady }),
   });
 }
