@@ -82,6 +82,9 @@ export class CachedClient {
   /** Fetches (or reads from the cache) and decodes with `decode`. */
   async get<P, T>(req: CacheableRequest<P>, decode: (payload: P) => T): Promise<T> {
     this.#throwWriteFailure();
+    // A run reads many entries at once, busy on this thread: a connection waiting to make its
+    // TLS context may go on in the meantime.
+    this.http.pollTls();
     const store = this.#store;
     const key = req.key;
     if (store === undefined || key === undefined) {

@@ -24,6 +24,7 @@ import {
   isTransportError,
 } from "./retry.ts";
 import { socketConnector } from "./socket-connector.ts";
+import { TlsGate } from "./tls-gate.ts";
 import { type SecureContextEvent, TrustConnector } from "./tls-trust-connector.ts";
 import { Agent, undiciRequest } from "./undici-lazy.ts";
 
@@ -124,6 +125,8 @@ export class HttpClient {
   readonly #lifetime = new AbortController();
   readonly #signal: AbortSignal;
   readonly #trust: TrustConnector | undefined;
+  /** Holds the first TLS connections until their context can be made without waiting. */
+  readonly #tlsGate: TlsGate | undefined;
   readonly #preconnector: Preconnector;
   readonly #http2: Http2Sessions;
   readonly #hedge: HedgePolicy | undefined;
@@ -135,6 +138,7 @@ export class HttpClient {
     this.#credentials = options.credentials;
     this.#retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
     this.#signal = this.#lifetime.signal;
+    this.#tlsGate = options.tlsReady === undefined ? undefined : new TlsGate(options.tlsReady);
     this.#hedge =
       options.hedge === false
         ? undefined
@@ -153,7 +157,7 @@ export class HttpClient {
       lookup: memoizedLookup(),
       // Offer HTTP/2 by ALPN, as uv does; a server without it answers HTTP/1.1.
       allowH2: true,
-      ready: options.tlsReady,
+      gate: this.#tlsGate,
     };
     // With custom roots, connections share TLS contexts made on the first connect: given only
     // `ca`, TLS parses the whole bundle again for each socket (~25 ms for a system bundle), and
@@ -167,7 +171,7 @@ export class HttpClient {
         ...(options.onSecureContext === undefined
           ? {}
           : { onSecureContext: options.onSecureContext }),
-        ready: options.tlsReady,
+        gate: this.#tlsGate,
       });
     }
     this.#preconnector = new Preconnector(this.#trust?.connect ?? socketConnector(connect));
@@ -208,6 +212,15 @@ export class HttpClient {
   }
 
   /**
+   * Lets connections held for their TLS context go on if it can now be made without waiting
+   * (see {@link HttpClientOptions.tlsReady}): cheap, and called for each request, so that the
+   * first connection's handshake starts while the caller is still busy issuing requests.
+   */
+  pollTls(): void {
+    this.#tlsGate?.poll();
+  }
+
+  /**
    * Sends one attempt, following redirects; any status is returned, errors are transport ones.
    * `onSent` is called when the first request goes out, once a connection is there for it.
    */
@@ -217,6 +230,7 @@ export class HttpClient {
     onSent?: () => void,
   ): Promise<HttpResponse> {
     if (this.offline) throw new OfflineError(redactUrl(request.url));
+    this.#tlsGate?.poll();
     const combined = this.#combine(signal);
     let url = new URL(request.url.href);
     let headers: Record<string, string> = {};

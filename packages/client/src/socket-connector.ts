@@ -12,6 +12,7 @@ import {
   connect as tlsConnect,
 } from "node:tls";
 import type { buildConnector as BuildConnector } from "undici";
+import type { TlsGate } from "./tls-gate.ts";
 
 /** What {@link socketConnector} needs: undici's connector options that the client sets. */
 export interface SocketConnectorOptions {
@@ -23,11 +24,10 @@ export interface SocketConnectorOptions {
   /** The trusted roots, when not Node's own. */
   readonly secureContext?: SecureContext | undefined;
   /**
-   * Asked before a TLS context is made (one is made for each connection without
-   * `secureContext`): a promise to wait for, or `undefined` to go on at once. See
-   * `HttpClientOptions.tlsReady`.
+   * Holds a connection without `secureContext` (for which `tls.connect` makes a context) until
+   * making a context no longer waits (see {@link TlsGate}).
    */
-  readonly ready?: (() => Promise<void> | undefined) | undefined;
+  readonly gate?: TlsGate | undefined;
 }
 
 /** Connecting took longer than the connect timeout (undici's code, which retries know). */
@@ -55,34 +55,6 @@ export function connectTcp(
     host: opts.hostname,
     port: Number(opts.port) || 443,
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
-  });
-}
-
-/**
- * Runs `then` once `wait` resolves, while the TCP connection `tcp` (when there is one) goes on
- * being made. Should that connection fail first, its error goes to `callback` and `then` never
- * runs; an error `then` throws goes to `callback` too (`then` cleans up after itself).
- */
-export function afterTlsReady(
-  wait: Promise<void>,
-  tcp: Socket | undefined,
-  callback: BuildConnector.Callback,
-  then: () => void,
-): void {
-  let failed = false;
-  const onError = (error: Error) => {
-    failed = true;
-    callback(error, null);
-  };
-  tcp?.once("error", onError);
-  void wait.then(() => {
-    tcp?.off("error", onError);
-    if (failed) return;
-    try {
-      then();
-    } catch (error) {
-      callback(error as Error, null);
-    }
   });
 }
 
@@ -170,14 +142,10 @@ export function socketConnector(options: SocketConnectorOptions): BuildConnector
       const port = Number(opts.port) || 443;
       // Before the context: `tls.connect` makes one when none is given.
       const tcp = httpSocket ?? connectTcp(opts, options);
-      const wait = options.secureContext === undefined ? options.ready?.() : undefined;
-      if (wait === undefined) {
+      const go = () =>
         settle(tlsOver(opts, port, tcp, httpSocket === undefined), opts, port, callback);
-      } else {
-        afterTlsReady(wait, tcp, callback, () =>
-          settle(tlsOver(opts, port, tcp, httpSocket === undefined), opts, port, callback),
-        );
-      }
+      if (options.secureContext !== undefined || options.gate === undefined) go();
+      else options.gate.through(tcp, callback, go);
       return;
     }
     const port = Number(opts.port) || 80;

@@ -7,14 +7,10 @@ import {
   type TLSSocket,
 } from "node:tls";
 import type { buildConnector as BuildConnector } from "undici";
-import {
-  afterTlsReady,
-  connectTcp,
-  type SocketConnectorOptions,
-  socketConnector,
-} from "./socket-connector.ts";
+import { connectTcp, type SocketConnectorOptions, socketConnector } from "./socket-connector.ts";
 import { type AnchorRecord, type BundleIdentity, TlsAnchorStore } from "./tls-anchor-store.ts";
 import { derFingerprint, pemFingerprint, splitPemCertificates } from "./tls-bundle.ts";
+import type { TlsGate } from "./tls-gate.ts";
 
 /** A TLS context the connector built: from the whole bundle, or from remembered anchors only. */
 export interface SecureContextEvent {
@@ -36,10 +32,10 @@ export interface TrustConnectorOptions {
   /** Called for each TLS context built (diagnostics and tests). */
   readonly onSecureContext?: (event: SecureContextEvent) => void;
   /**
-   * Asked before the first context is made: a promise to wait for (the TCP connection goes on
-   * meanwhile), or `undefined` to make it at once. See `HttpClientOptions.tlsReady`.
+   * Holds connections before the first context is made until that no longer waits (the TCP
+   * connection goes on meanwhile; see {@link TlsGate}).
    */
-  readonly ready?: (() => Promise<void> | undefined) | undefined;
+  readonly gate?: TlsGate | undefined;
 }
 
 // OpenSSL's chain verification results as Node reports them (`error.code`). Any of these can
@@ -192,9 +188,12 @@ export class TrustConnector {
       }
     };
     const made = this.#anchors !== undefined || this.#full !== undefined;
-    const wait = made ? undefined : this.#options.ready?.();
-    if (wait === undefined) connectOver();
-    else afterTlsReady(wait, tcp, callback, connectOver);
+    const gate = this.#options.gate;
+    if (made || gate === undefined) {
+      connectOver();
+      return;
+    }
+    gate.through(tcp, callback, connectOver);
   };
 
   /** Connects `first` (`opts` over the TCP connection started for it), retrying as `opts`. */
