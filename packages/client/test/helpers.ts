@@ -188,3 +188,12 @@ export async function startHtmlOnlyProxy(
       }),
   };
 }
+
+/** Waits until `done()` holds, failing after `ms`. */
+export async function until(done: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -7,7 +7,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CredentialStore, createRegistryClient, HttpClient, IndexLocations } from "../src/index.ts";
-import { jsonPage, renderError, useSelfSignedCertificate } from "./helpers.ts";
+import { jsonPage, renderError, until, useSelfSignedCertificate } from "./helpers.ts";
 import { serveTls } from "./tls-server.ts";
 
 const cert = useSelfSignedCertificate();
@@ -22,15 +22,6 @@ function client(options: { offline?: boolean; retries?: number } = {}): HttpClie
     caFile: join(cert.dir, "bundle.pem"),
     offline: options.offline ?? false,
   });
-}
-
-/** Waits until `done()` holds, failing after `ms`. */
-async function until(done: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

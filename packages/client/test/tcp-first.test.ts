@@ -13,7 +13,7 @@ import { isRetryableError } from "../src/retry.ts";
 import { socketConnector } from "../src/socket-connector.ts";
 import { TlsGate } from "../src/tls-gate.ts";
 import { TrustConnector } from "../src/tls-trust-connector.ts";
-import { tempDir } from "./helpers.ts";
+import { tempDir, until } from "./helpers.ts";
 import { tcpFront } from "./tcp-front.ts";
 import { serveTls } from "./tls-server.ts";
 
@@ -236,15 +236,6 @@ function gate() {
     open = resolve;
   });
   return { promise, open };
-}
-
-/** Lets the event loop run until `done()` holds (at most 5 s). */
-async function until(done: () => boolean): Promise<void> {
-  const end = Date.now() + 5_000;
-  while (!done()) {
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe("tls_context_waits_for_ready", () => {
