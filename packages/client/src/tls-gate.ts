@@ -15,8 +15,8 @@ import type { buildConnector as BuildConnector } from "undici";
  */
 export class TlsGate {
   readonly #ready: () => Promise<void> | undefined;
-  /** What to do once the gate is open, in order, until done. */
-  readonly #waiting = new Set<() => void>();
+  /** What each held connection does next, in the order they came, until it has done it. */
+  readonly #held = new Set<() => void>();
   #open = false;
 
   /**
@@ -27,64 +27,50 @@ export class TlsGate {
     this.#ready = ready;
   }
 
-  /** Whether a context made now would not wait. */
-  isOpen(): boolean {
-    if (!this.#open && this.#ready() === undefined) this.#open = true;
-    return this.#open;
-  }
-
-  /**
-   * Runs `then` at once when the gate is open, else once it opens (`ready` resolves, or {@link
-   * poll} finds it open); callbacks run in the order they were given. The returned function
-   * drops `then` if it has not run yet (and says whether it dropped it).
-   */
-  whenOpen(then: () => void): () => boolean {
-    const wait = this.isOpen() ? undefined : this.#ready();
-    if (wait === undefined) {
-      then();
-      return () => false;
-    }
-    this.#waiting.add(then);
-    void wait.then(() => this.#release());
-    return () => this.#waiting.delete(then);
-  }
-
   /**
    * Runs `then` (which makes the context and the TLS connection) at once when nothing is to be
-   * waited for, throwing what it throws; else once the gate opens, while the TCP connection
-   * `tcp` (when there is one) goes on being made. Should that connection fail first, its error
-   * goes to `callback` and `then` never runs; an error a later `then` throws goes to `callback`
-   * too (`then` cleans up after itself).
+   * waited for, throwing what it throws; else once the gate opens (`ready` resolves, or {@link
+   * poll} finds it open), while the TCP connection `tcp` (when there is one) goes on being made.
+   * Should that connection fail first, its error goes to `callback` and `then` never runs; an
+   * error a later `then` throws goes to `callback` too (`then` cleans up after itself).
    */
   through(tcp: Socket | undefined, callback: BuildConnector.Callback, then: () => void): void {
-    if (this.isOpen()) {
+    const wait = this.#isOpen() ? undefined : this.#ready();
+    if (wait === undefined) {
       then();
       return;
     }
     const onError = (error: Error) => {
-      if (drop()) callback(error, null);
+      if (this.#held.delete(go)) callback(error, null);
     };
-    const drop = this.whenOpen(() => {
+    const go = () => {
       tcp?.off("error", onError);
       try {
         then();
       } catch (error) {
         callback(error as Error, null);
       }
-    });
+    };
+    this.#held.add(go);
     tcp?.once("error", onError);
+    void wait.then(() => this.#release());
   }
 
-  /** Lets what waits go on now if the gate is open. Cheap: meant to be called often. */
+  /** Lets the held connections go on now if the gate is open. Cheap: meant to be called often. */
   poll(): void {
-    if (this.#waiting.size > 0 && this.isOpen()) this.#release();
+    if (this.#held.size > 0 && this.#isOpen()) this.#release();
+  }
+
+  #isOpen(): boolean {
+    if (!this.#open && this.#ready() === undefined) this.#open = true;
+    return this.#open;
   }
 
   #release(): void {
     this.#open = true;
-    for (const then of this.#waiting) {
-      this.#waiting.delete(then);
-      then();
+    for (const go of this.#held) {
+      this.#held.delete(go);
+      go();
     }
   }
 }

@@ -354,8 +354,10 @@ function wantsTlsPrewarm(argv, env) {
 }
 
 function run() {
-  const tlsMade = new Int32Array(new SharedArrayBuffer(4));
-  const prewarm = wantsTlsPrewarm(process.argv, process.env) ? startTlsPrewarm(tlsMade) : undefined;
+  const tlsMade = wantsTlsPrewarm(process.argv, process.env)
+    ? new Int32Array(new SharedArrayBuffer(4))
+    : undefined;
+  const prewarm = tlsMade === undefined ? undefined : startTlsPrewarm(tlsMade);
   const loader = createLoader({ codeCache: process.env.UV_TS_CODE_CACHE !== "0" });
   process.once("exit", loader.saveCodeCache);
   let entry;
@@ -372,7 +374,7 @@ function run() {
   entry.runFromProcess({
     spareThreads: prewarm === undefined ? [] : [prewarm],
     // The client's first TLS context waits for the prewarm thread's (see `tlsReadiness`).
-    ...(prewarm === undefined ? {} : { tlsReady: tlsReadiness(tlsMade) }),
+    ...(prewarm === undefined || tlsMade === undefined ? {} : { tlsReady: tlsReadiness(tlsMade) }),
     // Read JSON pages on another thread (`UV_TS_PAGE_THREAD=0`: on the main thread).
     ...(process.env.UV_TS_PAGE_THREAD === "0"
       ? {}
