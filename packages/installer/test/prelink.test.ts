@@ -191,6 +191,38 @@ describe("linking ahead", () => {
     expect(readdirSync(layout.scheme.purelib).filter((n) => n.startsWith("."))).toEqual([]);
   });
 
+  it("removes_a_discarded_tree_before_dispose", async () => {
+    const unpacked = await wheels();
+    const linkWorker = startWorker();
+    const venv = join(root, "venv");
+    const layout = fakeVenv(venv);
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    for (const wheel of unpacked)
+      prelinker.add(wheel.filename.name, wheel.dir, archiveFiles(wheel.dir));
+    await prelinker.settled();
+    const big = unpacked[0] as UnpackedWheel;
+    const bigTree = prelinker.take("big")!;
+    const otherTree = prelinker.take("other")!;
+    await installWheel(big.dir, big.filename, layout, {
+      files: archiveFiles(big.dir),
+      linker: new Linker("hardlink"),
+      prelinked: bigTree,
+    });
+    // Moved out: an empty directory is left, which goes on the link thread, before dispose.
+    expect(readdirSync(bigTree.dir)).toEqual([]);
+    prelinker.discard(bigTree);
+    // A tree the install did not move is removed whole.
+    prelinker.discard(otherTree);
+    // In order with what the thread was handed before: a job after them is done after them.
+    await linkWorker.remove(join(root, "nothing-here"));
+    expect(existsSync(bigTree.dir)).toBe(false);
+    expect(existsSync(otherTree.dir)).toBe(false);
+    expect(existsSync(prelinker.root)).toBe(true);
+    await prelinker.dispose();
+    expect(readdirSync(layout.scheme.purelib).filter((n) => n.startsWith("."))).toEqual([]);
+    expect(existsSync(join(layout.scheme.purelib, "big", "__init__.py"))).toBe(true);
+  });
+
   it("falls_back_to_linking_when_a_directory_stands_where_a_file_goes", async () => {
     const unpacked = (await wheels()).slice(0, 1);
     const inTheWay = (layout: Layout) => mkdirSync(join(layout.scheme.purelib, "top.py"));

@@ -428,6 +428,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
         if (wheel === undefined) throw new Error(`\`${describe(r)}\` was not prepared`);
         const failpoint = failpointFor(ctx.io.env, r.dist.name);
         const source = r.dist.source;
+        const tree = trees.get(r.dist.name);
         try {
           await installWheel(wheel.path, wheel.filename, env.layout, {
             linker,
@@ -438,8 +439,10 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
             env: ctx.io.env,
             ...(failpoint === undefined ? {} : { failpoint }),
             ...(wheel.files === undefined ? {} : { files: wheel.files }),
-            prelinked: trees.get(r.dist.name),
+            prelinked: tree,
           });
+          // Its files were moved out (or linked again): what is left of it goes now.
+          if (tree !== undefined) op.prelinker?.discard(tree);
         } catch (error) {
           if (ctx.signal.aborted) throw error;
           const dist = `${r.dist.name}${localChange(r).specifier}`;
