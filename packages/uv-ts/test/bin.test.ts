@@ -12,9 +12,11 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
+import { isIP, isIPv6 } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import vm from "node:vm";
 import { startSourceThread } from "@uv-ts/fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LauncherThreads } from "../src/spare-threads.ts";
@@ -27,10 +29,16 @@ interface Loader {
   readonly unsavedCaches: number;
 }
 
-const { createLoader, expectsTls, startTlsPrewarm, tlsReadiness, wantsTlsPrewarm } = createRequire(
-  import.meta.url,
-)("../bin/uv-ts.js") as {
+const {
+  createLoader,
+  expectsTls,
+  prewarmIpPattern,
+  startTlsPrewarm,
+  tlsReadiness,
+  wantsTlsPrewarm,
+} = createRequire(import.meta.url)("../bin/uv-ts.js") as {
   createLoader(options?: { codeCache?: boolean }): Loader;
+  prewarmIpPattern(v8Version?: string): boolean;
   expectsTls(argv: readonly string[], env: NodeJS.ProcessEnv): boolean;
   wantsTlsPrewarm(argv: readonly string[], env: NodeJS.ProcessEnv): boolean;
   startTlsPrewarm(tlsMade?: Int32Array): import("node:worker_threads").Worker | undefined;
@@ -120,12 +128,60 @@ describe("createLoader", () => {
     expect(first.unsavedCaches).toBe(1);
     first.saveCodeCache();
     expect(existsSync(`${file}.v8-cache`)).toBe(true);
-    expect(readFileSync(`${file}.v8-cache`, "latin1")).toMatch(/^uv-ts-code-cache-v1 v\d+/);
+    expect(readFileSync(`${file}.v8-cache`, "latin1")).toMatch(
+      /^uv-ts-code-cache-v2 v\d+.* runs=1\n/,
+    );
 
     const second = createLoader();
     expect((second.load(file).answer as () => number)()).toBe(42);
-    // Accepted: nothing to write again.
-    expect(second.unsavedCaches).toBe(0);
+    // Accepted, and written again at the end (see the next test).
+    expect(second.unsavedCaches).toBe(1);
+  });
+
+  it("adds what the next successful runs compile to the cache, up to three runs", () => {
+    // A run compiles only the functions it calls: the first run of a command often takes another
+    // path than the runs after it, whose functions would otherwise be compiled on every run.
+    const file = join(dir, "m.cjs");
+    const body = Array.from({ length: 400 }, (_, i) => `  s += String(i * ${i}).length;`);
+    writeFileSync(
+      file,
+      moduleText(
+        [
+          "exports.small = () => 1;",
+          `exports.big = (i) => { let s = 0;\n${body.join("\n")}\n  return s; };`,
+        ].join("\n"),
+      ),
+    );
+    const cache = () => readFileSync(`${file}.v8-cache`);
+    const header = () => cache().toString("latin1").split("\n", 1)[0];
+    const run = (call: "small" | "big", exitCode = 0) => {
+      const loader = createLoader();
+      (loader.load(file)[call] as (i: number) => number)(3);
+      const unsaved = loader.unsavedCaches;
+      loader.saveCodeCache(exitCode);
+      return unsaved;
+    };
+
+    expect(run("small")).toBe(1);
+    expect(header()).toMatch(/ runs=1$/);
+    const first = cache().length;
+    // A failed run changes nothing.
+    expect(run("big", 1)).toBe(1);
+    expect(header()).toMatch(/ runs=1$/);
+    expect(cache().length).toBe(first);
+    // The second run called `big`: its code is in the cache now, besides `small`'s.
+    expect(run("big")).toBe(1);
+    expect(header()).toMatch(/ runs=2$/);
+    const second = cache().length;
+    expect(second).toBeGreaterThan(first + 1000);
+    expect(run("small")).toBe(1);
+    expect(header()).toMatch(/ runs=3$/);
+    // `big` was not called, yet its code stays: what V8 took from the cache is written again.
+    expect(cache().length).toBeGreaterThanOrEqual(second);
+    // Three runs wrote it: later runs only read it.
+    const final = cache();
+    expect(run("big")).toBe(0);
+    expect(cache().equals(final)).toBe(true);
   });
 
   it("replaces the cache of a failed run with that of the next run that succeeds", () => {
@@ -150,10 +206,23 @@ describe("createLoader", () => {
     expect((succeeded.load(file).answer as () => number)()).toBe(42);
     succeeded.saveCodeCache(0);
     expect(header()).not.toMatch(/provisional/);
-    expect(header()).toMatch(/^uv-ts-code-cache-v1 v\d+/);
-    const later = createLoader();
-    later.load(file);
-    expect(later.unsavedCaches).toBe(0);
+    expect(header()).toMatch(/^uv-ts-code-cache-v2 v\d+.* runs=1$/);
+  });
+
+  it("ignores a cache whose first line ends in an unknown state", () => {
+    const file = join(dir, "m.cjs");
+    writeFileSync(file, moduleText("exports.answer = () => 42;"));
+    const first = createLoader();
+    first.load(file);
+    first.saveCodeCache();
+    const text = readFileSync(`${file}.v8-cache`, "latin1");
+    for (const state of [" runs=0", " runs=x", " runs=", "", " later"]) {
+      writeFileSync(`${file}.v8-cache`, text.replace(/ runs=1\n/, `${state}\n`), "latin1");
+      const loader = createLoader();
+      expect((loader.load(file).answer as () => number)()).toBe(42);
+      loader.saveCodeCache();
+      expect(readFileSync(`${file}.v8-cache`, "latin1").split("\n", 1)[0]).toMatch(/ runs=1$/);
+    }
   });
 
   it("ignores the cache of a different source of the same length", () => {
@@ -382,6 +451,33 @@ describe("the bin", () => {
     expect(mapped.stdout).toContain(`${join(dir, "dist", "original.ts")}:7:`);
     const plain = runBin(bin);
     expect(plain.stdout).toContain(`${join(dir, "dist", "uv-ts.cjs")}:2:`);
+  });
+});
+
+describe("prewarmIpPattern", () => {
+  const source = "(function () { return [1, 2, 3].map((x) => x * 2); })";
+  const cacheOf = () => new vm.Script(source).createCachedData();
+  const rejects = (data: Buffer) => new vm.Script(source, { cachedData: data }).cachedDataRejected;
+
+  it("runs on Node 20's V8, whose code caches it leaves valid", () => {
+    const data = cacheOf();
+    expect(prewarmIpPattern()).toBe(process.versions.v8.startsWith("11.3."));
+    expect(rejects(data)).toBe(false);
+  });
+
+  it("keeps Node's answers", () => {
+    prewarmIpPattern();
+    expect(isIPv6("::1")).toBe(true);
+    expect(isIPv6("2001:db8::8a2e:370:7334")).toBe(true);
+    expect(isIPv6("fe80::1%eth0")).toBe(true);
+    expect(isIPv6("pypi.org")).toBe(false);
+    expect(isIPv6("1.2.3.4")).toBe(false);
+    expect(isIP("1.2.3.4")).toBe(4);
+  });
+
+  it("does nothing on a V8 whose default it does not know", () => {
+    expect(prewarmIpPattern("99.1.0.0")).toBe(false);
+    expect(prewarmIpPattern("")).toBe(false);
   });
 });
 
