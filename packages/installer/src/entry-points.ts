@@ -16,17 +16,26 @@ export interface EntryPoints {
 
 // Rust's `\w` is Unicode-aware; this is its JavaScript spelling.
 const W = String.raw`[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}\-.]`;
-const SCRIPT_VALUE = new RegExp(
-  String.raw`^(?<module>${W}+)\s*:\s*(?<function>${W}+)(?:\s*\[\s*(?<extras>(?:[^,]+,?\s*)+)\])?\s*$`,
-  "u",
-);
+const scriptValue = (w: string, flags: string) =>
+  new RegExp(
+    String.raw`^(?<module>${w}+)\s*:\s*(?<function>${w}+)(?:\s*\[\s*(?<extras>(?:[^,]+,?\s*)+)\])?\s*$`,
+    flags,
+  );
+const SCRIPT_VALUE = scriptValue(W, "u");
+/**
+ * {@link SCRIPT_VALUE} for ASCII values, which nearly all are: `W`'s ASCII members are letters,
+ * digits, `_`, `-` and `.`. V8 compiles a pattern on its first use, and one with Unicode
+ * properties costs ~1 ms here; this one costs a fraction of that.
+ */
+const ASCII_SCRIPT_VALUE = scriptValue(String.raw`[A-Za-z0-9_\-.]`, "");
+const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * Parses one entry point value (`module:function [extras]`). The extras are accepted and
  * ignored: an installer writes every script, whatever extras were requested (as uv and pip do).
  */
 export function parseScript(name: string, value: string): Script {
-  const match = SCRIPT_VALUE.exec(value);
+  const match = (ASCII.test(value) ? ASCII_SCRIPT_VALUE : SCRIPT_VALUE).exec(value);
   if (match?.groups === undefined) {
     throw new InvalidWheelError(`invalid console script: '${value}'`);
   }

@@ -2,6 +2,7 @@ import { linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node
 import { dirname, join } from "node:path";
 import { HARDLINK_FALLBACK_WARNING, LockTimeoutError } from "@uv-ts/fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseScript } from "../src/entry-points.ts";
 import {
   environmentLockPath,
   formatRecord,
@@ -46,6 +47,22 @@ describe("entry points", () => {
     expect(scriptLauncher(guiScripts[0]!, "#!/venv/bin/python")).toContain(
       "from pkg.ui import main\n",
     );
+  });
+
+  it("non_ascii_values_read_as_ascii_ones_do", () => {
+    // ASCII values take a pattern of their own: both must read every value the same way.
+    const values = [
+      ["pkg.cli:main", "pkg.cli", "main"],
+      ["pkg_x-y.cli :  main.run  [a, b]", "pkg_x-y.cli", "main.run"],
+      ["p\u00e4ck.cli:m\u00e4in", "p\u00e4ck.cli", "m\u00e4in"],
+      ["paquet\u0301:f\u0663 [x]", "paquet\u0301", "f\u0663"],
+    ] as const;
+    for (const [value, module, fn] of values) {
+      expect(parseScript("s", value)).toEqual({ name: "s", module, function: fn });
+    }
+    for (const value of ["pkg:main[", "pkg main", "p$g:main", "pkg:m\u00e4in!", "\u00e4:"]) {
+      expect(() => parseScript("s", value)).toThrow(`invalid console script: '${value}'`);
+    }
   });
 
   it("invalid_entry_points_are_rejected_with_uv_messages", () => {
