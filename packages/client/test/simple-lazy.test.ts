@@ -403,6 +403,36 @@ describe("lazily read pages", () => {
     expect(ok).toBeGreaterThan(20);
   });
 
+  it("json_page_files_are_named_before_they_are_read", async () => {
+    // The resolver decides from the name alone that a wheel of another platform does not matter
+    // (most files of a release): such files must never be read further.
+    const files = ["py3-none-any", "cp312-cp312-win_amd64", "cp312-cp312-macosx_11_0_arm64"].map(
+      (tags) => ({
+        filename: `foo_bar-1.0-${tags}.whl`,
+        url: `https://f.example/foo_bar-1.0-${tags}.whl`,
+        hashes: { sha256: "ab" },
+        "upload-time": "2024-01-02T03:04:05Z",
+      }),
+    );
+    const body = JSON.stringify({ files, meta: { "api-version": "1.1" } });
+    const payload = await readSimplePage(
+      {
+        url: new URL(PAGE_URL),
+        headers: { "content-type": "application/vnd.pypi.simple.v1+json" },
+        body: Readable.from([Buffer.from(body)]) as never,
+        status: 200,
+      },
+      undefined,
+      NAME,
+    );
+    const head = JSON.parse(JSON.stringify(payload.head));
+    for (const p of [payload, new SplitPayload(head, Buffer.from(payload.tail))]) {
+      const dists = decodeSimplePage(p, NAME).dists.distsOf("1.0");
+      expect(dists.map((d) => d.name).sort()).toEqual(files.map((f) => f.filename).sort());
+      expect(dists.map((d) => d.file.url).sort()).toEqual(files.map((f) => f.url).sort());
+    }
+  });
+
   it("real_pages_read_lazily_give_what_eager_parsing_gives", async () => {
     for (const name of ["attrs", "idna", "outcome", "sniffio"]) {
       const body = readFileSync(join(FIXTURES, `${name}.html.txt`), "utf8");
