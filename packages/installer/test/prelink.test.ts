@@ -93,6 +93,19 @@ async function prelinking() {
   return { unpacked, linkWorker, layout, prelinker };
 }
 
+/** A prelinker into the site-packages of a new venv, with every wheel of `unpacked` linked ahead. */
+async function prelinkedAll(unpacked: readonly UnpackedWheel[]) {
+  const linkWorker = startWorker();
+  const venv = join(root, "venv");
+  const layout = fakeVenv(venv);
+  const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+  for (const wheel of unpacked) {
+    prelinker.add(wheel.filename.name, wheel.dir, archiveFiles(wheel.dir));
+  }
+  await prelinker.settled();
+  return { linkWorker, venv, layout, prelinker };
+}
+
 async function wheels(): Promise<UnpackedWheel[]> {
   return Promise.all(SPECS.map((spec) => unpackedWheel(spec, root)));
 }
@@ -138,13 +151,7 @@ describe("linking ahead", () => {
     const expectedDirs = directories(join(root, "venv"));
     renameSync(join(root, "venv"), join(root, "plain"));
 
-    const linkWorker = startWorker();
-    const venv = join(root, "venv");
-    const layout = fakeVenv(venv);
-    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
-    for (const wheel of unpacked)
-      prelinker.add(wheel.filename.name, wheel.dir, archiveFiles(wheel.dir));
-    await prelinker.settled();
+    const { linkWorker, venv, layout, prelinker } = await prelinkedAll(unpacked);
     // Linked ahead, out of sight: nothing of the wheels is in site-packages yet.
     const hidden = readdirSync(layout.scheme.purelib);
     expect(hidden).toEqual([prelinker.root.slice(layout.scheme.purelib.length + 1)]);
@@ -193,13 +200,7 @@ describe("linking ahead", () => {
 
   it("removes_a_discarded_tree_before_dispose", async () => {
     const unpacked = await wheels();
-    const linkWorker = startWorker();
-    const venv = join(root, "venv");
-    const layout = fakeVenv(venv);
-    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
-    for (const wheel of unpacked)
-      prelinker.add(wheel.filename.name, wheel.dir, archiveFiles(wheel.dir));
-    await prelinker.settled();
+    const { linkWorker, layout, prelinker } = await prelinkedAll(unpacked);
     const big = unpacked[0] as UnpackedWheel;
     const bigTree = prelinker.take("big")!;
     const otherTree = prelinker.take("other")!;
