@@ -16,7 +16,6 @@ import { isIP, isIPv6 } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import vm from "node:vm";
 import { startSourceThread } from "@uv-ts/fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LauncherThreads } from "../src/spare-threads.ts";
@@ -455,14 +454,28 @@ describe("the bin", () => {
 });
 
 describe("prewarmIpPattern", () => {
-  const source = "(function () { return [1, 2, 3].map((x) => x * 2); })";
-  const cacheOf = () => new vm.Script(source).createCachedData();
-  const rejects = (data: Buffer) => new vm.Script(source, { cachedData: data }).cachedDataRejected;
-
-  it("runs on Node 20's V8, whose code caches it leaves valid", () => {
-    const data = cacheOf();
-    expect(prewarmIpPattern()).toBe(process.versions.v8.startsWith("11.3."));
-    expect(rejects(data)).toBe(false);
+  it("sets V8's flags back: a code cache made after it is accepted by the next process", () => {
+    const cache = join(dir, "cache.bin");
+    const source = JSON.stringify("(function () { return [1, 2].map((x) => x * 2); })");
+    const node = (body: string) => spawnSync(process.execPath, ["-e", body], { encoding: "utf8" });
+    const make = (before: string) =>
+      node(
+        `const vm = require("node:vm"); ${before}
+        require("node:fs").writeFileSync(${JSON.stringify(cache)}, new vm.Script(${source}).createCachedData());`,
+      );
+    const rejected = () =>
+      node(
+        `const data = require("node:fs").readFileSync(${JSON.stringify(cache)});
+        const script = new (require("node:vm").Script)(${source}, { cachedData: data });
+        process.stdout.write(String(script.cachedDataRejected));`,
+      ).stdout;
+    // What it must undo: with the flag left off, the next process rejects the cache.
+    expect(make(`require("node:v8").setFlagsFromString("--no-regexp-tier-up");`).status).toBe(0);
+    expect(rejected()).toBe("true");
+    const bin = JSON.stringify(join(BIN_DIR, "uv-ts.js"));
+    const made = make(`process.stdout.write(String(require(${bin}).prewarmIpPattern()));`);
+    expect(made.stdout).toBe(String(process.versions.v8.startsWith("11.3.")));
+    expect(rejected()).toBe("false");
   });
 
   it("keeps Node's answers", () => {
