@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import type { Cache } from "@uv-ts/cache";
 import type { HttpCacheStore, IndexLocations, RegistryClient } from "@uv-ts/client";
 import { interpreterTags, registryWheelsRoot, type WheelFetcher } from "@uv-ts/distribution";
@@ -254,8 +254,10 @@ export function likelyUncached(
   for (const name of names) {
     if (sitePackages.get(name).length > 0) continue;
     missing += 1;
-    // Where `registryWheelsDir` would point: names are normalised, safe to append.
-    if (!roots.some((root) => existsSync(join(root, name)))) uncached += 1;
+    // Where `registryWheelsDir` would point. Names are normalised (no separator, never `.` or
+    // `..`) and the roots are already: appended as `join` would, without normalising the whole
+    // path again (~10 us each, twice per name and run).
+    if (!roots.some((root) => existsSync(`${root}${sep}${name}`))) uncached += 1;
   }
   return missing > 0 && uncached * 2 >= missing;
 }
