@@ -439,24 +439,11 @@ export class GroupedDists implements PageDists {
     if (this.#form === "html" || this.#form === "json") {
       // The grouping kept only files whose names parse, the page reader only links, and the
       // JSON scan only file objects that read.
+      const html = this.#form === "html";
+      const read = html ? readHtmlFile : readJsonFile;
       for (const item of group.files) {
-        dists.push(
-          this.#form === "html"
-            ? new LazyDist(
-                item.filename,
-                (item as LazyHtmlFile).anchor,
-                readHtmlFile,
-                this.#name,
-                this.#base,
-              )
-            : new LazyDist(
-                item.filename,
-                (item as LazyJsonFile).raw,
-                readJsonFile,
-                this.#name,
-                this.#base,
-              ),
-        );
+        const source = html ? (item as LazyHtmlFile).anchor : (item as LazyJsonFile).raw;
+        dists.push(new LazyDist(item.filename, source, read, this.#name, this.#base));
       }
       this.#decoded.set(version, dists);
       return dists;
@@ -1043,9 +1030,9 @@ export class StoredDists implements PageDists {
 
   /**
    * A file object of a JSON line as a {@link LazyDist}, when its filename is one the page's
-   * grouping accepts (so it parses); `undefined` to read it now. Measured on a warm 37-wheel
-   * sync: parsing every file of the versions looked at was ~3-5 ms of the main thread, nearly
-   * all of it for wheels of other platforms.
+   * grouping accepts (so it parses); `undefined` to read it now. Profiled on a warm 37-wheel
+   * sync, parsing every file of the versions looked at was the largest part of reading pages,
+   * nearly all of it for wheels of other platforms.
    */
   #lazyJsonOf(item: unknown): LazyDist | undefined {
     const name = (item as { readonly filename?: unknown } | null)?.filename;
