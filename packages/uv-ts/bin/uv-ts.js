@@ -393,9 +393,13 @@ function prewarmIpPattern(v8Version = process.versions.v8) {
   const release = /^(\d+\.\d+)\./.exec(v8Version)?.[1];
   if (release === undefined || !REGEXP_TIER_UP_DEFAULT.has(release)) return false;
   const v8 = require("node:v8");
+  // Loaded first: Node's own modules compiled while a flag differs miss its code cache (the
+  // cache's flag hash no longer matches) and compile from source, ~2 ms for `net` and the two
+  // modules it loads.
+  const net = require("node:net");
   v8.setFlagsFromString("--no-regexp-tier-up");
   try {
-    require("node:net").isIPv6("localhost");
+    net.isIPv6("localhost");
   } finally {
     v8.setFlagsFromString("--regexp-tier-up");
   }

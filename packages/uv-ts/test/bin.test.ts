@@ -478,6 +478,44 @@ describe("prewarmIpPattern", () => {
     expect(rejected()).toBe("false");
   });
 
+  it("loads `net` before the flag changes, so Node's code cache still serves it", () => {
+    // Node's built-in modules come with a code cache made under V8's default flags; a module
+    // compiled while a flag differs is compiled from source (Node lists it as such).
+    const bin = JSON.stringify(join(BIN_DIR, "uv-ts.js"));
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--expose-internals",
+        "--no-warnings",
+        "-e",
+        `const { internalBinding } = require("internal/test/binding");
+        const builtins = internalBinding("builtins");
+        const warmed = require(${bin}).prewarmIpPattern();
+        const usage = builtins.getCacheUsage();
+        process.stdout.write(JSON.stringify({
+          warmed,
+          cached: builtins.hasCachedBuiltins(),
+          netLoaded: process.moduleLoadList.includes("NativeModule net"),
+          withCache: [...usage.compiledWithCache],
+          withoutCache: [...usage.compiledWithoutCache],
+        }));`,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const usage = JSON.parse(run.stdout) as {
+      warmed: boolean;
+      cached: boolean;
+      netLoaded: boolean;
+      withCache: string[];
+      withoutCache: string[];
+    };
+    if (!usage.warmed || !usage.cached) return; // another V8, or a Node built without the cache
+    expect(usage.netLoaded).toBe(true);
+    expect(usage.withCache).toContain("net");
+    expect(usage.withoutCache).toEqual([]);
+  });
+
   it("keeps Node's answers", () => {
     prewarmIpPattern();
     expect(isIPv6("::1")).toBe(true);
