@@ -31,6 +31,7 @@ export {
   startSourceThread,
   startSpareThread,
   type ThreadData,
+  type ThreadHelpers,
   type ThreadProgram,
 } from "./source-thread.ts";
 export { userDisplay } from "./user-display.ts";

@@ -7,11 +7,22 @@ export interface ThreadData {
 }
 
 /**
+ * Functions a thread's program is given (see {@link startSourceThread}): each must be
+ * self-contained as the program is, as it crosses to the thread as its source text.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any function, whatever its parameters
+export type ThreadHelpers = Readonly<Record<string, (...args: any[]) => unknown>>;
+
+/**
  * A thread's program: a self-contained function run from its source text (so it works from the
  * bundle and under the test runner alike, and on a {@link SpareThreads} thread), given the
- * thread's `require` and its {@link ThreadData}.
+ * thread's `require`, its {@link ThreadData} and the {@link ThreadHelpers} it was started with.
  */
-export type ThreadProgram = (load: (id: string) => unknown, data: ThreadData) => void;
+export type ThreadProgram<H extends ThreadHelpers = ThreadHelpers> = (
+  load: (id: string) => unknown,
+  data: ThreadData,
+  helpers: H,
+) => void;
 
 /** A running thread, the main thread's end of its message port, and their shared state. */
 export interface SourceThread {
@@ -58,39 +69,52 @@ export function startSpareThread(): Worker {
 }
 
 /**
+ * The source of a function that runs `program` with `helpers` (a {@link ThreadProgram}'s
+ * signature, minus the helpers): each helper is written into it as its own source.
+ */
+export function programSource<H extends ThreadHelpers>(
+  program: ThreadProgram<H>,
+  helpers?: H,
+): string {
+  const entries = Object.entries(helpers ?? {}).map(
+    ([name, helper]) => `${JSON.stringify(name)}: (${helper.toString()})`,
+  );
+  return `(load, data) => (${program.toString()})(load, data, { ${entries.join(", ")} })`;
+}
+
+/**
  * Starts `program` on a thread, with a message port and `stateSlots` shared 32-bit slots: a
  * thread taken from `spares` when it has one, else a new one; `undefined` when threads are
- * unavailable here. The caller unrefs them as it sees fit.
+ * unavailable here. The caller unrefs them as it sees fit. `helpers` are handed to the program.
  */
-export function startSourceThread(
-  program: ThreadProgram,
+export function startSourceThread<H extends ThreadHelpers>(
+  program: ThreadProgram<H>,
   stateSlots: number,
   spares?: SpareThreads,
+  helpers?: H,
 ): SourceThread | undefined {
   let channel: MessageChannel | undefined;
   try {
     channel = new MessageChannel();
     const state = new Int32Array(new SharedArrayBuffer(4 * stateSlots));
     const data: ThreadData = { port: channel.port2, state };
+    const source = programSource(program, helpers);
     const spare = spares?.take();
     if (spare !== undefined) {
-      spare.postMessage({ source: program.toString(), data }, [channel.port2]);
+      spare.postMessage({ source, data }, [channel.port2]);
       return { worker: spare, port: channel.port1, state };
     }
     // The thread's own stdout and stderr stay apart (programs write to neither): piping them to
     // this thread's would build `process.stdout` and `process.stderr` here, ~1.5-3 ms of this
     // thread's time (measured: a file 1.5-1.9 ms, a pipe or terminal ~3 ms), which the CLI
     // otherwise never pays (see its `processOutput`).
-    const worker = new Worker(
-      `(${program.toString()})(require, require("node:worker_threads").workerData)`,
-      {
-        eval: true,
-        workerData: data,
-        transferList: [channel.port2],
-        stdout: true,
-        stderr: true,
-      },
-    );
+    const worker = new Worker(`(${source})(require, require("node:worker_threads").workerData)`, {
+      eval: true,
+      workerData: data,
+      transferList: [channel.port2],
+      stdout: true,
+      stderr: true,
+    });
     return { worker, port: channel.port1, state };
   } catch {
     channel?.port1.close();

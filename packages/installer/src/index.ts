@@ -17,11 +17,16 @@ export {
   ReservedScriptNameError,
 } from "./install-error.ts";
 export { installInOrder } from "./install-in-order.ts";
+export { InstallPlanner } from "./install-planner.ts";
 export {
   type InstalledWheel,
   type InstallStep,
   type InstallWheelOptions,
   installWheel,
+  planFits,
+  planWheelInstall,
+  type WheelInstallPlan,
+  type WheelPlanOptions,
 } from "./install-wheel.ts";
 export type { Layout, Scheme } from "./layout.ts";
 export { LinkWorker, LinkWorkerError, type LinkWorkerFailure } from "./link-worker.ts";

@@ -22,8 +22,14 @@ import { type EntryPoints, parseEntryPoints } from "./entry-points.ts";
 import { InstallIoError, InvalidWheelError } from "./install-error.ts";
 import { installerFiles } from "./installer-files.ts";
 import type { Layout } from "./layout.ts";
-import { type LinkWorker, LinkWorkerError } from "./link-worker.ts";
+import {
+  type CommitOutcome,
+  type CommitStep,
+  type LinkWorker,
+  LinkWorkerError,
+} from "./link-worker.ts";
 import { Linker, tempId } from "./linker.ts";
+import { moveTree } from "./move-tree.ts";
 import { partialDistInfoName, removePartialInstall } from "./partial-install.ts";
 import { type PrelinkedTree, parentOf, wheelRootFiles } from "./prelink.ts";
 import { byteOrderKey, parseRecord, type RecordEntry, recordHash, recordRow } from "./record.ts";
@@ -82,6 +88,11 @@ export interface InstallWheelOptions {
    * instead of linked, when the tree was linked from this very wheel and is complete.
    */
   readonly prelinked?: PrelinkedTree | undefined;
+  /**
+   * This wheel's plan, made ahead (see {@link planWheelInstall}): used when it was made for this
+   * very install (see {@link planFits}), else the install plans again.
+   */
+  readonly plan?: WheelInstallPlan | undefined;
 }
 
 /** What {@link installWheel} wrote. */
@@ -140,7 +151,7 @@ function under(dir: string, rel: string): string {
 
 /** Writes a new file through a temporary sibling, so a hard link at `path` is never written through. */
 function writeNewFile(path: string, content: string | Uint8Array, executable = false): void {
-  const temp = join(dirname(path), `.${basename(path)}.${tempId()}.tmp`);
+  const temp = tempSibling(path);
   try {
     writeFileSync(temp, content, { mode: 0o666 });
     if (executable) chmodSync(temp, statSync(temp).mode | 0o111);
@@ -149,6 +160,11 @@ function writeNewFile(path: string, content: string | Uint8Array, executable = f
     rmSync(temp, { force: true });
     throw error;
   }
+}
+
+/** A temporary name beside `path` (see {@link writeNewFile}). */
+function tempSibling(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${tempId()}.tmp`);
 }
 
 /**
@@ -173,35 +189,111 @@ function head(path: string, length: number): Buffer {
   }
 }
 
+/** What {@link planWheelInstall} reads of the options (all but the commit's). */
+export type WheelPlanOptions = Pick<
+  InstallWheelOptions,
+  | "installer"
+  | "requested"
+  | "directUrl"
+  | "cacheInfo"
+  | "installerMetadata"
+  | "onWarning"
+  | "env"
+  | "files"
+>;
+
 /**
- * Installs an unpacked wheel (the cache's archive directory, which is never modified) into an
- * environment, following the wheel spec as uv does: the root goes to purelib or platlib per
- * `Root-Is-Purelib`, `.data/*` to the scheme's directories (with `#!python` scripts pointed at
- * the interpreter), entry points become launchers, and the `.dist-info` gets INSTALLER,
- * REQUESTED, `direct_url.json` and a RECORD listing exactly what was written.
- *
- * Everything is validated before the first write. The `.dist-info` is assembled in a hidden
- * staging directory whose RECORD lists every target up front, and renamed into place last; so
- * an interrupted install never looks installed, and `SitePackages` finds the staging directory
- * for `removePartialInstall` to clean up.
+ * Everything {@link installWheel} decides before its first write: the wheel validated, where
+ * each file goes, and the RECORD. Made ahead by {@link planWheelInstall} (while a resolution
+ * waits for the index, see `InstallPlanner`), the install then only writes.
  */
-export async function installWheel(
+export interface WheelInstallPlan {
+  /** What it was made from: the install uses it only for the same. */
+  readonly unpackedDir: string;
+  readonly filename: string;
+  readonly layout: Layout;
+  readonly files: readonly string[] | undefined;
+  /** The options it was made with (see {@link planFits}). */
+  readonly options: WheelPlanOptions;
+  readonly prefix: string;
+  readonly metadata: { readonly name: string; readonly version: { toString(): string } };
+  readonly distInfoName: string;
+  readonly sitePackages: string;
+  readonly finalDistInfo: string;
+  readonly rootFiles: readonly string[];
+  readonly distInfoFiles: readonly string[];
+  readonly distInfoSource: string;
+  readonly placements: readonly Placement[];
+  readonly dataScripts: readonly Placement[];
+  readonly scriptWrites: readonly ScriptWrite[];
+  readonly launcherWrites: readonly LauncherWrite[];
+  readonly generated: readonly (readonly [file: string, content: string])[];
+  readonly recordText: string;
+}
+
+/** A script of `.data/scripts`: rewritten (`content`) or linked (its `mode` then). */
+interface ScriptWrite {
+  readonly placement: Placement;
+  readonly content?: Buffer;
+  readonly mode?: number;
+}
+
+/** An entry point's launcher. */
+interface LauncherWrite {
+  readonly target: string;
+  readonly text: string;
+  readonly content: Buffer;
+}
+
+/**
+ * Whether `plan` was made for this very install: the same wheel, files, environment and
+ * options (those it read).
+ */
+export function planFits(
+  plan: WheelInstallPlan,
   unpackedDir: string,
   filename: WheelFilename,
   layout: Layout,
-  options: InstallWheelOptions = {},
-): Promise<InstalledWheel> {
-  const warn = options.onWarning ?? (() => {});
-  const linker =
-    options.linker ?? new Linker(options.linkMode ?? defaultLinkMode(), { onWarning: warn });
-  const failpoint = (step: InstallStep) => {
-    try {
-      options.failpoint?.(step);
-    } catch (error) {
-      throw new Failpoint(error);
-    }
-  };
+  options: WheelPlanOptions,
+): boolean {
+  const made = plan.options;
+  return (
+    plan.unpackedDir === unpackedDir &&
+    plan.filename === filename.toString() &&
+    plan.layout === layout &&
+    sameFiles(plan.files, options.files) &&
+    "installer" in made === "installer" in options &&
+    made.installer === options.installer &&
+    made.requested === options.requested &&
+    made.installerMetadata === options.installerMetadata &&
+    made.cacheInfo === options.cacheInfo &&
+    (made.directUrl === undefined
+      ? options.directUrl === undefined
+      : options.directUrl !== undefined &&
+        serializeDirectUrl(made.directUrl) === serializeDirectUrl(options.directUrl)) &&
+    skipFilenameCheck(made.env ?? process.env) === skipFilenameCheck(options.env ?? process.env)
+  );
+}
 
+function sameFiles(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Plans the install of an unpacked wheel (see {@link WheelInstallPlan}): reads and validates it
+ * and composes its RECORD, writing nothing. Throws what {@link installWheel} would for a wheel
+ * it refuses.
+ */
+export function planWheelInstall(
+  unpackedDir: string,
+  filename: WheelFilename,
+  layout: Layout,
+  options: WheelPlanOptions = {},
+): WheelInstallPlan {
+  const warn = options.onWarning ?? (() => {});
   // Validate everything before writing anything.
   const prefix =
     options.files === undefined
@@ -345,93 +437,160 @@ export async function installWheel(
   }
 
   const finalDistInfo = join(sitePackages, distInfoName);
-  const staging = join(sitePackages, partialDistInfoName(prefix, tempId()));
   try {
-    // The RECORD is complete before anything is written: linked files are described by the
-    // wheel's own RECORD (uv reuses it rather than hashing), and what the install writes itself
-    // (rewritten scripts, launchers, INSTALLER...) is known in advance. Keyed by path: a later
-    // placement of the same target (`.data/purelib/x.py` over `x.py`) replaces the earlier file,
-    // and so its row. Rows the wheel's RECORD already has in uv's form are reused as text.
-    const recordPath = (target: string) => toPosix(relative(sitePackages, target));
-    const rows = new Map<string, string>();
-    let rowsSortByPath = wheelRecord.rowsSortByPath;
-    const addEntry = (entry: RecordEntry) => {
-      if (rowsSortByPath && !sortsAsRow(entry.path)) rowsSortByPath = false;
-      rows.set(entry.path, recordRow(entry));
-    };
-    const addContent = (path: string, content: Uint8Array) =>
-      addEntry({ path, hash: recordHash(content), size: content.length });
-    /** The row of a linked file: `source` is read only when the wheel's RECORD falls short. */
-    const addListed = (path: string, source: () => string, archivePath: string) => {
-      const listed = wheelRecord.entry(archivePath);
-      if (listed?.hash !== undefined && listed.size !== undefined) {
-        addEntry({ path, hash: listed.hash, size: listed.size });
-      } else {
-        // Not (fully) listed in the wheel's RECORD: describe the file itself.
-        const bytes = readFileSync(source());
-        addEntry({ path, hash: listed?.hash ?? recordHash(bytes), size: bytes.length });
-      }
-    };
-    const addLinked = (path: string, source: string, archivePath: string) => {
-      if (path === archivePath) {
+    const composed = (() => {
+      // The RECORD is complete before anything is written: linked files are described by the
+      // wheel's own RECORD (uv reuses it rather than hashing), and what the install writes itself
+      // (rewritten scripts, launchers, INSTALLER...) is known in advance. Keyed by path: a later
+      // placement of the same target (`.data/purelib/x.py` over `x.py`) replaces the earlier file,
+      // and so its row. Rows the wheel's RECORD already has in uv's form are reused as text.
+      const recordPath = (target: string) => toPosix(relative(sitePackages, target));
+      const rows = new Map<string, string>();
+      let rowsSortByPath = wheelRecord.rowsSortByPath;
+      const addEntry = (entry: RecordEntry) => {
+        if (rowsSortByPath && !sortsAsRow(entry.path)) rowsSortByPath = false;
+        rows.set(entry.path, recordRow(entry));
+      };
+      const addContent = (path: string, content: Uint8Array) =>
+        addEntry({ path, hash: recordHash(content), size: content.length });
+      /** The row of a linked file: `source` is read only when the wheel's RECORD falls short. */
+      const addListed = (path: string, source: () => string, archivePath: string) => {
+        const listed = wheelRecord.entry(archivePath);
+        if (listed?.hash !== undefined && listed.size !== undefined) {
+          addEntry({ path, hash: listed.hash, size: listed.size });
+        } else {
+          // Not (fully) listed in the wheel's RECORD: describe the file itself.
+          const bytes = readFileSync(source());
+          addEntry({ path, hash: listed?.hash ?? recordHash(bytes), size: bytes.length });
+        }
+      };
+      const addLinked = (path: string, source: string, archivePath: string) => {
+        if (path === archivePath) {
+          const row = wheelRecord.row(path);
+          if (row !== undefined) {
+            rows.set(path, row);
+            return;
+          }
+        }
+        addListed(path, () => source, archivePath);
+      };
+      // The common case inline: the wheel's own row, reused as it is.
+      for (const path of rootFiles) {
         const row = wheelRecord.row(path);
-        if (row !== undefined) {
-          rows.set(path, row);
-          return;
+        if (row !== undefined) rows.set(path, row);
+        else addListed(path, () => under(unpackedDir, path), path);
+      }
+      for (const p of placements) {
+        addLinked(p.recordPath ?? recordPath(p.target), p.source, p.archivePath);
+      }
+
+      // Scripts from `.data/scripts`: `#!python` ones are rewritten for this interpreter, others
+      // are linked (or copied, when they must be made executable).
+      const scriptWrites: { placement: Placement; content?: Buffer; mode?: number }[] = [];
+      for (const placement of dataScripts) {
+        const path = recordPath(placement.target);
+        const start = head(placement.source, PLACEHOLDER.length);
+        if (start.equals(PLACEHOLDER)) {
+          const bytes = readFileSync(placement.source);
+          let end = PLACEHOLDER.length;
+          while (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) end++;
+          const content = Buffer.concat([
+            Buffer.from(`${formatShebang(layout.sysExecutable)}\n`),
+            bytes.subarray(Math.min(end + 1, bytes.length)),
+          ]);
+          addContent(path, content);
+          scriptWrites.push({ placement, content });
+        } else {
+          addLinked(path, placement.source, placement.archivePath);
+          scriptWrites.push({ placement, mode: statSync(placement.source).mode });
         }
       }
-      addListed(path, () => source, archivePath);
-    };
-    // The common case inline: the wheel's own row, reused as it is.
-    for (const path of rootFiles) {
-      const row = wheelRecord.row(path);
-      if (row !== undefined) rows.set(path, row);
-      else addListed(path, () => under(unpackedDir, path), path);
-    }
-    for (const p of placements) {
-      addLinked(p.recordPath ?? recordPath(p.target), p.source, p.archivePath);
-    }
 
-    // Scripts from `.data/scripts`: `#!python` ones are rewritten for this interpreter, others
-    // are linked (or copied, when they must be made executable).
-    const scriptWrites: { placement: Placement; content?: Buffer; mode?: number }[] = [];
-    for (const placement of dataScripts) {
-      const path = recordPath(placement.target);
-      const start = head(placement.source, PLACEHOLDER.length);
-      if (start.equals(PLACEHOLDER)) {
-        const bytes = readFileSync(placement.source);
-        let end = PLACEHOLDER.length;
-        while (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) end++;
-        const content = Buffer.concat([
-          Buffer.from(`${formatShebang(layout.sysExecutable)}\n`),
-          bytes.subarray(Math.min(end + 1, bytes.length)),
-        ]);
-        addContent(path, content);
-        scriptWrites.push({ placement, content });
-      } else {
-        addLinked(path, placement.source, placement.archivePath);
-        scriptWrites.push({ placement, mode: statSync(placement.source).mode });
+      const shebang = formatShebang(layout.sysExecutable);
+      const launcherWrites = launchers.map(({ script, target }) => {
+        const text = scriptLauncher(script, shebang);
+        const content = Buffer.from(text);
+        addContent(recordPath(target), content);
+        return { target, text, content };
+      });
+
+      const distInfoSource = join(unpackedDir, distInfoName);
+      for (const file of distInfoFiles) {
+        const path = `${distInfoName}/${file}`;
+        addLinked(path, under(distInfoSource, file), path);
       }
-    }
+      for (const [file, content] of generated) {
+        addContent(`${distInfoName}/${file}`, Buffer.from(content));
+      }
+      addEntry({ path: `${distInfoName}/RECORD` });
+      const recordText = sortedRows(rows, rowsSortByPath);
+      return { recordText, scriptWrites, launcherWrites, distInfoSource };
+    })();
+    return {
+      unpackedDir,
+      filename: filename.toString(),
+      layout,
+      files: options.files,
+      options,
+      prefix,
+      metadata,
+      distInfoName,
+      sitePackages,
+      finalDistInfo,
+      rootFiles,
+      distInfoFiles,
+      placements,
+      dataScripts,
+      generated,
+      ...composed,
+    };
+  } catch (error) {
+    // Nothing is written yet: there is nothing to undo.
+    if (error instanceof UvError) throw error;
+    throw new InstallIoError(
+      `Failed to install: ${filename.toString()} (${metadata.name}==${metadata.version.toString()})`,
+      error,
+    );
+  }
+}
 
-    const shebang = formatShebang(layout.sysExecutable);
-    const launcherWrites = launchers.map(({ script, target }) => {
-      const content = Buffer.from(scriptLauncher(script, shebang));
-      addContent(recordPath(target), content);
-      return { target, content };
-    });
-
-    const distInfoSource = join(unpackedDir, distInfoName);
-    for (const file of distInfoFiles) {
-      const path = `${distInfoName}/${file}`;
-      addLinked(path, under(distInfoSource, file), path);
+/**
+ * Installs an unpacked wheel (the cache's archive directory, which is never modified) into an
+ * environment, following the wheel spec as uv does: the root goes to purelib or platlib per
+ * `Root-Is-Purelib`, `.data/*` to the scheme's directories (with `#!python` scripts pointed at
+ * the interpreter), entry points become launchers, and the `.dist-info` gets INSTALLER,
+ * REQUESTED, `direct_url.json` and a RECORD listing exactly what was written.
+ *
+ * Everything is validated before the first write. The `.dist-info` is assembled in a hidden
+ * staging directory whose RECORD lists every target up front, and renamed into place last; so
+ * an interrupted install never looks installed, and `SitePackages` finds the staging directory
+ * for `removePartialInstall` to clean up.
+ */
+export async function installWheel(
+  unpackedDir: string,
+  filename: WheelFilename,
+  layout: Layout,
+  options: InstallWheelOptions = {},
+): Promise<InstalledWheel> {
+  const warn = options.onWarning ?? (() => {});
+  const linker =
+    options.linker ?? new Linker(options.linkMode ?? defaultLinkMode(), { onWarning: warn });
+  const failpoint = (step: InstallStep) => {
+    try {
+      options.failpoint?.(step);
+    } catch (error) {
+      throw new Failpoint(error);
     }
-    for (const [file, content] of generated) {
-      addContent(`${distInfoName}/${file}`, Buffer.from(content));
-    }
-    addEntry({ path: `${distInfoName}/RECORD` });
-    const recordText = sortedRows(rows, rowsSortByPath);
+  };
 
+  // Made ahead for this very install, or now.
+  const plan =
+    options.plan !== undefined && planFits(options.plan, unpackedDir, filename, layout, options)
+      ? options.plan
+      : planWheelInstall(unpackedDir, filename, layout, options);
+  const { prefix, sitePackages, finalDistInfo, rootFiles, generated } = plan;
+  const staging = join(sitePackages, partialDistInfoName(prefix, tempId()));
+  try {
     // A tree linked ahead is used when it was linked from this very wheel and is complete.
     const tree = options.prelinked;
     const ahead = tree === undefined ? undefined : await tree.done;
@@ -442,41 +601,105 @@ export async function installWheel(
       ahead.count === rootFiles.length;
     // Its dist-info directory, with every file but the RECORD, becomes the staging directory
     // (a crash before the RECORD is in leaves a staging directory without one: removed as is).
+    const withDistInfo = usable && ahead.distInfo === plan.distInfoFiles.length;
+    // The generated files it holds already, with the very content this install writes, stay;
+    // any other is removed before the RECORD is in, so that the directory ends up as if this
+    // install had written it all.
+    const heldGenerated = new Set<string>();
+    const strayGenerated: string[] = [];
+    for (const [file, content] of (withDistInfo ? ahead.generated : undefined) ?? []) {
+      if (generated.some(([f, c]) => f === file && c === content)) heldGenerated.add(file);
+      else strayGenerated.push(file);
+    }
+    const generatedHere = generated.filter(([file]) => !heldGenerated.has(file));
+    const installed = (): InstalledWheel => {
+      let record: RecordEntry[] | undefined;
+      return {
+        distInfo: finalDistInfo,
+        // Few callers look at it: parsed from the text on demand.
+        get record() {
+          record ??= parseRecord(plan.recordText);
+          return record;
+        },
+      };
+    };
+
     let distInfoAhead = false;
-    if (usable && tree !== undefined && ahead.distInfo === distInfoFiles.length) {
+    // Whether the staging directory holds its RECORD, and the tree's move was tried, already.
+    let staged = false;
+    let moveTried = false;
+    // The common case, a whole tree linked ahead and no `.data`: the link thread takes every
+    // step from here on, in the same order, while this thread goes on with the next wheel. It
+    // stops (and says so) where this thread would have changed course: the dist-info directory
+    // that does not rename, the tree that does not move; this thread then goes on from there.
+    const worker = options.linkWorker;
+    if (
+      withDistInfo &&
+      tree !== undefined &&
+      worker?.ready === true &&
+      options.failpoint === undefined &&
+      plan.placements.length === 0 &&
+      plan.dataScripts.length === 0
+    ) {
+      const steps: CommitStep[] = [
+        { kind: "ahead", from: `${tree.dir}/${plan.distInfoName}`, to: staging },
+        ...strayGenerated.map(
+          (file): CommitStep => ({ kind: "unlink", path: join(staging, file) }),
+        ),
+        { kind: "create", path: join(staging, "RECORD"), content: plan.recordText },
+        { kind: "move", from: tree.dir, to: sitePackages, rels: rootFiles.join("\0") },
+      ];
+      const scriptDirs = new Set<string>();
+      for (const { target, text } of plan.launcherWrites) {
+        const dir = dirname(target);
+        if (!scriptDirs.has(dir)) steps.push({ kind: "mkdir", path: dir });
+        scriptDirs.add(dir);
+        steps.push({ kind: "script", path: target, temp: tempSibling(target), content: text });
+      }
+      for (const [file, content] of generatedHere) {
+        steps.push({ kind: "create", path: join(staging, file), content });
+      }
+      steps.push({ kind: "finish", from: staging, to: finalDistInfo });
+      let outcome: CommitOutcome;
       try {
-        renameSync(`${tree.dir}/${distInfoName}`, staging);
+        outcome = await worker.commit(steps);
+      } catch (error) {
+        // The step's own error, as this thread would have met it.
+        throw error instanceof LinkWorkerError ? error.failure.error : error;
+      }
+      if (outcome.stopped === undefined) return installed();
+      if (outcome.stopped === "move") {
+        distInfoAhead = true;
+        staged = true;
+        moveTried = true;
+      }
+      // Stopped at "ahead": nothing was changed, and the dist-info is linked here.
+    } else if (withDistInfo && tree !== undefined) {
+      try {
+        renameSync(`${tree.dir}/${plan.distInfoName}`, staging);
         distInfoAhead = true;
       } catch {
         distInfoAhead = false;
       }
     }
-    // The generated files it holds already, with the very content this install writes, stay;
-    // any other is removed before the RECORD is in, so that the directory ends up as if this
-    // install had written it all.
-    let toGenerate = generated;
-    if (distInfoAhead && ahead?.generated !== undefined && ahead.generated.length > 0) {
-      const held = new Set<string>();
-      for (const [file, content] of ahead.generated) {
-        if (generated.some(([f, c]) => f === file && c === content)) held.add(file);
-        else unlinkSync(join(staging, file));
-      }
-      toGenerate = generated.filter(([file]) => !held.has(file));
+    const toGenerate = distInfoAhead ? generatedHere : generated;
+    if (!staged) {
+      if (distInfoAhead) for (const file of strayGenerated) unlinkSync(join(staging, file));
+      // The staged RECORD names every target before any exists, so a crash from here on leaves
+      // a precise list of what to remove.
+      if (!distInfoAhead) mkdirSync(staging, { recursive: true });
+      createNewFile(join(staging, "RECORD"), plan.recordText);
     }
-    // The staged RECORD names every target before any exists, so a crash from here on leaves
-    // a precise list of what to remove.
-    if (!distInfoAhead) mkdirSync(staging, { recursive: true });
-    createNewFile(join(staging, "RECORD"), recordText);
     failpoint("staged");
 
     // Linked ahead: a few renames. Anything unexpected (a file where the tree has a directory,
     // another file system) falls back to linking, which replaces what was moved already and
     // reports any failure as it always did.
     let moved = false;
-    if (usable && tree !== undefined) {
+    if (usable && tree !== undefined && !moveTried) {
       const renames: [from: string, to: string][] = [];
       try {
-        moveTree(tree.dir, sitePackages, rootFiles, renames);
+        moveTree(renameSync, tree.dir, sitePackages, rootFiles, renames);
         moved = true;
       } catch {
         // Put back what was moved: linking at install time then starts from the same state as
@@ -504,13 +727,13 @@ export async function installWheel(
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     };
-    for (const placement of placements) {
+    for (const placement of plan.placements) {
       ensureDir(placement.targetDir);
       linker.link(placement.source, placement.target);
     }
     failpoint("linked");
 
-    for (const { placement, content, mode } of scriptWrites) {
+    for (const { placement, content, mode } of plan.scriptWrites) {
       ensureDir(placement.targetDir);
       if (content !== undefined) {
         writeNewFile(placement.target, content, true);
@@ -524,14 +747,14 @@ export async function installWheel(
     }
     failpoint("data");
 
-    for (const { target, content } of launcherWrites) {
+    for (const { target, content } of plan.launcherWrites) {
       ensureDir(dirname(target));
       writeNewFile(target, content, true);
     }
     failpoint("scripts");
 
     const madeInStaging = new Set<string>();
-    for (const file of distInfoAhead ? [] : distInfoFiles) {
+    for (const file of distInfoAhead ? [] : plan.distInfoFiles) {
       const slash = file.lastIndexOf("/");
       if (slash !== -1) {
         const dir = under(staging, file.slice(0, slash));
@@ -540,7 +763,7 @@ export async function installWheel(
           madeInStaging.add(dir);
         }
       }
-      linker.link(under(distInfoSource, file), under(staging, file));
+      linker.link(under(plan.distInfoSource, file), under(staging, file));
     }
     // The staging directory is new and ours: these files cannot exist yet.
     for (const [file, content] of toGenerate) createNewFile(join(staging, file), content);
@@ -550,15 +773,7 @@ export async function installWheel(
     // not uninstalled first) is replaced. A crash in between leaves the staging directory.
     if (existsSync(finalDistInfo)) rmSync(finalDistInfo, { recursive: true, force: true });
     renameSync(staging, finalDistInfo);
-    let record: RecordEntry[] | undefined;
-    return {
-      distInfo: finalDistInfo,
-      // Few callers look at it: parsed from the text on demand.
-      get record() {
-        record ??= parseRecord(recordText);
-        return record;
-      },
-    };
+    return installed();
   } catch (error) {
     if (error instanceof Failpoint) throw error.inner;
     // A real failure: undo what was written, best effort; the staging directory stays for the
@@ -570,48 +785,9 @@ export async function installWheel(
     }
     if (error instanceof UvError) throw error;
     throw new InstallIoError(
-      `Failed to install: ${filename.toString()} (${metadata.name}==${metadata.version.toString()})`,
+      `Failed to install: ${filename.toString()} (${plan.metadata.name}==${plan.metadata.version.toString()})`,
       error,
     );
-  }
-}
-
-/**
- * Moves the tree at `from`, which holds exactly the files `rels`, into `to`: each top-level
- * entry by one rename, into a directory that exists already (a namespace package shared with
- * another wheel) entry by entry. A file replaces a file of the same name, as a link would; a
- * file against a directory (either way) throws. Each rename made is added to `renames`.
- */
-function moveTree(
-  from: string,
-  to: string,
-  rels: readonly string[],
-  renames: [from: string, to: string][],
-): void {
-  const entries = new Map<string, string[] | undefined>();
-  for (const rel of rels) {
-    const slash = rel.indexOf("/");
-    if (slash === -1) {
-      entries.set(rel, undefined);
-      continue;
-    }
-    const name = rel.slice(0, slash);
-    const below = entries.get(name);
-    if (below === undefined) entries.set(name, [rel.slice(slash + 1)]);
-    else below.push(rel.slice(slash + 1));
-  }
-  for (const [name, below] of entries) {
-    const source = `${from}/${name}`;
-    const target = `${to}/${name}`;
-    try {
-      renameSync(source, target);
-      renames.push([source, target]);
-      continue;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (below === undefined || (code !== "ENOTEMPTY" && code !== "EEXIST")) throw error;
-    }
-    moveTree(source, target, below, renames);
   }
 }
 

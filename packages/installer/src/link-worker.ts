@@ -6,15 +6,18 @@ import {
   type SpareThreads,
   startSourceThread,
   type ThreadData,
+  type ThreadHelpers,
 } from "@uv-ts/fs";
+import { moveTree } from "./move-tree.ts";
 
 /** What went wrong with one file of a chunk the worker linked. */
 export interface LinkWorkerFailure {
   /**
    * `mkdir` for a parent directory, `link` for the file itself (through the link mode),
-   * `remove` for a directory {@link LinkWorker.remove} was asked to remove.
+   * `remove` for a directory {@link LinkWorker.remove} was asked to remove, `commit` for a step
+   * of {@link LinkWorker.commit} (`src` and `dst` then name the path it failed at).
    */
-  readonly op: "mkdir" | "link" | "remove";
+  readonly op: "mkdir" | "link" | "remove" | "commit";
   readonly src: string;
   readonly dst: string;
   /** The file system error, rebuilt with the message and fields the worker saw. */
@@ -75,6 +78,55 @@ interface RemoveJob {
   readonly path: string;
 }
 
+/**
+ * One step of a wheel's commit (see {@link LinkWorker.commit}): what the install does on this
+ * thread after its staging directory's RECORD is known, the same way.
+ */
+export type CommitStep =
+  /**
+   * Renames the dist-info directory linked ahead (`from`) to the staging directory (`to`). If
+   * that fails, the commit stops there (`stopped: "ahead"`): nothing was changed.
+   */
+  | { readonly kind: "ahead"; readonly from: string; readonly to: string }
+  | { readonly kind: "unlink"; readonly path: string }
+  /** Creates a file that must not exist yet (`wx`). */
+  | { readonly kind: "create"; readonly path: string; readonly content: string }
+  /**
+   * Moves the tree `from` (holding exactly `rels`, joined by NUL) into `to` (see `moveTree`). If
+   * that fails, what was moved is put back and the commit stops there (`stopped: "move"`).
+   */
+  | { readonly kind: "move"; readonly from: string; readonly to: string; readonly rels: string }
+  /** Creates a directory and its parents, unless it exists. */
+  | { readonly kind: "mkdir"; readonly path: string }
+  /** Writes an executable file through the temporary sibling `temp`. */
+  | {
+      readonly kind: "script";
+      readonly path: string;
+      readonly temp: string;
+      readonly content: string;
+    }
+  /** Removes the directory `to` if there is one, then renames `from` to it. */
+  | { readonly kind: "finish"; readonly from: string; readonly to: string };
+
+/** How a {@link LinkWorker.commit} ended: every step taken, or `stopped` at one (see there). */
+export interface CommitOutcome {
+  readonly stopped?: "ahead" | "move";
+}
+
+/** A wheel's commit (see {@link LinkWorker.commit}). */
+interface CommitJob {
+  readonly kind: "commit";
+  readonly id: number;
+  /** The job's claim slot, as a chunk's (never claimed by the main thread). */
+  readonly slot: number;
+  readonly steps: readonly CommitStep[];
+}
+
+/** What the thread is given besides its data (see `startSourceThread`). */
+interface WorkerHelpers extends ThreadHelpers {
+  readonly moveTree: typeof moveTree;
+}
+
 /** What a {@link PointerJob} linked: the archive's root files, all of them. */
 export interface PointerPrelink {
   /** The archive directory linked from. */
@@ -96,10 +148,12 @@ interface Reply {
   readonly id: number;
   /** A pointer job's outcome; `null` when the pointer was not usable (nothing linked). */
   readonly prelink?: PointerPrelink | null;
+  /** A commit's outcome. */
+  readonly commit?: CommitOutcome;
   /** The main thread claimed the chunk or job first (and linked it itself, or cancelled it). */
   readonly skipped?: true;
   readonly failure?: {
-    readonly op: "mkdir" | "link" | "remove";
+    readonly op: LinkWorkerFailure["op"];
     readonly src: string;
     readonly dst: string;
     readonly error: SerializedError;
@@ -127,7 +181,7 @@ const BY_MAIN = 2;
  * the parents (an existing directory is fine; anything else gets the recursive call's verdict),
  * then link with the given mode, replacing an existing file through a temporary sibling.
  */
-function workerMain(load: (id: string) => unknown, data: ThreadData): void {
+function workerMain(load: (id: string) => unknown, data: ThreadData, helpers: WorkerHelpers): void {
   const fs = load("node:fs") as typeof import("node:fs");
   const { port, state } = data;
   // The module's constants are out of reach here.
@@ -324,7 +378,71 @@ function workerMain(load: (id: string) => unknown, data: ThreadData): void {
     }
     port.postMessage({ id: job.id });
   };
-  port.on("message", (message: Chunk | PointerJob | RemoveJob) => {
+  const commit = (job: CommitJob): void => {
+    for (const step of job.steps) {
+      let path = "";
+      try {
+        switch (step.kind) {
+          case "ahead":
+            try {
+              fs.renameSync(step.from, step.to);
+            } catch {
+              port.postMessage({ id: job.id, commit: { stopped: "ahead" } });
+              return;
+            }
+            break;
+          case "unlink":
+            path = step.path;
+            fs.unlinkSync(path);
+            break;
+          case "create":
+            path = step.path;
+            fs.writeFileSync(path, step.content, { flag: "wx", mode: 0o666 });
+            break;
+          case "move": {
+            const renames: [string, string][] = [];
+            try {
+              helpers.moveTree(fs.renameSync, step.from, step.to, step.rels.split("\0"), renames);
+            } catch {
+              path = step.from;
+              for (const [from, to] of renames.reverse()) fs.renameSync(to, from);
+              port.postMessage({ id: job.id, commit: { stopped: "move" } });
+              return;
+            }
+            break;
+          }
+          case "mkdir":
+            path = step.path;
+            fs.mkdirSync(path, { recursive: true });
+            break;
+          case "script":
+            path = step.path;
+            try {
+              fs.writeFileSync(step.temp, step.content, { mode: 0o666 });
+              fs.chmodSync(step.temp, fs.statSync(step.temp).mode | 0o111);
+              fs.renameSync(step.temp, path);
+            } catch (error) {
+              fs.rmSync(step.temp, { force: true });
+              throw error;
+            }
+            break;
+          case "finish":
+            path = step.to;
+            if (fs.existsSync(path)) fs.rmSync(path, { recursive: true, force: true });
+            fs.renameSync(step.from, path);
+            break;
+        }
+      } catch (error) {
+        port.postMessage({
+          id: job.id,
+          failure: { op: "commit", src: path, dst: path, error: serialize(error) },
+        });
+        return;
+      }
+    }
+    port.postMessage({ id: job.id, commit: {} });
+  };
+  port.on("message", (message: Chunk | PointerJob | RemoveJob | CommitJob) => {
     applyNice();
     // Claimed by the main thread meanwhile (the value stands for `BY_WORKER`): it linked the
     // chunk itself, or cancelled the work ahead; nothing to do but say so.
@@ -334,6 +452,7 @@ function workerMain(load: (id: string) => unknown, data: ThreadData): void {
     }
     if ("kind" in message) {
       if (message.kind === "remove") removeTree(message);
+      else if (message.kind === "commit") commit(message);
       else linkFromPointer(message);
       return;
     }
@@ -369,7 +488,8 @@ function workerMain(load: (id: string) => unknown, data: ThreadData): void {
 
 /** A chunk handed over and not yet answered by the worker. */
 interface Pending {
-  readonly resolve: (prelink?: PointerPrelink | null) => void;
+  /** With the thread's reply; without one when the work was done on this thread. */
+  readonly resolve: (reply?: Reply) => void;
   readonly reject: (error: unknown) => void;
   readonly size: number;
   /** Links the chunk on this thread instead, never throwing; dropped once claimed. */
@@ -438,7 +558,8 @@ export class LinkWorker {
    * when threads are unavailable here.
    */
   static start(spares?: SpareThreads): LinkWorker | undefined {
-    const thread = startSourceThread(workerMain, FIRST_CLAIM + CLAIM_SLOTS, spares);
+    const helpers: WorkerHelpers = { moveTree };
+    const thread = startSourceThread(workerMain, FIRST_CLAIM + CLAIM_SLOTS, spares, helpers);
     return thread === undefined
       ? undefined
       : new LinkWorker(thread.worker, thread.port, thread.state);
@@ -560,33 +681,22 @@ export class LinkWorker {
     generated: readonly (readonly [file: string, content: string])[] = [],
     onCancel: () => void = () => {},
   ): Promise<PointerPrelink | undefined> {
-    if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
-    const id = this.#nextId++;
-    const job: PointerJob = {
-      kind: "pointer",
-      id,
-      slot: this.#claimSlot(id),
-      mode,
-      pointer,
-      filename,
-      version,
-      archiveRoot,
-      dst,
-      generated,
-    };
-    const promise = new Promise<PointerPrelink | undefined>((resolve, reject) => {
-      this.#pending.set(id, {
-        resolve: (prelink) => resolve(prelink ?? undefined),
-        reject,
-        size: 0,
-        local: undefined,
-        onCancel,
-        group: undefined,
-      });
-    });
-    if (this.#pending.size === 1) this.#port.ref();
-    this.#port.postMessage(job);
-    return promise;
+    return this.#submit(
+      (id, slot): PointerJob => ({
+        kind: "pointer",
+        id,
+        slot,
+        mode,
+        pointer,
+        filename,
+        version,
+        archiveRoot,
+        dst,
+        generated,
+      }),
+      (reply) => reply?.prelink ?? undefined,
+      onCancel,
+    );
   }
 
   /**
@@ -596,16 +706,45 @@ export class LinkWorker {
    * nor cancelled.
    */
   remove(path: string): Promise<void> {
+    return this.#submit(
+      (id, slot): RemoveJob => ({ kind: "remove", id, slot, path }),
+      () => undefined,
+    );
+  }
+
+  /**
+   * Takes `steps` in order, on the thread and in order with the chunks and jobs handed over
+   * before: the end of a wheel's install, which this thread then need not wait for (see
+   * `installWheel`). Resolves with how it ended: a step that fails otherwise rejects with a
+   * {@link LinkWorkerError} (`op` `commit`) carrying its error, and no later step is taken.
+   * Never taken back nor cancelled.
+   */
+  commit(steps: readonly CommitStep[]): Promise<CommitOutcome> {
+    return this.#submit(
+      (id, slot): CommitJob => ({ kind: "commit", id, slot, steps }),
+      (reply) => reply?.commit ?? {},
+    );
+  }
+
+  /**
+   * Hands the thread the job `make` builds with its id and claim slot; the promise settles with
+   * `answer` of the thread's reply, or rejects with its failure.
+   */
+  #submit<T>(
+    make: (id: number, slot: number) => PointerJob | RemoveJob | CommitJob,
+    answer: (reply: Reply | undefined) => T,
+    onCancel?: () => void,
+  ): Promise<T> {
     if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
     const id = this.#nextId++;
-    const job: RemoveJob = { kind: "remove", id, slot: this.#claimSlot(id), path };
-    const promise = new Promise<void>((resolve, reject) => {
+    const job = make(id, this.#claimSlot(id));
+    const promise = new Promise<T>((resolve, reject) => {
       this.#pending.set(id, {
-        resolve: () => resolve(),
+        resolve: (reply) => resolve(answer(reply)),
         reject,
         size: 0,
         local: undefined,
-        onCancel: undefined,
+        onCancel,
         group: undefined,
       });
     });
@@ -694,7 +833,7 @@ export class LinkWorker {
     entry.local = undefined;
     entry.onCancel = undefined;
     if (reply.failure === undefined) {
-      entry.resolve(reply.prelink);
+      entry.resolve(reply);
     } else {
       const { op, src, dst, error } = reply.failure;
       entry.reject(new LinkWorkerError({ op, src, dst, error: rebuildError(error) }));

@@ -102,6 +102,14 @@ export function realVenv(venv: string): Layout {
 }
 
 /** Every file below `root` (relative, `/`-separated), mapped to its content. */
+/** An unpacked archive's files, sorted, as the cache lists them (directories left out). */
+export function archiveFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => !e.isDirectory())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
 export function snapshotTree(root: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   const walk = (dir: string) => {

@@ -1,8 +1,10 @@
 import {
   appendFileSync,
+  existsSync,
   linkSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   renameSync,
   statSync,
   writeFileSync,
@@ -21,7 +23,14 @@ import {
   SitePackages,
 } from "../src/index.ts";
 import { LinkWorkerError } from "../src/link-worker.ts";
-import { cleanup, fakeVenv, snapshotTree, tempDir, unpackedWheel } from "./helpers.ts";
+import {
+  archiveFiles,
+  cleanup,
+  fakeVenv,
+  snapshotTree,
+  tempDir,
+  unpackedWheel,
+} from "./helpers.ts";
 
 // Enough files for several chunks of the root's links, in nested directories.
 const FILES: Record<string, string> = {};
@@ -69,14 +78,6 @@ function spied(target: LinkWorker): { worker: LinkWorker; files: () => number } 
     return link(mode, src, dst, rels, dirs, at);
   };
   return { worker: target, files: () => files };
-}
-
-/** The archive's files in the order the cache records them (any order works). */
-function archiveFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => !e.isDirectory())
-    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
-    .sort();
 }
 
 async function installTwice(
@@ -248,6 +249,99 @@ describe("removing on the worker's thread", () => {
       op: "remove",
       dst: join(root, "file", "below"),
     });
+  });
+});
+
+describe("committing on the worker's thread", () => {
+  /** A tree to move: `x/y.txt`, `x/z.txt` and `top.txt`, under `root/<name>`. */
+  function tree(name: string): { dir: string; rels: string[] } {
+    const dir = join(root, name);
+    mkdirSync(join(dir, "x"), { recursive: true });
+    writeFileSync(join(dir, "x", "y.txt"), "y");
+    writeFileSync(join(dir, "x", "z.txt"), "z");
+    writeFileSync(join(dir, "top.txt"), "t");
+    return { dir, rels: ["x/y.txt", "x/z.txt", "top.txt"] };
+  }
+
+  it("worker_takes_each_step_in_order", async () => {
+    worker = await readyWorker();
+    const { dir, rels } = tree("tree");
+    const dst = join(root, "dst");
+    // `x` exists there already (a namespace directory): its files move into it.
+    mkdirSync(join(dst, "x"), { recursive: true });
+    writeFileSync(join(dst, "x", "kept.txt"), "k");
+    mkdirSync(join(root, "ahead"));
+    writeFileSync(join(root, "ahead", "stray"), "");
+    // What the staging directory replaces.
+    mkdirSync(join(root, "final", "old"), { recursive: true });
+    const staging = join(root, "staging");
+    const outcome = await worker.commit([
+      { kind: "ahead", from: join(root, "ahead"), to: staging },
+      { kind: "unlink", path: join(staging, "stray") },
+      { kind: "create", path: join(staging, "RECORD"), content: "r\n" },
+      { kind: "move", from: dir, to: dst, rels: rels.join("\0") },
+      { kind: "mkdir", path: join(root, "bin", "deep") },
+      {
+        kind: "script",
+        path: join(root, "bin", "deep", "run"),
+        temp: join(root, "bin", "deep", ".run.tmp"),
+        content: "#!/bin/sh\n",
+      },
+      { kind: "finish", from: staging, to: join(root, "final") },
+    ]);
+    expect(outcome).toEqual({});
+    expect(readdirSync(join(root, "final"))).toEqual(["RECORD"]);
+    expect(readFileSync(join(root, "final", "RECORD"), "utf8")).toBe("r\n");
+    expect(readdirSync(join(dst, "x")).sort()).toEqual(["kept.txt", "y.txt", "z.txt"]);
+    expect(readFileSync(join(dst, "top.txt"), "utf8")).toBe("t");
+    expect(readdirSync(join(root, "bin", "deep"))).toEqual(["run"]);
+    expect(statSync(join(root, "bin", "deep", "run")).mode & 0o111).toBe(0o111);
+    expect(readdirSync(join(root, "tree", "x"))).toEqual([]);
+    expect(existsSync(staging)).toBe(false);
+  });
+
+  it("worker_stops_where_the_install_would_change_course", async () => {
+    worker = await readyWorker();
+    // No dist-info directory to rename: nothing at all is done.
+    const marker = join(root, "marker");
+    expect(
+      await worker.commit([
+        { kind: "ahead", from: join(root, "missing"), to: join(root, "staging") },
+        { kind: "create", path: marker, content: "" },
+      ]),
+    ).toEqual({ stopped: "ahead" });
+    expect(existsSync(marker)).toBe(false);
+    // A directory where a file of the tree goes: what was moved goes back, and it stops.
+    const { dir, rels } = tree("tree");
+    const dst = join(root, "dst");
+    mkdirSync(join(dst, "top.txt"), { recursive: true });
+    expect(
+      await worker.commit([
+        { kind: "move", from: dir, to: dst, rels: rels.join("\0") },
+        { kind: "create", path: marker, content: "" },
+      ]),
+    ).toEqual({ stopped: "move" });
+    expect(existsSync(marker)).toBe(false);
+    expect(readdirSync(join(dir, "x")).sort()).toEqual(["y.txt", "z.txt"]);
+    expect(readdirSync(dst)).toEqual(["top.txt"]);
+  });
+
+  it("worker_fails_a_commit_with_the_error_of_its_step", async () => {
+    worker = await readyWorker();
+    const taken = join(root, "taken");
+    writeFileSync(taken, "before");
+    const later = join(root, "later");
+    const error = await worker
+      .commit([
+        { kind: "create", path: taken, content: "after" },
+        { kind: "create", path: later, content: "" },
+      ])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LinkWorkerError);
+    expect((error as LinkWorkerError).failure).toMatchObject({ op: "commit", dst: taken });
+    expect((error as LinkWorkerError).failure.error).toMatchObject({ code: "EEXIST" });
+    expect(readFileSync(taken, "utf8")).toBe("before");
+    expect(existsSync(later)).toBe(false);
   });
 });
 

@@ -10,7 +10,7 @@ import {
 import { basename, dirname, join } from "node:path";
 import { WheelFilename } from "@uv-ts/distribution-filename";
 import { buildWheel, type WheelSpec } from "@uv-ts/test-kit";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   type InstallWheelOptions,
   installInOrder,
@@ -24,6 +24,7 @@ import {
 } from "../src/index.ts";
 import { LinkAheadCancelled } from "../src/link-worker.ts";
 import {
+  archiveFiles,
   cleanup,
   directories,
   fakeVenv,
@@ -76,14 +77,6 @@ function startWorker(): LinkWorker {
   return started;
 }
 
-/** The archive's files in the order the cache records them. */
-function archiveFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => !e.isDirectory())
-    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
-    .sort();
-}
-
 /** The test wheels, a link thread, a fake venv and a prelinker into its purelib. */
 async function prelinking() {
   const unpacked = await wheels();
@@ -104,6 +97,26 @@ async function prelinkedAll(unpacked: readonly UnpackedWheel[]) {
   }
   await prelinker.settled();
   return { linkWorker, venv, layout, prelinker };
+}
+
+/** `wheel` as the cache keeps it: an archive under `archives/<id>` and its pointer. */
+function cached(wheel: UnpackedWheel, files: unknown[] = archiveFiles(wheel.dir)) {
+  const archiveRoot = join(root, "archives");
+  mkdirSync(archiveRoot, { recursive: true });
+  const id = `id${wheel.filename.name}`;
+  renameSync(wheel.dir, join(archiveRoot, id));
+  const pointer = join(root, `${wheel.filename.stem()}.pointer`);
+  writeFileSync(
+    pointer,
+    JSON.stringify({
+      version: 0,
+      archive: id,
+      filename: wheel.filename.toString(),
+      hashes: [],
+      files,
+    }),
+  );
+  return { archiveRoot, pointer, source: join(archiveRoot, id) };
 }
 
 async function wheels(): Promise<UnpackedWheel[]> {
@@ -375,27 +388,129 @@ describe("linking ahead", () => {
   });
 });
 
-describe("linking ahead from a cache pointer", () => {
-  /** `wheel` as the cache keeps it: an archive under `archives/<id>` and its pointer. */
-  function cached(wheel: UnpackedWheel, files: unknown[] = archiveFiles(wheel.dir)) {
-    const archiveRoot = join(root, "archives");
-    mkdirSync(archiveRoot, { recursive: true });
-    const id = `id${wheel.filename.name}`;
-    renameSync(wheel.dir, join(archiveRoot, id));
-    const pointer = join(root, `${wheel.filename.stem()}.pointer`);
-    writeFileSync(
-      pointer,
-      JSON.stringify({
-        version: 0,
-        archive: id,
-        filename: wheel.filename.toString(),
-        hashes: [],
-        files,
+describe("linking ahead, committed on the link thread", () => {
+  // No `.data`: with a tree linked ahead, the whole end of each install goes to the link thread.
+  const LEAN: WheelSpec[] = [
+    {
+      name: "lean",
+      version: "1.0.0",
+      files: {
+        "lean/__init__.py": "L = 1\n",
+        "lean/sub/m.py": "M = 1\n",
+        "ns/lean_part/__init__.py": "",
+        "lean_top.py": "T = 1\n",
+      },
+      scripts: { lean: "lean:main", "lean-too": "lean:other" },
+    },
+    {
+      name: "other",
+      version: "2.0.0",
+      files: { "ns/other_part/__init__.py": "O = 1\n", "other.py": "O = 2\n" },
+    },
+  ];
+
+  /**
+   * Installs `specs` as the plain install does, then with trees linked ahead; both outcomes,
+   * errors with the archive's directory spelt `[ARCHIVE]` (the cache's is another).
+   */
+  async function bothWays(specs: readonly WheelSpec[], prepare?: (layout: Layout) => void) {
+    const unpacked = await Promise.all(specs.map((spec) => unpackedWheel(spec, root)));
+    const archives = new Map<string, string>();
+    const outcome = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    const plainError = await outcome(
+      install(join(root, "venv"), unpacked, { ...(prepare === undefined ? {} : { prepare }) }),
+    );
+    const plain = snapshotTree(join(root, "venv"));
+    const plainDirs = directories(join(root, "venv"));
+    renameSync(join(root, "venv"), join(root, "plain"));
+    // Linked ahead from the cache's pointers, as a warm run does: dist-info directories too.
+    const linkWorker = startWorker();
+    const venv = join(root, "venv");
+    const prelinker = new Prelinker(fakeVenv(venv).scheme.purelib, linkWorker, "hardlink");
+    const moved: UnpackedWheel[] = [];
+    for (const wheel of unpacked) {
+      const { archiveRoot, pointer, source } = cached(wheel);
+      prelinker.addPointer(wheel.filename.name, pointer, wheel.filename.toString(), 0, archiveRoot);
+      moved.push({ ...wheel, dir: source });
+      archives.set(wheel.dir, source);
+    }
+    await prelinker.settled();
+    const commit = vi.spyOn(linkWorker, "commit");
+    const spelt = (error: unknown) => {
+      let text = String(error);
+      for (const [plainDir, cacheDir] of archives) {
+        text = text.replaceAll(plainDir, "[ARCHIVE]").replaceAll(cacheDir, "[ARCHIVE]");
+      }
+      return text;
+    };
+    const aheadError = await outcome(
+      install(venv, moved, {
+        prelinker,
+        worker: linkWorker,
+        keep: true,
+        ...(prepare === undefined ? {} : { prepare }),
       }),
     );
-    return { archiveRoot, pointer, source: join(archiveRoot, id) };
+    await prelinker.dispose();
+    return {
+      plain,
+      plainDirs,
+      plainError: spelt(plainError),
+      aheadError: spelt(aheadError),
+      aheadCause: spelt((aheadError as Error | undefined)?.cause),
+      venv,
+      commit,
+    };
   }
 
+  it("installs_the_same_tree_with_each_commit_on_the_link_thread", async () => {
+    const { plain, plainDirs, plainError, aheadError, venv, commit } = await bothWays(LEAN);
+    expect(plainError).toBe("undefined");
+    expect(aheadError).toBe("undefined");
+    expect(commit).toHaveBeenCalledTimes(LEAN.length);
+    expect(snapshotTree(venv)).toEqual(plain);
+    expect(directories(venv)).toEqual(plainDirs);
+    expect(SitePackages.read(venvLayout(venv)).distributions.map((d) => d.name)).toEqual([
+      "lean",
+      "other",
+    ]);
+  });
+
+  it("goes_on_here_when_the_tree_does_not_move_and_fails_as_a_plain_install", async () => {
+    // A directory where a file goes: the tree does not move, linking fails, all is undone.
+    const inTheWay = (layout: Layout) => mkdirSync(join(layout.scheme.purelib, "lean_top.py"));
+    const { plain, plainError, aheadError, venv, commit } = await bothWays(
+      LEAN.slice(0, 1),
+      inTheWay,
+    );
+    expect(plainError).toMatch(/^UvError: Failed to hardlink `\[ARCHIVE\]\/lean_top.py`/);
+    expect(commit).toHaveBeenCalled();
+    expect(aheadError).toBe(plainError);
+    expect(snapshotTree(venv)).toEqual(plain);
+  });
+
+  it("fails_a_step_of_the_link_thread_as_a_plain_install_fails_it", async () => {
+    // A directory where a launcher goes: its rename fails, after the tree moved.
+    const inTheWay = (layout: Layout) =>
+      mkdirSync(join(layout.scheme.scripts, "lean-too", "x"), { recursive: true });
+    const { plain, plainError, aheadError, aheadCause, venv, commit } = await bothWays(
+      LEAN.slice(0, 1),
+      inTheWay,
+    );
+    expect(plainError).toMatch(/^\w+: Failed to install: lean-1\.0\.0/);
+    expect(commit).toHaveBeenCalled();
+    expect(aheadError).toBe(plainError);
+    expect(aheadCause).toMatch(/^Error: (EISDIR|ENOTEMPTY|EEXIST)/);
+    // Rolled back as the plain install was: the same environment.
+    expect(snapshotTree(venv)).toEqual(plain);
+  });
+});
+
+describe("linking ahead from a cache pointer", () => {
   it("installs_the_same_tree_from_the_pointer", async () => {
     const unpacked = await wheels();
     await install(join(root, "venv"), unpacked);

@@ -6,6 +6,7 @@ import { defaultLinkMode, type LinkMode, onceWarner, parseLinkMode } from "@uv-t
 import {
   fileCacheInfo,
   type InstalledDist,
+  type InstallPlanner,
   type InstallStep,
   installInOrder,
   installWheel,
@@ -70,6 +71,11 @@ export interface InstallOperation {
    * install moves them into place and then disposes of it.
    */
   readonly prelinker?: Prelinker | undefined;
+  /**
+   * Installs planned ahead while the resolution ran (see `InstallPlanner`), with the options
+   * this install gives a registry wheel; each install takes its plan.
+   */
+  readonly planner?: InstallPlanner | undefined;
 }
 
 /**
@@ -368,7 +374,9 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
     if (op.prelinker !== undefined) {
       for (const r of theplan.cached) {
         const wheel = cached.get(r.name);
-        if (wheel !== undefined) op.prelinker.add(r.name, wheel.path, wheel.files);
+        if (wheel === undefined) continue;
+        op.prelinker.add(r.name, wheel.path, wheel.files);
+        op.planner?.add(r.name, wheel.path, wheel.filename, wheel.files);
       }
     }
     // The biggest downloads first, as uv's preparer: the last to finish is then a small one.
@@ -383,6 +391,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
         wheels.set(r.dist.name, wheel);
         // Linked ahead while the other downloads go on.
         op.prelinker?.add(r.dist.name, wheel.path, wheel.files);
+        op.planner?.add(r.dist.name, wheel.path, wheel.filename, wheel.files);
       } catch (error) {
         if (ctx.signal.aborted) throw error;
         throw error instanceof UvError && !(error instanceof OperationError)
@@ -408,6 +417,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
 
   // Wheels that finish downloading from now on would be linked ahead for nobody.
   op.prelinker?.seal();
+  op.planner?.seal();
   if (toInstall.length > 0) {
     const installStart = performance.now();
     const linker = new Linker(linkModeFromArgs(ctx), { onWarning: warn });
@@ -440,6 +450,7 @@ async function execute(op: InstallOperation, workers: LinkWorkers): Promise<void
             ...(failpoint === undefined ? {} : { failpoint }),
             ...(wheel.files === undefined ? {} : { files: wheel.files }),
             prelinked: tree,
+            plan: op.planner?.take(r.dist.name),
           });
           // Its files were moved out (or linked again): what is left of it goes now.
           if (tree !== undefined) op.prelinker?.discard(tree);

@@ -7,6 +7,7 @@ import { WheelFilename } from "@uv-ts/distribution-filename";
 import { UvError } from "@uv-ts/error";
 import {
   type InstalledDist,
+  InstallPlanner,
   lockEnvironment,
   type Prelinker,
   type ResolvedDist,
@@ -463,6 +464,10 @@ export async function runInstallFlow(
     const prelinker = dryRun
       ? undefined
       : startPrelinker(ctx, sitePackages, env.layout.scheme.purelib, linkWorker);
+    // With the trees, the installs' plans: the options are those a registry wheel's install
+    // is given (see `executeInstall`); any other install plans again.
+    const planner =
+      prelinker === undefined ? undefined : new InstallPlanner(env.layout, { env: ctx.io.env });
     opening ??= openCache(ctx, refresh);
     const cache = await opening;
     const locations = indexLocations(ctx, spec);
@@ -534,7 +539,9 @@ export async function runInstallFlow(
                   // Once in the cache, the wheel is linked ahead into a hidden directory.
                   if (prelinker !== undefined) {
                     void fetcher.prefetched(pinned.wheel, pinned.hashes)?.then((wheel) => {
-                      if (wheel !== undefined) prelinker.add(pinned.name, wheel.path, wheel.files);
+                      if (wheel === undefined) return;
+                      prelinker.add(pinned.name, wheel.path, wheel.files);
+                      planner?.add(pinned.name, wheel.path, wheel.filename, wheel.files);
                     });
                   }
                 },
@@ -560,6 +567,7 @@ export async function runInstallFlow(
         start: performance.now(),
         linkWorker,
         prelinker,
+        planner,
       });
       linkWorker = undefined;
       const { style } = ctx;
