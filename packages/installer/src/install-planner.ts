@@ -2,6 +2,13 @@ import type { WheelFilename } from "@uv-ts/distribution-filename";
 import { planWheelInstall, type WheelInstallPlan, type WheelPlanOptions } from "./install-wheel.ts";
 import type { Layout } from "./layout.ts";
 
+/**
+ * How long one turn of the event loop plans wheels (~0.2-2 ms each). Measured, warm trio sync:
+ * one wheel a turn left 18-31 of 37 unplanned at the seal in most runs, as the turns are long
+ * while the pages come in.
+ */
+const TURN_BUDGET_MS = 2;
+
 /** A wheel waiting to be planned. */
 interface Queued {
   readonly name: string;
@@ -13,8 +20,8 @@ interface Queued {
 /**
  * Plans installs ahead of time (see {@link planWheelInstall}): the part of an install that
  * reads and validates a wheel and composes its RECORD, done while a resolution waits for the
- * index rather than after it. One wheel per turn of the event loop, so that the pages coming in
- * meanwhile are not held up for long.
+ * index rather than after it. A few milliseconds' worth per turn of the event loop, so that the
+ * pages coming in meanwhile are not held up for long.
  *
  * A plan is only a head start: the install checks that it was made for the very same wheel,
  * files and options (`planFits`), and plans again otherwise. A wheel whose planning fails or
@@ -69,22 +76,30 @@ export class InstallPlanner {
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      const next = this.#queue.shift();
-      if (next === undefined) return;
-      if (this.#queue.length > 0) this.#schedule();
-      let warned = false;
-      try {
-        const plan = planWheelInstall(next.unpackedDir, next.filename, this.#layout, {
-          ...this.#options,
-          ...(next.files === undefined ? {} : { files: next.files }),
-          onWarning: () => {
-            warned = true;
-          },
-        });
-        if (!warned) this.#plans.set(next.name, plan);
-      } catch {
-        // The install plans again, and fails in its own place.
+      // Wheels for up to `TURN_BUDGET_MS` of a turn: a turn that the pages keep busy plans a
+      // wheel or a few, an idle one a batch.
+      const start = performance.now();
+      for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
+        this.#plan(next);
+        if (performance.now() - start >= TURN_BUDGET_MS) break;
       }
+      if (this.#queue.length > 0) this.#schedule();
     });
+  }
+
+  #plan(next: Queued): void {
+    let warned = false;
+    try {
+      const plan = planWheelInstall(next.unpackedDir, next.filename, this.#layout, {
+        ...this.#options,
+        ...(next.files === undefined ? {} : { files: next.files }),
+        onWarning: () => {
+          warned = true;
+        },
+      });
+      if (!warned) this.#plans.set(next.name, plan);
+    } catch {
+      // The install plans again, and fails in its own place.
+    }
   }
 }
