@@ -8,6 +8,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
   unlinkSync,
@@ -160,6 +161,16 @@ function writeNewFile(path: string, content: string | Uint8Array, executable = f
     rmSync(temp, { force: true });
     throw error;
   }
+}
+
+/** The first segments of clean relative paths, each once. */
+function topLevelNames(rels: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const rel of rels) {
+    const slash = rel.indexOf("/");
+    names.add(slash === -1 ? rel : rel.slice(0, slash));
+  }
+  return names;
 }
 
 /** A temporary name beside `path` (see {@link writeNewFile}). */
@@ -602,6 +613,11 @@ export async function installWheel(
     // Its dist-info directory, with every file but the RECORD, becomes the staging directory
     // (a crash before the RECORD is in leaves a staging directory without one: removed as is).
     const withDistInfo = usable && ahead.distInfo === plan.distInfoFiles.length;
+    // The tree is its dist-info directory (see `PointerPrelink.flat`): it becomes the staging
+    // directory whole, and the root's entries move out of that.
+    const flat = withDistInfo && ahead.flat === true;
+    const aheadDistInfo =
+      tree === undefined ? "" : flat ? tree.dir : `${tree.dir}/${plan.distInfoName}`;
     // The generated files it holds already, with the very content this install writes, stay;
     // any other is removed before the RECORD is in, so that the directory ends up as if this
     // install had written it all.
@@ -642,12 +658,18 @@ export async function installWheel(
       plan.dataScripts.length === 0
     ) {
       const steps: CommitStep[] = [
-        { kind: "ahead", from: `${tree.dir}/${plan.distInfoName}`, to: staging },
+        { kind: "ahead", from: aheadDistInfo, to: staging },
         ...strayGenerated.map(
           (file): CommitStep => ({ kind: "unlink", path: join(staging, file) }),
         ),
         { kind: "create", path: join(staging, "RECORD"), content: plan.recordText },
-        { kind: "move", from: tree.dir, to: sitePackages, rels: rootFiles.join("\0") },
+        {
+          kind: "move",
+          from: flat ? staging : tree.dir,
+          to: sitePackages,
+          rels: rootFiles.join("\0"),
+          prune: flat,
+        },
       ];
       const scriptDirs = new Set<string>();
       for (const { target, text } of plan.launcherWrites) {
@@ -676,7 +698,7 @@ export async function installWheel(
       // Stopped at "ahead": nothing was changed, and the dist-info is linked here.
     } else if (withDistInfo && tree !== undefined) {
       try {
-        renameSync(`${tree.dir}/${plan.distInfoName}`, staging);
+        renameSync(aheadDistInfo, staging);
         distInfoAhead = true;
       } catch {
         distInfoAhead = false;
@@ -696,10 +718,14 @@ export async function installWheel(
     // another file system) falls back to linking, which replaces what was moved already and
     // reports any failure as it always did.
     let moved = false;
-    if (usable && tree !== undefined && !moveTried) {
+    // A flat tree's root entries are in the staging directory now.
+    const movedFrom = flat && distInfoAhead ? staging : tree?.dir;
+    // The directories of the tree the move merged into existing ones.
+    const merged: string[] = [];
+    if (usable && movedFrom !== undefined && !moveTried) {
       const renames: [from: string, to: string][] = [];
       try {
-        moveTree(renameSync, tree.dir, sitePackages, rootFiles, renames);
+        moveTree(renameSync, movedFrom, sitePackages, rootFiles, renames, merged);
         moved = true;
       } catch {
         // Put back what was moved: linking at install time then starts from the same state as
@@ -707,6 +733,15 @@ export async function installWheel(
         // leave its temporary name behind, as a rename onto the same inode does nothing.)
         for (const [from, to] of renames.reverse()) renameSync(to, from);
       }
+    }
+    if (movedFrom === staging) {
+      // The root's entries must not end up in the dist-info directory: not moved, they go; moved
+      // into directories that existed already, they leave theirs empty.
+      if (!moved) {
+        for (const name of topLevelNames(rootFiles)) {
+          rmSync(join(staging, name), { recursive: true, force: true });
+        }
+      } else for (const dir of merged.reverse()) rmdirSync(dir);
     }
     if (!moved) {
       // A tight synchronous loop: links are cheap syscalls, and awaiting each would cost more.

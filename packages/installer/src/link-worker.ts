@@ -92,10 +92,17 @@ export type CommitStep =
   /** Creates a file that must not exist yet (`wx`). */
   | { readonly kind: "create"; readonly path: string; readonly content: string }
   /**
-   * Moves the tree `from` (holding exactly `rels`, joined by NUL) into `to` (see `moveTree`). If
-   * that fails, what was moved is put back and the commit stops there (`stopped: "move"`).
+   * Moves the tree `from` (holding exactly `rels`, joined by NUL) into `to` (see `moveTree`),
+   * then, with `prune`, removes the directories of `from` it left empty. If the move fails, what
+   * was moved is put back and the commit stops there (`stopped: "move"`).
    */
-  | { readonly kind: "move"; readonly from: string; readonly to: string; readonly rels: string }
+  | {
+      readonly kind: "move";
+      readonly from: string;
+      readonly to: string;
+      readonly rels: string;
+      readonly prune?: boolean;
+    }
   /** Creates a directory and its parents, unless it exists. */
   | { readonly kind: "mkdir"; readonly path: string }
   /** Writes an executable file through the temporary sibling `temp`. */
@@ -142,6 +149,14 @@ export interface PointerPrelink {
    * the wheel does not hold itself.
    */
   readonly generated: readonly (readonly [file: string, content: string])[];
+  /**
+   * Whether the dist-info directory is the tree's directory itself: its files at the top,
+   * beside the root's top-level entries (none of which has the name of one of them). The
+   * install then renames the whole tree to its staging directory and moves the root's entries
+   * out of that, which leaves no directory behind to remove. Otherwise the dist-info directory
+   * is `<prefix>.dist-info` below it.
+   */
+  readonly flat: boolean;
 }
 
 interface Reply {
@@ -302,6 +317,21 @@ function workerMain(load: (id: string) => unknown, data: ThreadData, helpers: Wo
     const dataName = `${prefix}.data`;
     const data = `${dataName}/`;
     const op = create[job.mode];
+    // Flat (see `PointerPrelink.flat`) unless a top-level name would be taken twice.
+    const rootNames = new Set<string>();
+    const distInfoNames = new Set<string>();
+    for (const f of files as string[]) {
+      if (f === dataName || f.startsWith(data)) continue;
+      const inDistInfo = f.startsWith(distInfo);
+      const rel = inDistInfo ? f.slice(distInfo.length) : f;
+      const slash = rel.indexOf("/");
+      (inDistInfo ? distInfoNames : rootNames).add(slash === -1 ? rel : rel.slice(0, slash));
+    }
+    for (const [file] of job.generated) distInfoNames.add(file);
+    let flat = true;
+    for (const name of distInfoNames) if (rootNames.has(name)) flat = false;
+    // Where a dist-info file goes in the tree.
+    const distInfoAt = flat ? "" : distInfo;
     const made = new Set<string>([""]);
     const ensure = (dir: string): void => {
       if (made.has(dir)) return;
@@ -322,10 +352,11 @@ function workerMain(load: (id: string) => unknown, data: ThreadData, helpers: Wo
       for (const f of files as string[]) {
         const inDistInfo = f.startsWith(distInfo);
         if (f === record || f === dataName || f.startsWith(data)) continue;
+        const at = inDistInfo ? `${distInfoAt}${f.slice(distInfo.length)}` : f;
         src = `${source}/${f}`;
-        dst = `${job.dst}/${f}`;
-        const slash = f.lastIndexOf("/");
-        if (slash !== -1) ensure(f.slice(0, slash));
+        dst = `${job.dst}/${at}`;
+        const slash = at.lastIndexOf("/");
+        if (slash !== -1) ensure(at.slice(0, slash));
         op(src, dst);
         if (inDistInfo) distInfoCount++;
         else count++;
@@ -342,8 +373,8 @@ function workerMain(load: (id: string) => unknown, data: ThreadData, helpers: Wo
         if (/[/\\\0]/.test(file) || file === "" || file === "." || file === "..") continue;
         if (files.includes(`${distInfo}${file}`)) continue;
         src = "";
-        dst = `${job.dst}/${distInfo}${file}`;
-        ensure(`${prefix}.dist-info`);
+        dst = `${job.dst}/${distInfoAt}${file}`;
+        if (!flat) ensure(`${prefix}.dist-info`);
         fs.writeFileSync(dst, content, { flag: "wx", mode: 0o666 });
         generated.push([file, content]);
       }
@@ -353,7 +384,7 @@ function workerMain(load: (id: string) => unknown, data: ThreadData, helpers: Wo
     }
     port.postMessage({
       id: job.id,
-      prelink: { source, prefix, count, distInfo: distInfoCount, generated },
+      prelink: { source, prefix, count, distInfo: distInfoCount, generated, flat },
     });
   };
   const removeTree = (job: RemoveJob): void => {
@@ -401,13 +432,21 @@ function workerMain(load: (id: string) => unknown, data: ThreadData, helpers: Wo
             break;
           case "move": {
             const renames: [string, string][] = [];
+            const merged: string[] = [];
+            const rels = step.rels.split("\0");
             try {
-              helpers.moveTree(fs.renameSync, step.from, step.to, step.rels.split("\0"), renames);
+              helpers.moveTree(fs.renameSync, step.from, step.to, rels, renames, merged);
             } catch {
               path = step.from;
               for (const [from, to] of renames.reverse()) fs.renameSync(to, from);
               port.postMessage({ id: job.id, commit: { stopped: "move" } });
               return;
+            }
+            if (step.prune === true) {
+              for (const dir of merged.reverse()) {
+                path = dir;
+                fs.rmdirSync(dir);
+              }
             }
             break;
           }

@@ -2,7 +2,8 @@
  * Moves the tree at `from`, which holds exactly the files `rels`, into `to`: each top-level
  * entry by one rename, into a directory that exists already (a namespace package shared with
  * another wheel) entry by entry. A file replaces a file of the same name, as a link would; a
- * file against a directory (either way) throws. Each rename made is added to `renames`.
+ * file against a directory (either way) throws. Each rename made is added to `renames`, and each
+ * directory of `from` moved entry by entry (left empty, then) to `merged`, parents first.
  *
  * Self-contained: the link thread runs it from its source too (see `LinkWorker.commit`), so it
  * uses nothing but its arguments (`rename` is `fs.renameSync`).
@@ -13,6 +14,7 @@ export function moveTree(
   to: string,
   rels: readonly string[],
   renames: [from: string, to: string][],
+  merged: string[] = [],
 ): void {
   const entries = new Map<string, string[] | undefined>();
   for (const rel of rels) {
@@ -37,6 +39,7 @@ export function moveTree(
       const code = (error as { code?: unknown }).code;
       if (below === undefined || (code !== "ENOTEMPTY" && code !== "EEXIST")) throw error;
     }
-    moveTree(rename, source, target, below, renames);
+    merged.push(source);
+    moveTree(rename, source, target, below, renames, merged);
   }
 }

@@ -63,6 +63,11 @@ export interface PrelinkOutcome {
    * install writes them (see {@link GeneratedFiles}).
    */
   readonly generated?: readonly (readonly [file: string, content: string])[];
+  /**
+   * Whether the dist-info directory is `dir` itself rather than `<prefix>.dist-info` below it
+   * (see `PointerPrelink.flat`).
+   */
+  readonly flat?: boolean;
 }
 
 /**

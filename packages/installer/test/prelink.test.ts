@@ -413,7 +413,11 @@ describe("linking ahead, committed on the link thread", () => {
    * Installs `specs` as the plain install does, then with trees linked ahead; both outcomes,
    * errors with the archive's directory spelt `[ARCHIVE]` (the cache's is another).
    */
-  async function bothWays(specs: readonly WheelSpec[], prepare?: (layout: Layout) => void) {
+  async function bothWays(
+    specs: readonly WheelSpec[],
+    prepare?: (layout: Layout) => void,
+    onThisThread = false,
+  ) {
     const unpacked = await Promise.all(specs.map((spec) => unpackedWheel(spec, root)));
     const archives = new Map<string, string>();
     const outcome = (promise: Promise<unknown>) =>
@@ -450,7 +454,7 @@ describe("linking ahead, committed on the link thread", () => {
     const aheadError = await outcome(
       install(venv, moved, {
         prelinker,
-        worker: linkWorker,
+        ...(onThisThread ? {} : { worker: linkWorker }),
         keep: true,
         ...(prepare === undefined ? {} : { prepare }),
       }),
@@ -478,6 +482,29 @@ describe("linking ahead, committed on the link thread", () => {
       "lean",
       "other",
     ]);
+  });
+
+  it("installs_the_same_tree_moving_it_on_this_thread", async () => {
+    const { plain, plainDirs, aheadError, venv, commit } = await bothWays(LEAN, undefined, true);
+    expect(aheadError).toBe("undefined");
+    expect(commit).not.toHaveBeenCalled();
+    // `ns/`, merged into the directory the first wheel made, is not left in the dist-info.
+    expect(snapshotTree(venv)).toEqual(plain);
+    expect(directories(venv)).toEqual(plainDirs);
+  });
+
+  it("links_a_tree_whose_names_clash_below_its_dist_info_directory", async () => {
+    // A top-level `METADATA` of the root: the dist-info directory stays apart in the tree.
+    const clash: WheelSpec = {
+      name: "clash",
+      version: "1.0.0",
+      files: { METADATA: "m\n", "clash.py": "" },
+    };
+    const { plain, plainDirs, aheadError, venv, commit } = await bothWays([clash]);
+    expect(aheadError).toBe("undefined");
+    expect(commit).toHaveBeenCalledTimes(1);
+    expect(snapshotTree(venv)).toEqual(plain);
+    expect(directories(venv)).toEqual(plainDirs);
   });
 
   it("goes_on_here_when_the_tree_does_not_move_and_fails_as_a_plain_install", async () => {
@@ -540,9 +567,20 @@ describe("linking ahead from a cache pointer", () => {
       count: rootFiles.length,
       distInfo: distInfo.length,
       generated: [],
+      flat: true,
     });
-    // Its dist-info directory, all but the RECORD, becomes the install's staging directory.
-    writeFileSync(join(tree!.dir, "big-1.0.0.dist-info", "marker"), "staged\n");
+    // The tree is its dist-info directory (all but the RECORD), which becomes the install's
+    // staging directory once the root's entries are moved out.
+    expect(readdirSync(tree!.dir).sort()).toEqual(
+      [
+        ...new Set(
+          [...rootFiles, ...distInfo].map(
+            (f) => f.replace(/^big-1\.0\.0\.dist-info\//, "").split("/")[0],
+          ),
+        ),
+      ].sort(),
+    );
+    writeFileSync(join(tree!.dir, "marker"), "staged\n");
     // The install takes that tree: a marker only it has ends up in site-packages.
     writeFileSync(join(tree!.dir, "big", "marker"), "moved\n");
     await install(join(root, "venv"), moved, {
@@ -561,6 +599,24 @@ describe("linking ahead from a cache pointer", () => {
     );
     tree2.delete("lib/python3.12/site-packages/big-1.0.0.dist-info/marker");
     expect(tree2).toEqual(expected);
+  });
+
+  it("keeps_the_dist_info_directory_apart_when_a_name_would_clash", async () => {
+    const clash = await unpackedWheel(
+      { name: "clash", version: "1.0.0", files: { METADATA: "m\n", "clash.py": "" } },
+      root,
+    );
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const { archiveRoot, pointer } = cached(clash);
+    prelinker.addPointer("clash", pointer, clash.filename.toString(), 0, archiveRoot);
+    await prelinker.settled();
+    const tree = prelinker.take("clash")!;
+    expect((await tree.done)?.flat).toBe(false);
+    expect(readdirSync(tree.dir).sort()).toEqual(["METADATA", "clash-1.0.0.dist-info", "clash.py"]);
+    expect(readdirSync(join(tree.dir, "clash-1.0.0.dist-info"))).toContain("METADATA");
+    await prelinker.dispose();
   });
 
   it("skips_a_pointer_to_another_wheel_or_with_unsafe_paths", async () => {
@@ -900,7 +956,8 @@ describe("linking ahead, at the seal", () => {
     const [big] = (await wheels()) as [UnpackedWheel];
     const options = { installer: "pip", requested: false } as const;
     const { expected, layout, prelinker, wheel, tree } = await aheadOfAPlainInstall(big, options);
-    const distInfo = join(tree.dir, "big-1.0.0.dist-info");
+    expect((await tree.done)?.flat).toBe(true);
+    const distInfo = tree.dir;
     // Written ahead as told, which is not what this install writes.
     expect(readFileSync(join(distInfo, "INSTALLER"), "utf8")).toBe("uv");
     expect(readFileSync(join(distInfo, "REQUESTED"), "utf8")).toBe("");
@@ -918,7 +975,7 @@ describe("linking ahead, at the seal", () => {
   it("keeps_the_generated_files_a_tree_holds_with_the_install_s_content", async () => {
     const [big] = (await wheels()) as [UnpackedWheel];
     const { expected, layout, prelinker, wheel, tree } = await aheadOfAPlainInstall(big);
-    const ahead = statSync(join(tree.dir, "big-1.0.0.dist-info", "INSTALLER")).ino;
+    const ahead = statSync(join(tree.dir, "INSTALLER")).ino;
     await installWheel(wheel.dir, wheel.filename, layout, {
       files: archiveFiles(wheel.dir),
       linker: new Linker("hardlink"),
