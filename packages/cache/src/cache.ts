@@ -1,7 +1,7 @@
 import { cpSync, lstatSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { mkdir, mkdtemp, open, rename, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { UvError } from "@uv-ts/error";
 import { LockedFile, removeAll, userDisplay, writeFileAtomic } from "@uv-ts/fs";
 import type { PackageName } from "@uv-ts/normalize";
@@ -87,6 +87,8 @@ export class Cache {
   #lock: LockedFile | undefined;
   #exitHandler: (() => void) | undefined;
   #tempPrefix: string | undefined;
+  /** Each bucket's directory (see {@link bucket}). */
+  readonly #buckets = new Map<CacheBucket, string>();
 
   private constructor(root: string, temporary: boolean, options: CacheOptions) {
     this.root = root;
@@ -200,12 +202,24 @@ export class Cache {
 
   /** The directory of a bucket. */
   bucket(bucket: CacheBucket): string {
-    return join(this.root, CACHE_BUCKETS[bucket]);
+    let path = this.#buckets.get(bucket);
+    if (path === undefined) {
+      path = join(this.root, CACHE_BUCKETS[bucket]);
+      this.#buckets.set(bucket, path);
+    }
+    return path;
   }
 
   /** A path inside a bucket: `entry("wheels", "pypi", "anyio", "anyio-4.0.0.pointer")`. */
   entry(bucket: CacheBucket, ...parts: string[]): string {
-    return join(this.bucket(bucket), ...parts);
+    // The bucket's path is normalised already: only the parts are (a run asks for hundreds of
+    // entries, and normalising the whole path each time showed in its profile). Parts that
+    // climb out of the bucket get the whole path normalised, as before.
+    const root = this.bucket(bucket);
+    if (parts.length === 0) return root;
+    const below = join(...parts);
+    if (below === "." || below === ".." || below.startsWith(`..${sep}`)) return join(root, below);
+    return `${root}${sep}${below}`;
   }
 
   /** The directory of archive `id`. */

@@ -130,6 +130,24 @@ describe("Cache.init", () => {
     expect(() => cache.archivePath("../escape")).toThrow("Invalid archive id `../escape`");
   });
 
+  it("spells_entries_as_join_does", () => {
+    const cache = Cache.fromPath("/c/./x/..");
+    const cases: string[][] = [
+      [],
+      ["a"],
+      ["a", "b.json"],
+      ["a/", "./b", "c"],
+      ["a", "..", "b"],
+      ["."],
+      [".."],
+      ["..", "simple-v0", "x"],
+      ["a", "../..", "b"],
+    ];
+    for (const parts of cases) {
+      expect(cache.entry("wheels", ...parts)).toBe(join("/c/./x/..", "wheels-v0", ...parts));
+    }
+  });
+
   it("temp_caches_are_removed_on_dispose", async () => {
     const cache = await Cache.temp().init();
     expect(cache.temporary).toBe(true);

@@ -224,14 +224,18 @@ export class HttpClient {
    * Sends one attempt, following redirects; any status is returned, errors are transport ones.
    * `onSent` is called when the first request goes out, once a connection is there for it.
    */
-  async send(
+  send(request: HttpRequest, signal?: AbortSignal, onSent?: () => void): Promise<HttpResponse> {
+    return this.#send(request, this.#combine(signal), onSent);
+  }
+
+  /** {@link send}, with `combined` aborted by the client's closing already. */
+  async #send(
     request: HttpRequest,
-    signal?: AbortSignal,
+    combined: AbortSignal,
     onSent?: () => void,
   ): Promise<HttpResponse> {
     if (this.offline) throw new OfflineError(redactUrl(request.url));
     this.#tlsGate?.poll();
-    const combined = this.#combine(signal);
     let url = new URL(request.url.href);
     let headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(request.headers ?? {})) headers[k.toLowerCase()] = v;
@@ -357,7 +361,8 @@ export class HttpClient {
           hedge === undefined
             ? await this.send(request, signal)
             : await hedged(
-                (copy, sent) => this.send(request, copy, sent),
+                // Each copy's signal follows this one, which the client's closing aborts.
+                (copy, sent) => this.#send(request, copy, sent),
                 hedge,
                 this.#combine(signal),
                 (late) => void late.body.dump().catch(() => undefined),

@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { sep } from "node:path";
 import { type Cache, POINTER_VERSION } from "@uv-ts/cache";
 import type { IndexUrl } from "@uv-ts/client";
 import { WheelFilename } from "@uv-ts/distribution-filename";
@@ -62,7 +62,8 @@ export function findCachedRelease(
   if (choice.kind !== "compatible") return undefined;
   const best = choice.item;
   return {
-    pointer: join(dir, best.entry),
+    // A name read from the directory: no separator to normalise.
+    pointer: `${dir}${sep}${best.entry}`,
     filename: best.filename.toString(),
     version: POINTER_VERSION,
     archiveRoot: cache.bucket("archive"),

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Cache } from "@uv-ts/cache";
 import { type IndexUrl, stripCredentials, urlDigest } from "@uv-ts/client";
@@ -43,7 +43,8 @@ function withoutFragment(url: string): string {
  * {@link wheelPointerPath}); it exists once any of them was unpacked.
  */
 export function registryWheelsDir(cache: Cache, index: IndexUrl, name: PackageName): string {
-  return join(registryWheelsRoot(cache, index), name);
+  // A normalised package name holds no separator: appended as `join` would.
+  return `${registryWheelsRoot(cache, index)}${sep}${name}`;
 }
 
 /**
@@ -64,7 +65,8 @@ export function wheelPointerPath(cache: Cache, source: WheelSource): string {
   const name = source.filename.name;
   switch (source.kind) {
     case "registry":
-      return join(registryWheelsDir(cache, source.index, name), stem);
+      // A wheel's stem holds no separator either.
+      return `${registryWheelsDir(cache, source.index, name)}${sep}${stem}`;
     case "url":
       return cache.entry("wheels", "url", urlDigest(withoutFragment(source.url)), name, stem);
     case "path":
