@@ -32,6 +32,8 @@ export class InstallPlanner {
   readonly #options: WheelPlanOptions;
   readonly #queue: Queued[] = [];
   readonly #plans = new Map<string, WheelInstallPlan>();
+  /** The unpacked wheel each name was added with: a second add of the same is no new work. */
+  readonly #added = new Map<string, string>();
   #scheduled = false;
   #sealed = false;
 
@@ -41,14 +43,19 @@ export class InstallPlanner {
     this.#options = options;
   }
 
-  /** Plans the install of `name` from the unpacked wheel at `unpackedDir` (listing `files`). */
+  /**
+   * Plans the install of `name` from the unpacked wheel at `unpackedDir` (listing `files`), once:
+   * the same wheel added again (a wheel fetched ahead, then by the install) is planned already.
+   */
   add(
     name: string,
     unpackedDir: string,
     filename: WheelFilename,
     files?: readonly string[] | undefined,
   ): void {
-    if (this.#sealed) return;
+    if (this.#sealed || this.#added.get(name) === unpackedDir) return;
+    this.#added.set(name, unpackedDir);
+    this.#plans.delete(name);
     this.#queue.push({ name, unpackedDir, filename, files });
     this.#schedule();
   }

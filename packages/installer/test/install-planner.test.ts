@@ -167,6 +167,25 @@ describe("installs planned ahead", () => {
     ).rejects.toThrow("Missing METADATA file");
   });
 
+  it("plans_a_wheel_added_twice_once", async () => {
+    const wheel = await unpackedWheel(SPEC, root);
+    const planner = new InstallPlanner(fakeVenv(join(root, "venv")));
+    const files = archiveFiles(wheel.dir);
+    planner.add("lean", wheel.dir, wheel.filename, files);
+    await drained(planner);
+    const plan = planner.take("lean");
+    expect(plan).toBeDefined();
+    // The same wheel again (fetched ahead, then by the install): no second plan.
+    planner.add("lean", wheel.dir, wheel.filename, files);
+    expect(planner.pending).toBe(0);
+    // Another wheel of the same name is planned anew.
+    const other = await unpackedWheel({ ...SPEC, version: "2.0.0" }, root);
+    planner.add("lean", other.dir, other.filename, archiveFiles(other.dir));
+    expect(planner.pending).toBe(1);
+    await drained(planner);
+    expect(planner.take("lean")?.unpackedDir).toBe(other.dir);
+  });
+
   it("drops_what_is_queued_at_the_seal", async () => {
     const wheel = await unpackedWheel(SPEC, root);
     const planner = new InstallPlanner(fakeVenv(join(root, "venv")));
