@@ -19,6 +19,7 @@ import {
   Linker,
   LinkWorker,
   Prelinker,
+  removePartialInstall,
   SitePackages,
   wheelRootFiles,
 } from "../src/index.ts";
@@ -600,6 +601,46 @@ describe("linking ahead from a cache pointer", () => {
     tree2.delete("lib/python3.12/site-packages/big-1.0.0.dist-info/marker");
     expect(tree2).toEqual(expected);
   });
+
+  for (const step of ["staged", "linked", "scripts", "dist-info"] as const) {
+    it(`repairs_an_install_from_the_pointer_interrupted_after_${step.replace("-", "_")}`, async () => {
+      const [wheel] = (await Promise.all(
+        [{ ...SPECS[1]!, scripts: { other: "other:main" } }].map((spec) =>
+          unpackedWheel(spec, root),
+        ),
+      )) as [UnpackedWheel];
+      const linkWorker = startWorker();
+      const venv = join(root, "venv");
+      const layout = fakeVenv(venv);
+      const before = snapshotTree(venv);
+      const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+      const { archiveRoot, pointer, source } = cached(wheel);
+      prelinker.addPointer("other", pointer, wheel.filename.toString(), 0, archiveRoot);
+      await prelinker.settled();
+      const tree = prelinker.take("other")!;
+      expect((await tree.done)?.flat).toBe(true);
+      class Killed extends Error {}
+      const files = archiveFiles(source);
+      await expect(
+        installWheel(source, wheel.filename, layout, {
+          files,
+          linker: new Linker("hardlink"),
+          prelinked: tree,
+          failpoint: (at) => {
+            if (at === step) throw new Killed(at);
+          },
+        }),
+      ).rejects.toBeInstanceOf(Killed);
+      await prelinker.dispose();
+      // The tree became the staging directory: a partial install, which the repair removes.
+      const site = SitePackages.read(layout);
+      expect(site.distributions).toEqual([]);
+      expect(site.partials.map((p) => p.prefix)).toEqual(["other-2.0.0"]);
+      for (const partial of site.partials) removePartialInstall(partial, layout);
+      expect([...snapshotTree(venv).keys()].sort()).toEqual([...before.keys()].sort());
+      expect(directories(layout.scheme.purelib)).toEqual([]);
+    });
+  }
 
   it("keeps_the_dist_info_directory_apart_when_a_name_would_clash", async () => {
     const clash = await unpackedWheel(
