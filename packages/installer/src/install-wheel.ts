@@ -249,11 +249,10 @@ interface ScriptWrite {
   readonly mode?: number;
 }
 
-/** An entry point's launcher. */
+/** An entry point's launcher: its path and its text (written as UTF-8, as hashed). */
 interface LauncherWrite {
   readonly target: string;
   readonly text: string;
-  readonly content: Buffer;
 }
 
 /**
@@ -520,9 +519,8 @@ export function planWheelInstall(
       const shebang = formatShebang(layout.sysExecutable);
       const launcherWrites = launchers.map(({ script, target }) => {
         const text = scriptLauncher(script, shebang);
-        const content = Buffer.from(text);
-        addContent(recordPath(target), content);
-        return { target, text, content };
+        addContent(recordPath(target), Buffer.from(text));
+        return { target, text };
       });
 
       const distInfoSource = join(unpackedDir, distInfoName);
@@ -782,9 +780,9 @@ export async function installWheel(
     }
     failpoint("data");
 
-    for (const { target, content } of plan.launcherWrites) {
+    for (const { target, text } of plan.launcherWrites) {
       ensureDir(dirname(target));
-      writeNewFile(target, content, true);
+      writeNewFile(target, text, true);
     }
     failpoint("scripts");
 
