@@ -142,6 +142,8 @@ export class Prelinker {
   readonly #trees = new Map<string, Started>();
   readonly #generated: readonly (readonly [file: string, content: string])[];
   readonly #pending: Promise<unknown>[] = [];
+  /** The directories of flat trees (see `PrelinkOutcome.flat`). */
+  readonly #flat = new Set<string>();
   /** Removals of trees the install is done with (see {@link discard}). */
   readonly #discarding: Promise<void>[] = [];
   #made = false;
@@ -306,6 +308,9 @@ export class Prelinker {
    * does.
    */
   discard(tree: PrelinkedTree): void {
+    // A flat tree became the install's staging directory whole: nothing is left of it here (an
+    // install that could not rename it leaves it to dispose, with the hidden directory).
+    if (this.#flat.has(tree.dir)) return;
     this.#discarding.push(
       this.#worker.remove(tree.dir).catch(() => {
         // Left for the removal of the whole directory.
@@ -380,6 +385,7 @@ export class Prelinker {
     void done.then((outcome) => {
       if (outcome === undefined) started.failed = true;
       else started.complete = true;
+      if (outcome?.flat === true) this.#flat.add(started.dir);
     });
   }
 

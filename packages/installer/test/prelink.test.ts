@@ -642,6 +642,29 @@ describe("linking ahead from a cache pointer", () => {
     });
   }
 
+  it("leaves_nothing_to_discard_of_a_flat_tree", async () => {
+    const [wheel] = (await Promise.all([unpackedWheel(SPECS[1]!, root)])) as [UnpackedWheel];
+    const linkWorker = startWorker();
+    const layout = fakeVenv(join(root, "venv"));
+    const prelinker = new Prelinker(layout.scheme.purelib, linkWorker, "hardlink");
+    const { archiveRoot, pointer, source } = cached(wheel);
+    prelinker.addPointer("other", pointer, wheel.filename.toString(), 0, archiveRoot);
+    await prelinker.settled();
+    const tree = prelinker.take("other")!;
+    await installWheel(source, wheel.filename, layout, {
+      files: archiveFiles(source),
+      linker: new Linker("hardlink"),
+      prelinked: tree,
+    });
+    // Renamed into the dist-info directory: no removal goes to the link thread.
+    expect(existsSync(tree.dir)).toBe(false);
+    const remove = vi.spyOn(linkWorker, "remove");
+    prelinker.discard(tree);
+    expect(remove).not.toHaveBeenCalled();
+    await prelinker.dispose();
+    expect(readdirSync(layout.scheme.purelib).filter((n) => n.startsWith("."))).toEqual([]);
+  });
+
   it("keeps_the_dist_info_directory_apart_when_a_name_would_clash", async () => {
     const clash = await unpackedWheel(
       { name: "clash", version: "1.0.0", files: { METADATA: "m\n", "clash.py": "" } },
