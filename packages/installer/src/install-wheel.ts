@@ -223,8 +223,7 @@ export interface WheelInstallPlan {
   readonly unpackedDir: string;
   readonly filename: string;
   readonly layout: Layout;
-  readonly files: readonly string[] | undefined;
-  /** The options it was made with (see {@link planFits}). */
+  /** The options it was made with, the listing of files among them (see {@link planFits}). */
   readonly options: WheelPlanOptions;
   readonly prefix: string;
   readonly metadata: { readonly name: string; readonly version: { toString(): string } };
@@ -271,7 +270,7 @@ export function planFits(
     plan.unpackedDir === unpackedDir &&
     plan.filename === filename.toString() &&
     plan.layout === layout &&
-    sameFiles(plan.files, options.files) &&
+    sameFiles(made.files, options.files) &&
     "installer" in made === "installer" in options &&
     made.installer === options.installer &&
     made.requested === options.requested &&
@@ -496,7 +495,7 @@ export function planWheelInstall(
 
       // Scripts from `.data/scripts`: `#!python` ones are rewritten for this interpreter, others
       // are linked (or copied, when they must be made executable).
-      const scriptWrites: { placement: Placement; content?: Buffer; mode?: number }[] = [];
+      const scriptWrites: ScriptWrite[] = [];
       for (const placement of dataScripts) {
         const path = recordPath(placement.target);
         const start = head(placement.source, PLACEHOLDER.length);
@@ -539,7 +538,6 @@ export function planWheelInstall(
       unpackedDir,
       filename: filename.toString(),
       layout,
-      files: options.files,
       options,
       prefix,
       metadata,
